@@ -1,0 +1,183 @@
+/**
+ * Measurements of numeric, pass/fail and string-value steps.
+ *
+ * On the wire the measurements of a step are always an array (`numericMeas: [M]`), even for
+ * single steps; readers also accept a bare object. Numeric values and limits are numbers, or the
+ * strings `"NaN"`, `"Inf"` and `"-Inf"` for non-finite values (JSON has no such numbers). The
+ * limits a measurement needs follow its operator: single-limit operators use `lowLimit` only.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  limitCount,
+  type NumericCompOp,
+  numericCompOp,
+  type StringCompOp,
+  stringCompOp,
+} from "./comp_op.ts";
+import { bool, numericValue, text } from "./_primitives.ts";
+import type { Schema } from "./schema.ts";
+import { type StepStatus, stepStatus } from "./status.ts";
+
+/** A numeric value or limit: a finite number or `"NaN"`, `"Inf"`, `"-Inf"`. */
+export type NumericValue = number | "NaN" | "Inf" | "-Inf";
+
+/** A measurement of a numeric limit step (`numericMeas[]`). */
+export interface NumericMeasurement {
+  /** Measurement name: `null` in single steps, unique within multi steps. */
+  name?: string | null;
+  /** Measurement status. */
+  status: StepStatus;
+  /** The measured value. */
+  value?: NumericValue | null;
+  /** Display format of the value (a .NET format string). */
+  valueFormat?: string | null;
+  /** Unit of the value; the client default is `"NA"`. */
+  unit?: string | null;
+  /** Comparison operator; absent means `LOG`. */
+  compOp?: NumericCompOp | null;
+  /** The low limit, and the only limit of single-limit operators. */
+  lowLimit?: NumericValue | null;
+  /** Display format of the low limit. */
+  lowLimitFormat?: string | null;
+  /** The high limit of two-limit operators; `null` otherwise. */
+  highLimit?: NumericValue | null;
+  /** Display format of the high limit. */
+  highLimitFormat?: string | null;
+  /** Keys this model does not know, kept as they came. */
+  [key: string]: unknown;
+}
+
+/** A measurement of a pass/fail step (`booleanMeas[]`). */
+export interface BooleanMeasurement {
+  /** Measurement name: `null` in single steps, unique within multi steps. */
+  name?: string | null;
+  /** Measurement status. */
+  status: StepStatus;
+  /** The boolean outcome, when sent (server exports carry only the status). */
+  value?: boolean | null;
+  /** Keys this model does not know, kept as they came. */
+  [key: string]: unknown;
+}
+
+/** A measurement of a string-value step (`stringMeas[]`). */
+export interface StringMeasurement {
+  /** Measurement name: `null` in single steps, unique within multi steps. */
+  name?: string | null;
+  /** Measurement status. */
+  status: StepStatus;
+  /** The measured text. */
+  value?: string | null;
+  /** Comparison operator; absent means `LOG`. */
+  compOp?: StringCompOp | null;
+  /** The text compared against. */
+  limit?: string | null;
+  /** Keys this model does not know, kept as they came. */
+  [key: string]: unknown;
+}
+
+const measurementName = text(100).nullish();
+
+/** @internal The zod form of {@linkcode NumericMeasurementSchema}. */
+export const numericMeasurement: z.ZodType<NumericMeasurement> = z.looseObject({
+  name: measurementName,
+  status: stepStatus,
+  value: numericValue.nullish(),
+  valueFormat: z.string().nullish(),
+  unit: text(100).nullish(),
+  compOp: numericCompOp.nullish(),
+  lowLimit: numericValue.nullish(),
+  lowLimitFormat: z.string().nullish(),
+  highLimit: numericValue.nullish(),
+  highLimitFormat: z.string().nullish(),
+}).check((ctx) => {
+  const m = ctx.value;
+  const op = m.compOp ?? "LOG";
+  const limits = limitCount(op);
+  if (limits >= 1 && (m.lowLimit === undefined || m.lowLimit === null)) {
+    ctx.issues.push({
+      code: "custom",
+      message: `${op} compares against lowLimit, which is missing`,
+      path: ["lowLimit"],
+      input: m.lowLimit,
+    });
+  }
+  if (limits === 2 && (m.highLimit === undefined || m.highLimit === null)) {
+    ctx.issues.push({
+      code: "custom",
+      message: `${op} needs a highLimit, which is missing`,
+      path: ["highLimit"],
+      input: m.highLimit,
+    });
+  }
+  if (limits === 1 && m.highLimit !== undefined && m.highLimit !== null) {
+    ctx.issues.push({
+      code: "custom",
+      message: `${op} compares against lowLimit only; highLimit must be null`,
+      path: ["highLimit"],
+      input: m.highLimit,
+    });
+  }
+});
+
+/** @internal The zod form of {@linkcode BooleanMeasurementSchema}. */
+export const booleanMeasurement: z.ZodType<BooleanMeasurement> = z.looseObject({
+  name: measurementName,
+  status: stepStatus,
+  value: bool.nullish(),
+});
+
+/** @internal The zod form of {@linkcode StringMeasurementSchema}. */
+export const stringMeasurement: z.ZodType<StringMeasurement> = z.looseObject({
+  name: measurementName,
+  status: stepStatus,
+  value: z.string().nullish(),
+  compOp: stringCompOp.nullish(),
+  limit: z.string().nullish(),
+}).check((ctx) => {
+  const m = ctx.value;
+  const op = m.compOp ?? "LOG";
+  if (op !== "LOG" && (m.limit === undefined || m.limit === null)) {
+    ctx.issues.push({
+      code: "custom",
+      message: `${op} compares against limit, which is missing`,
+      path: ["limit"],
+      input: m.limit,
+    });
+  }
+});
+
+/**
+ * Schema of a numeric measurement; checks that the limits fit the operator.
+ *
+ * @example Validate a measurement
+ * ```ts
+ * import { NumericMeasurementSchema } from "./mod.ts";
+ * NumericMeasurementSchema.parse({ status: "P", value: 5.02, unit: "V", compOp: "GELE", lowLimit: 4.9, highLimit: 5.1 });
+ * NumericMeasurementSchema.safeParse({ status: "P", value: 1, compOp: "GT" }).success; // false: no lowLimit
+ * ```
+ */
+export const NumericMeasurementSchema: Schema<NumericMeasurement> = numericMeasurement;
+
+/**
+ * Schema of a pass/fail measurement.
+ *
+ * @example Validate a measurement
+ * ```ts
+ * import { BooleanMeasurementSchema } from "./mod.ts";
+ * BooleanMeasurementSchema.parse({ name: "LED red", status: "P" });
+ * ```
+ */
+export const BooleanMeasurementSchema: Schema<BooleanMeasurement> = booleanMeasurement;
+
+/**
+ * Schema of a string measurement; operators other than `LOG` need a `limit`.
+ *
+ * @example Validate a measurement
+ * ```ts
+ * import { StringMeasurementSchema } from "./mod.ts";
+ * StringMeasurementSchema.parse({ status: "P", value: "1.2.0", compOp: "CASESENSIT", limit: "1.2.0" });
+ * ```
+ */
+export const StringMeasurementSchema: Schema<StringMeasurement> = stringMeasurement;

@@ -1,0 +1,95 @@
+/**
+ * The facade: one object with a service per WATS domain, sharing one transport.
+ *
+ * @module
+ */
+
+import {
+  type RequestSpec,
+  Transport,
+  type TransportOptions,
+  type WatsResponse,
+} from "./http/transport.ts";
+import { AppService } from "./services/app.ts";
+import { ReportService } from "./services/report.ts";
+
+/** Options of {@linkcode Wats}: the server, the token, and the HTTP core's policies. */
+export type WatsOptions = TransportOptions;
+
+/**
+ * The WATS API client.
+ *
+ * @example Connect and print the server version
+ * ```ts ignore
+ * import { Wats } from "@wats/toolkit";
+ * const wats = new Wats({ baseUrl: "https://acme.wats.com", token: Deno.env.get("WATS_TOKEN")! });
+ * console.log(await wats.app.version());
+ * ```
+ */
+export class Wats {
+  /** The HTTP core every service uses. */
+  readonly transport: Transport;
+  /** Server metadata: version, processes, levels, product groups. */
+  readonly app: AppService;
+  /** Reports: submit, read back, query headers, attachments. */
+  readonly report: ReportService;
+
+  /**
+   * Creates a client.
+   *
+   * @param options Server, token, and the limiter, retry and breaker settings.
+   */
+  constructor(options: WatsOptions) {
+    this.transport = new Transport(options);
+    this.app = new AppService(this.transport);
+    this.report = new ReportService(this.transport);
+  }
+
+  /**
+   * Creates a client from `WATS_BASE_URL`, `WATS_TOKEN` and `WATS_TIMEOUT` (seconds).
+   *
+   * @param overrides Options that win over the environment.
+   * @returns The client.
+   * @throws {TypeError} When the URL or the token is missing or the timeout is not a number.
+   *
+   * @example
+   * ```ts ignore
+   * import { Wats } from "@wats/toolkit";
+   * const wats = Wats.fromEnv({ mode: "lenient" });
+   * ```
+   */
+  static fromEnv(overrides: Partial<WatsOptions> = {}): Wats {
+    const baseUrl = overrides.baseUrl ?? Deno.env.get("WATS_BASE_URL");
+    const token = overrides.token ?? Deno.env.get("WATS_TOKEN");
+    if (!baseUrl) throw new TypeError("WATS_BASE_URL is not set");
+    if (!token) throw new TypeError("WATS_TOKEN is not set");
+    const timeout = Deno.env.get("WATS_TIMEOUT");
+    let timeoutMs = overrides.timeoutMs;
+    if (timeoutMs === undefined && timeout) {
+      const seconds = Number(timeout);
+      if (!(seconds > 0)) {
+        throw new TypeError(`WATS_TIMEOUT must be a positive number of seconds, got "${timeout}"`);
+      }
+      timeoutMs = seconds * 1000;
+    }
+    return new Wats({ ...overrides, baseUrl, token, timeoutMs });
+  }
+
+  /**
+   * Sends a request to any route, through the same limiter, retry and breaker as the services.
+   *
+   * @param spec The request; `path` may hold `{name}` placeholders filled from `params`.
+   * @returns The 2xx response.
+   * @throws {WatsError} For every non-2xx status and every failure to get a response.
+   *
+   * @example Read a route no service covers
+   * ```ts ignore
+   * import { Wats } from "@wats/toolkit";
+   * const wats = Wats.fromEnv();
+   * const res = await wats.request({ method: "GET", path: "/api/Product/{pn}", params: { pn: "PCB-1" }, operation: "product.get" });
+   * ```
+   */
+  request<T = unknown>(spec: RequestSpec): Promise<WatsResponse<T>> {
+    return this.transport.request<T>(spec);
+  }
+}
