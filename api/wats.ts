@@ -12,6 +12,10 @@ import {
 } from "./http/transport.ts";
 import { AppService } from "./services/app.ts";
 import { ReportService } from "./services/report.ts";
+// domain-imports: product, production, asset, process (begin)
+// domain-imports: product, production, asset, process (end)
+// domain-imports: software, analytics, rootcause, scim, manual inspection (begin)
+// domain-imports: software, analytics, rootcause, scim, manual inspection (end)
 
 /** Options of {@linkcode Wats}: the server, the token, and the HTTP core's policies. */
 export type WatsOptions = TransportOptions;
@@ -33,6 +37,10 @@ export class Wats {
   readonly app: AppService;
   /** Reports: submit, read back, query headers, attachments. */
   readonly report: ReportService;
+  // domain-fields: product, production, asset, process (begin)
+  // domain-fields: product, production, asset, process (end)
+  // domain-fields: software, analytics, rootcause, scim, manual inspection (begin)
+  // domain-fields: software, analytics, rootcause, scim, manual inspection (end)
 
   /**
    * Creates a client.
@@ -43,6 +51,10 @@ export class Wats {
     this.transport = new Transport(options);
     this.app = new AppService(this.transport);
     this.report = new ReportService(this.transport);
+    // domain-init: product, production, asset, process (begin)
+    // domain-init: product, production, asset, process (end)
+    // domain-init: software, analytics, rootcause, scim, manual inspection (begin)
+    // domain-init: software, analytics, rootcause, scim, manual inspection (end)
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * Reports (`/api/Report`): submit WSJF and WSXF, read them back, query headers, attachments.
  *
- * Submission is idempotent by design: the report id is generated before the first attempt, sent
- * as the `Idempotency-Key`, and a WATS server overwrites a report posted again with the same id.
+ * Submission is idempotent by design: the report id is generated before the first attempt and, with
+ * a digest of the body, sent as the `Idempotency-Key`; a WATS server overwrites a report posted
+ * again with the same id.
  * So `submit` is retried on network errors, timeouts and transient statuses like any GET.
  *
  * @module
@@ -104,6 +105,22 @@ export function submittedId(data: unknown): string | null {
   return null;
 }
 
+/**
+ * The idempotency key of a submission: the report id and a digest of the exact body. A repeat of
+ * the same submission (a retry, a restart after a crash) carries the same key and is answered from
+ * the server's record; a corrected report under the same id is a new submission that overwrites,
+ * as WATS does.
+ */
+async function idempotencyKeyOf(id: string, body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const hex = Array.from(
+    new Uint8Array(digest).subarray(0, 12),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
+    .join("");
+  return `${id}.${hex}`;
+}
+
 function toFilter(filter: ODataExpr | string | undefined): string | undefined {
   if (filter === undefined) return undefined;
   return typeof filter === "string" ? filter : filter.text;
@@ -151,12 +168,14 @@ export class ReportService {
     options: SubmitOptions = {},
   ): Promise<string> {
     const valid = parseReport(report);
+    const body = JSON.stringify(serializeReport(valid));
     const res = await this.#transport.request({
       method: "POST",
       path: "/api/Report/WSJF",
-      json: serializeReport(valid),
+      body,
+      contentType: "application/json",
       idempotent: true,
-      idempotencyKey: valid.id,
+      idempotencyKey: await idempotencyKeyOf(valid.id, body),
       operation: "report.submit",
       signal: options.signal,
     });

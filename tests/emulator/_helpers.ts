@@ -1,0 +1,95 @@
+/**
+ * Test helpers: a served emulator (real loopback HTTP) and a `Wats` client pointed at it.
+ *
+ * @module
+ */
+import { type Clock, Wats, type WatsOptions } from "../../mod.ts";
+import { type EmulatorServer, type FaultRule, serveEmulator } from "../../emulator/mod.ts";
+
+/** A served emulator with a client; dispose with `await using`. */
+export interface Harness {
+  emulator: EmulatorServer;
+  wats: Wats;
+  /** A client with other options on the same emulator. */
+  client(options?: Partial<WatsOptions>): Wats;
+  /** Install fault rules through the control route. */
+  faults(...rules: FaultRule[]): Promise<void>;
+  /** `GET /_emulator/stats`. */
+  stats(): Promise<EmulatorStatsView>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The parts of the stats a test reads. */
+export interface EmulatorStatsView {
+  requests: Record<string, Record<string, number>>;
+  totalRequests: number;
+  reportsAccepted: number;
+  reportsRejected: number;
+  reports: Record<string, { received: number; applied: number; replayed: number }>;
+  faultsFired: number;
+  connectionsDropped: number;
+}
+
+/** Start an emulator with the control routes on, and a client without limiter, retry, breaker. */
+export async function startEmulator(
+  options: { clock?: Clock; bodyLimit?: number; kvPath?: string; kv?: Deno.Kv } = {},
+): Promise<Harness> {
+  const emulator = await serveEmulator({ ...options, faults: true, inspect: true });
+  const client = (extra: Partial<WatsOptions> = {}) =>
+    new Wats({
+      baseUrl: emulator.url,
+      token: emulator.token,
+      limiter: false,
+      retry: false,
+      breaker: false,
+      ...extra,
+    });
+  const wats = client();
+  return {
+    emulator,
+    wats,
+    client,
+    async faults(...rules: FaultRule[]) {
+      await wats.request({
+        method: "POST",
+        path: "/_emulator/faults",
+        json: rules,
+        operation: "test.faults",
+      });
+    },
+    async stats() {
+      const res = await wats.request<EmulatorStatsView>({
+        method: "GET",
+        path: "/_emulator/stats",
+        operation: "test.stats",
+      });
+      return res.data;
+    },
+    [Symbol.asyncDispose]: () => emulator.close(),
+  };
+}
+
+/** Read a JSON fixture report. */
+export async function fixture(name: string): Promise<Record<string, unknown>> {
+  const url = new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url);
+  return JSON.parse(await Deno.readTextFile(url));
+}
+
+/** A minimal valid UUT report body (plain WSJF). */
+export function uut(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: crypto.randomUUID(),
+    type: "T",
+    pn: "PCB-1",
+    sn: "SN-0001",
+    rev: "A",
+    processCode: 10,
+    result: "P",
+    machineName: "station-7",
+    location: "Line 1",
+    purpose: "Production",
+    start: "2026-01-30T10:00:00.000+01:00",
+    root: { stepType: "SequenceCall", name: "MainSequence Callback", status: "P", steps: [] },
+    ...overrides,
+  };
+}
