@@ -30,7 +30,7 @@ import {
   TimeoutError,
   UnexpectedResponseError,
   ValidationError,
-  WatsError,
+  type WatsError,
   type WatsErrorDetails,
 } from "./errors.ts";
 import { type Limiter, RateLimiter, type RateLimiterOptions } from "./limiter.ts";

@@ -11,7 +11,7 @@ import {
   TimeoutError,
   UnexpectedResponseError,
   ValidationError,
-  WatsError,
+  type WatsError,
 } from "../../../api/http/errors.ts";
 import { RateLimiter } from "../../../api/http/limiter.ts";
 import {
