@@ -1,0 +1,118 @@
+import { speaConverter as converter } from "../../converters/spea.ts";
+import { assert, assertEquals } from "../_assert.ts";
+import {
+  badInputErrors,
+  conversionError,
+  convertAll,
+  inputOf,
+  latin1,
+  rootSteps,
+  sampleBytes,
+  sampleInput,
+  stepAt,
+  utf16le,
+} from "./_vendor_helpers.ts";
+
+const FORMAT = "spea";
+const text = (name: string) => new TextDecoder().decode(sampleBytes(FORMAT, name));
+
+Deno.test("spea converts a passing board", async () => {
+  const [r] = await convertAll(converter, sampleInput(FORMAT, "board_pass.txt"));
+  assertEquals([r.pn, r.sn, r.processCode, r.result], ["PCBA4711-B", "PCB4711-0301", 31, "P"]);
+  assertEquals(r.machineName, "U62P-ICT-02");
+  assertEquals(r.uut?.user, "jdoe");
+  assertEquals(r.uut?.batchSN, "LOT-2025-37");
+  assertEquals(r.uut?.execTime, 18);
+  assertEquals(r.root?.seqCall?.name, "PCBA4711/ICT_main");
+  assertEquals(r.miscInfos, [
+    { description: "Source File", text: "board_pass.txt" },
+    { description: "Batch Serial", text: "LOT-2025-37" },
+  ]);
+  assertEquals(rootSteps(r).map((s) => s.name), ["Resistors", "Capacitors", "Diodes", "ICs"]);
+  assertEquals(stepAt(r, ["Resistors", "R101 RES"]).numericMeas![0], {
+    status: "P",
+    value: 100.5,
+    unit: "Ohm",
+    compOp: "GELE",
+    lowLimit: 90,
+    highLimit: 110,
+  });
+  const diode = stepAt(r, ["Diodes", "D1 DIODE"]).numericMeas![0];
+  assertEquals([diode.compOp, diode.lowLimit, diode.highLimit], ["GE", 0.5, undefined]);
+  assertEquals(stepAt(r, ["ICs", "U7 BOOT"]).stepType, "ET_PFT");
+});
+
+Deno.test("spea converts a failing board and yields every board of a log", async () => {
+  const reports = await convertAll(converter, sampleInput(FORMAT, "two_boards.txt"));
+  assertEquals(reports.map((r) => [r.sn, r.result]), [["PCB4711-0301", "P"], [
+    "PCB4711-0302",
+    "F",
+  ]]);
+  const fail = reports[1];
+  const r102 = stepAt(fail, ["Resistors", "R102 RES"]);
+  assertEquals([r102.status, r102.reportText], ["F", "R102 open or high"]);
+  assertEquals(stepAt(fail, ["ICs", "U7 BOOT"]).status, "F");
+});
+
+Deno.test("spea applies its arguments", async () => {
+  const [r] = await convertAll(converter, sampleInput(FORMAT, "board_pass.txt"), {
+    stationNamePrefix: "ICT-",
+    location: "Line 4",
+    operationTypeCode: 35,
+  });
+  assertEquals([r.machineName, r.location, r.purpose, r.processCode], [
+    "ICT-2",
+    "Line 4",
+    "Default purpose",
+    35,
+  ]);
+  const bad = await conversionError(converter, sampleInput(FORMAT, "board_pass.txt"), {
+    operationTypeCode: "abc",
+  });
+  assert(/operationTypeCode/.test(bad.message));
+});
+
+Deno.test("spea sniffs per the table", () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  assertEquals(converter.sniff(sampleBytes(FORMAT, "board_pass.txt"), "a.txt"), 0.95);
+  assertEquals(converter.sniff(enc("START;a;b;1;p;u;09/14/2025;12:00:00\n"), "a.txt"), 0.5);
+  assertEquals(converter.sniff(enc("START;a\nLOT;1\nSN;2\n"), "a.txt"), 0.7);
+  assertEquals(converter.sniff(enc("START;a\nSN;2\nANL;x\n"), "a.txt"), 0.8);
+  assertEquals(converter.sniff(sampleBytes("teradyne-ict", "board_pass.log"), "a.log"), 0);
+});
+
+Deno.test("spea reads UTF-16 and Latin-1 logs", async () => {
+  const [u] = await convertAll(converter, inputOf("u.txt", utf16le(text("board_pass.txt"))));
+  assertEquals(u.sn, "PCB4711-0301");
+  const [l] = await convertAll(
+    converter,
+    inputOf("l.txt", latin1(text("board_pass.txt").replace("jdoe", "Jörg"))),
+  );
+  assertEquals(l.uut?.user, "Jörg");
+});
+
+Deno.test("spea refuses bad input with the file and line", async () => {
+  const errors = await badInputErrors(converter, { format: FORMAT, name: "board_pass.txt" });
+  assert(/Empty file/.test(errors.empty.message));
+  assert(/Binary data/.test(errors.junk.message), errors.junk.message);
+  assert(errors.truncated.line !== null);
+  const cut = text("board_pass.txt").split("\r\n").slice(0, 6).join("\r\n");
+  const noEnd = await conversionError(converter, inputOf("cut.txt", cut));
+  assertEquals(noEnd.line, 1);
+  assert(/no END/.test(noEnd.message));
+  const pass = text("board_pass.txt");
+  const huge = await conversionError(
+    converter,
+    inputOf("h.txt", pass.replace(";100.5;", ";1e999;")),
+  );
+  assertEquals(huge.line, 4);
+  const nan = await conversionError(converter, inputOf("n.txt", pass.replace(";100.5;", ";NaN;")));
+  assertEquals(nan.line, 4);
+  const word = await conversionError(
+    converter,
+    inputOf("w.txt", pass.replace("BOARDRESULT;PASS", "BOARDRESULT;MAYBE")),
+  );
+  assertEquals(word.line, 10);
+  const stray = await conversionError(converter, inputOf("s.txt", "SN;1\r\n"));
+  assertEquals(stray.line, 1);
+});
