@@ -99,3 +99,38 @@ export {
 export * from "./api/models/app.ts";
 export * from "./api/models/report_header.ts";
 export * from "./api/models/report/mod.ts";
+
+export * from "./api/models/setting.ts";
+export * from "./api/models/product.ts";
+export * from "./api/models/bom.ts";
+export * from "./api/models/production.ts";
+export * from "./api/models/asset.ts";
+export * from "./api/models/process.ts";
+export * from "./api/services/product.ts";
+export * from "./api/services/production.ts";
+export * from "./api/services/asset.ts";
+export * from "./api/services/asset_alarm.ts";
+export * from "./api/services/process.ts";
+export * from "./api/models/analytics.ts";
+export * from "./api/models/dimensions.ts";
+export * from "./api/models/analytics_results.ts";
+export * from "./api/models/measurement_results.ts";
+export * from "./api/models/unit_flow.ts";
+export * from "./api/models/software.ts";
+export * from "./api/models/rootcause.ts";
+export * from "./api/models/scim.ts";
+export * from "./api/models/manual_inspection.ts";
+export { AnalyticsService, type OperationAnalysisOptions } from "./api/services/analytics.ts";
+export {
+  type PackageByNameQuery,
+  SoftwareService,
+  type UploadZipOptions,
+} from "./api/services/software.ts";
+export {
+  RootCauseService,
+  type TicketFile,
+  type TicketInput,
+  type TicketQuery,
+} from "./api/services/rootcause.ts";
+export { type ScimIterateOptions, type ScimPageQuery, ScimService } from "./api/services/scim.ts";
+export { ManualInspectionService } from "./api/services/manual_inspection.ts";

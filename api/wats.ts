@@ -13,8 +13,17 @@ import {
 import { AppService } from "./services/app.ts";
 import { ReportService } from "./services/report.ts";
 // domain-imports: product, production, asset, process (begin)
+import { AssetService } from "./services/asset.ts";
+import { ProcessService } from "./services/process.ts";
+import { ProductService } from "./services/product.ts";
+import { ProductionService } from "./services/production.ts";
 // domain-imports: product, production, asset, process (end)
 // domain-imports: software, analytics, rootcause, scim, manual inspection (begin)
+import { AnalyticsService } from "./services/analytics.ts";
+import { ManualInspectionService } from "./services/manual_inspection.ts";
+import { RootCauseService } from "./services/rootcause.ts";
+import { ScimService } from "./services/scim.ts";
+import { SoftwareService } from "./services/software.ts";
 // domain-imports: software, analytics, rootcause, scim, manual inspection (end)
 
 /** Options of {@linkcode Wats}: the server, the token, and the HTTP core's policies. */
@@ -38,8 +47,26 @@ export class Wats {
   /** Reports: submit, read back, query headers, attachments. */
   readonly report: ReportService;
   // domain-fields: product, production, asset, process (begin)
+  /** Products: revisions, groups, vendors, categories, tags, BOMs, box-build templates. */
+  readonly product: ProductService;
+  /** Production: units, grades, phases, child units, serial numbers, unit changes, batches. */
+  readonly production: ProductionService;
+  /** Assets: OData lists, counts, states, calibration and maintenance, log, sub-assets, types. */
+  readonly asset: AssetService;
+  /** Processes (test, repair, WIP operations), cached, with look-ups by code and name. */
+  readonly process: ProcessService;
   // domain-fields: product, production, asset, process (end)
   // domain-fields: software, analytics, rootcause, scim, manual inspection (begin)
+  /** Software packages: lifecycle, files, virtual folders. */
+  readonly software: SoftwareService;
+  /** Analytics: yield, top failed, step and measurement statistics, repair, OEE, unit flow. */
+  readonly analytics: AnalyticsService;
+  /** Root-cause tickets: create, comment, status, assign, attachments. */
+  readonly rootCause: RootCauseService;
+  /** SCIM provisioning: users and groups. */
+  readonly scim: ScimService;
+  /** Manual inspection definitions, relations and sequences (internal routes). */
+  readonly manualInspection: ManualInspectionService;
   // domain-fields: software, analytics, rootcause, scim, manual inspection (end)
 
   /**
@@ -52,8 +79,17 @@ export class Wats {
     this.app = new AppService(this.transport);
     this.report = new ReportService(this.transport);
     // domain-init: product, production, asset, process (begin)
+    this.product = new ProductService(this.transport);
+    this.production = new ProductionService(this.transport, { clock: options.clock });
+    this.asset = new AssetService(this.transport, { clock: options.clock });
+    this.process = new ProcessService(this.transport, { clock: options.clock });
     // domain-init: product, production, asset, process (end)
     // domain-init: software, analytics, rootcause, scim, manual inspection (begin)
+    this.software = new SoftwareService(this.transport);
+    this.analytics = new AnalyticsService(this.transport);
+    this.rootCause = new RootCauseService(this.transport);
+    this.scim = new ScimService(this.transport);
+    this.manualInspection = new ManualInspectionService(this.transport);
     // domain-init: software, analytics, rootcause, scim, manual inspection (end)
   }
 

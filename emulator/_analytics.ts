@@ -16,7 +16,8 @@ type Rec = Record<string, unknown>;
 
 const DAY_MS = 86_400_000;
 
-function wildcard(pattern: string): (value: unknown) => boolean {
+/** A matcher for a WATS text criterion: `;` alternatives, `%` any run, `_` one character. */
+export function wildcard(pattern: string): (value: unknown) => boolean {
   const options = pattern.split(";").map((p) => p.trim()).filter((p) => p !== "").map((p) =>
     new RegExp(
       "^" + [...p].map((ch) =>
@@ -70,7 +71,8 @@ function subtractPeriods(startIso: string, grouping: number, count: number): num
   return d.getTime();
 }
 
-function grouping(filter: Rec): number {
+/** The filter's `dateGrouping` (0 year … 5 hour), day when absent or invalid. */
+export function grouping(filter: Rec): number {
   const value = Number(filter.dateGrouping ?? 4);
   return Number.isInteger(value) && value >= 0 && value <= 5 ? value : 4;
 }
@@ -93,6 +95,8 @@ export function headerPredicate(filter: Rec, now: number): (header: Rec) => bool
   text("stationName", "stationName");
   text("swFilename", "swFilename");
   text("swVersion", "swVersion");
+  text("productGroup", "productGroup");
+  text("level", "level");
   text("testOperation", (h) => [h.processName, h.processCode, h.testOperation]);
   text("miscDescription", (h) => (h.miscInfo as Rec[]).map((m) => m.description));
   text("miscInfoDescription", (h) => (h.miscInfo as Rec[]).map((m) => m.description));
@@ -174,7 +178,7 @@ function dimensionValue(name: string, h: Rec, dateGrouping: number): unknown {
     case "productGroup":
     case "level":
     case "unitType":
-      return null;
+      return h[name] ?? null;
     default:
       return h[name];
   }

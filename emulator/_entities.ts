@@ -16,7 +16,11 @@ export type EntityKind =
   | "assetType"
   | "assetLog"
   | "serialNumber"
-  | "vendor";
+  | "vendor"
+  | "batch"
+  | "bom"
+  | "productRelation"
+  | "productCategory";
 
 /** Generic record storage for the product, production and asset routes. */
 export class EntityStore {

@@ -209,10 +209,14 @@ function num(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
+/**
+ * The step that failed the unit: the one `uut.stepIdCausedUUTFailure` names, else the step flagged
+ * `causedUUTFailure` (as the report builder marks it).
+ */
 function failureStep(report: Rec, stepId: unknown): { name: string; path: string } | null {
-  if (stepId === null || stepId === undefined) return null;
+  const byId = stepId !== null && stepId !== undefined;
   for (const { step, path } of walkSteps(report.root)) {
-    if (String(step.id) === String(stepId)) {
+    if (byId ? String(step.id) === String(stepId) : step.causedUUTFailure === true) {
       return { name: String(step.name ?? ""), path: path.join("¶") };
     }
   }

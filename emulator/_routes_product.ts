@@ -141,8 +141,12 @@ export function productRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): voi
     const existing = groups.find((g) =>
       String(g.productGroupName).toLowerCase() === name.toLowerCase()
     );
-    const group = existing ??
-      { productGroupId: await ctx.entities.next("productGroup"), productGroupName: name };
+    const group = {
+      ...existing,
+      ...input,
+      productGroupId: existing?.productGroupId ?? await ctx.entities.next("productGroup"),
+      productGroupName: existing?.productGroupName ?? name,
+    };
     await ctx.entities.put("productGroup", Number(group.productGroupId), group);
     return jsonResponse(group);
   });

@@ -1,7 +1,8 @@
 /**
  * `/api/Production` routes with real state: units (save, read, phase, process, parent/child),
- * unit changes, unit verification computed from the stored reports, serial-number allocation and
- * the unit-phase list.
+ * unit changes (OData `$filter`, `$orderby`, `$top`, `$skip`), unit verification computed from the
+ * stored reports, and the unit-phase list. Serial numbers live in `_routes_serial_numbers.ts`,
+ * batches in `_routes_batches.ts`.
  *
  * @module
  */
@@ -17,6 +18,8 @@ import {
   readJson,
   requireParam,
 } from "./_http.ts";
+import { odataList } from "./_odata_list.ts";
+import type { FilterSchema } from "./_odata_query.ts";
 import { mergeTags } from "./_routes_product.ts";
 import { unitVerification } from "./_verification.ts";
 
@@ -39,24 +42,19 @@ export const UNIT_PHASES: readonly [number, string][] = [
   [2048, "Shipped"],
 ];
 
-const SERIAL_TYPES = [
-  {
-    name: "SerialNumber",
-    description: "Sequential serial numbers",
-    format: "SN{0:000000}",
-    regEx: "^SN\\d{6}$",
-    identifier: 0,
-    identifierName: "SerialNumber",
+/** Fields a unit-change `$filter` may name. */
+const CHANGE_SCHEMA: FilterSchema = {
+  fields: {
+    id: "number",
+    unitSerialNumber: "string",
+    unitPartNumber: "string",
+    newParentSerialNumber: "string",
+    newPartNumber: "string",
+    newRevision: "string",
+    newUnitPhaseId: "number",
+    changeDate: "date",
   },
-  {
-    name: "MAC",
-    description: "MAC addresses",
-    format: "00-1B-44-XX-XX-XX",
-    regEx: "^([0-9A-F]{2}-){5}[0-9A-F]{2}$",
-    identifier: 1,
-    identifierName: "MACAddress",
-  },
-];
+};
 
 function unitKey(serialNumber: string, partNumber: string): string {
   return `${serialNumber}\u0000${partNumber}`;
@@ -194,28 +192,6 @@ async function updateUnit(
   return jsonResponse(true);
 }
 
-async function takeSerialNumbers(c: C, ctx: EmulatorContext): Promise<Response> {
-  const typeName = requireParam(c, "serialNumberType");
-  const type = SERIAL_TYPES.find((t) => t.name.toLowerCase() === typeName.toLowerCase());
-  if (!type) throw new EmulatorHttpError(404, `Serial number type '${typeName}' was not found`);
-  const quantity = queryInt(c, "quantity", { min: 1, max: 10_000 }) ?? 1;
-  const taken: string[] = [];
-  for (let i = 0; i < quantity; i++) {
-    const n = await ctx.entities.next(`serial:${type.name}`);
-    taken.push(
-      type.identifier === 1
-        ? `00-1B-44-${
-          [16, 8, 0].map((shift) =>
-            ((n >> shift) & 0xff).toString(16).padStart(2, "0").toUpperCase()
-          ).join("-")
-        }`
-        : `SN${String(n).padStart(6, "0")}`,
-    );
-  }
-  const xml = `<SerialNumbers>${taken.map((sn) => `<SN id="${sn}"/>`).join("")}</SerialNumbers>`;
-  return new Response(xml, { headers: { "content-type": "application/xml; charset=utf-8" } });
-}
-
 /** Register the `/api/Production` routes and the internal unit-phase routes. */
 export function productionRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   app.get("/api/Production/Unit/:serialNumber/:partNumber", async (c) => {
@@ -243,13 +219,11 @@ export function productionRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): 
   app.get("/api/Production/Units/Changes", async (c) => {
     const sn = queryParam(c, "serialNumber")?.toLowerCase();
     const pn = queryParam(c, "partNumber")?.toLowerCase();
-    const top = queryInt(c, "$top", { min: 0 }) ?? 1000;
-    const skip = queryInt(c, "$skip", { min: 0 }) ?? 0;
     const changes = (await ctx.entities.list<Rec>("unitChange")).filter((change) =>
       (!sn || String(change.unitSerialNumber).toLowerCase() === sn) &&
       (!pn || String(change.unitPartNumber).toLowerCase() === pn)
     ).sort((a, b) => Number(a.id) - Number(b.id));
-    return jsonResponse(changes.slice(skip, skip + top));
+    return jsonResponse(odataList(c, changes, CHANGE_SCHEMA));
   });
   app.delete("/api/Production/Units/Changes/:id", async (c) => {
     const id = Number(c.req.param("id"));
@@ -284,8 +258,6 @@ export function productionRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): 
       children: unit.subUnits,
     });
   });
-  app.get("/api/Production/SerialNumbers/Types", () => jsonResponse(SERIAL_TYPES));
-  app.post("/api/Production/SerialNumbers/Take", (c) => takeSerialNumbers(c, ctx));
   app.get("/api/internal/Mes/GetUnitPhases", () =>
     jsonResponse(UNIT_PHASES.map(([id, name]) => ({
       UnitPhaseId: id,

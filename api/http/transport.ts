@@ -69,7 +69,11 @@ export interface RequestSpec {
   contentType?: string;
   /** Extra headers. */
   headers?: Record<string, string>;
-  /** The request may be repeated safely (POST/PATCH are retried only when this is set). */
+  /**
+   * Whether the request may be repeated safely. Unset: GET, PUT and DELETE are, POST and PATCH
+   * are not. `true` lets a POST be retried; `false` keeps a PUT that adds (a counter increment)
+   * to a single attempt.
+   */
   idempotent?: boolean;
   /** Sent as `Idempotency-Key` when set. */
   idempotencyKey?: string;
@@ -337,7 +341,7 @@ export class Transport {
     const pathAndQuery = buildPath(spec.path, spec.params, spec.query);
     const bare = pathAndQuery.split("?")[0];
     const details = { operation: spec.operation, method: spec.method, path: bare };
-    const mayRepeat = SAFE_METHODS.has(spec.method) || spec.idempotent === true;
+    const mayRepeat = spec.idempotent ?? SAFE_METHODS.has(spec.method);
     const maxAttempts = mayRepeat && this.retry ? this.retry.maxAttempts : 1;
     for (let attempt = 0;; attempt++) {
       spec.signal?.throwIfAborted();

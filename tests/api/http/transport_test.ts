@@ -224,6 +224,25 @@ Deno.test("never retries a POST unless it is marked idempotent", async () => {
   }
 });
 
+Deno.test("a PUT marked not idempotent gets a single attempt", async () => {
+  const server = startServer(() => json({}, 503));
+  try {
+    const t = transport(server.url);
+    await assertRejects(
+      () => t.request({ method: "PUT", path: "/count", idempotent: false, operation: "o" }),
+      ServerError,
+    );
+    assertEquals(server.seen.length, 1);
+    await assertRejects(
+      () => t.request({ method: "PUT", path: "/state", operation: "o" }),
+      ServerError,
+    );
+    assertEquals(server.seen.length, 4);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("does not retry 4xx other than 408 and 429", async () => {
   const server = startServer(() => json({}, 400));
   try {

@@ -1,0 +1,184 @@
+/**
+ * The `dimensions` value of analytics filters: the names rows can be grouped by (yield and repair
+ * dimensions), the KPIs they can be sorted by, and a builder that checks the names.
+ *
+ * @module
+ */
+
+/** Dimensions yield and repair rows can be grouped by. */
+export type DimensionName =
+  | "partNumber"
+  | "productName"
+  | "productGroup"
+  | "revision"
+  | "stationName"
+  | "location"
+  | "purpose"
+  | "testOperation"
+  | "processCode"
+  | "period"
+  | "swFilename"
+  | "swVersion"
+  | "level"
+  | "batchNumber"
+  | "operator"
+  | "fixtureId"
+  | "socketIndex"
+  | "errorCode"
+  | "stepCausedUutFailure"
+  | "stepPathCausedUutFailure"
+  | "miscInfoDescription"
+  | "miscInfoString"
+  | "assetSerialNumber"
+  | "assetName"
+  | "unitType"
+  | "repairOperation"
+  | "repairCode"
+  | "repairCategory"
+  | "repairType"
+  | "componentRef"
+  | "componentNumber"
+  | "componentRevision"
+  | "componentVendor"
+  | "componentDescription"
+  | "functionBlock"
+  | "referencedStep"
+  | "referencedStepPath"
+  | "testPeriod"
+  | "testLevel"
+  | "testStationName"
+  | "testLocation"
+  | "testPurpose"
+  | "testOperator";
+
+/** KPIs rows can be sorted by. */
+export type KpiName =
+  | "unitCount"
+  | "fpCount"
+  | "spCount"
+  | "tpCount"
+  | "lpCount"
+  | "fpFailCount"
+  | "spFailCount"
+  | "tpFailCount"
+  | "lpFailCount"
+  | "fpy"
+  | "spy"
+  | "tpy"
+  | "lpy"
+  | "ppmFpy"
+  | "ppmSpy"
+  | "ppmTpy"
+  | "ppmLpy"
+  | "ppmTestYield"
+  | "testYieldCount"
+  | "testReportCount"
+  | "testYield"
+  | "retestCount"
+  | "firstUtc"
+  | "lastUtc"
+  | "repairReportCount"
+  | "repairCount";
+
+/** One part of a `dimensions` value: a name, or a name with its sort order. */
+export type DimensionSpec =
+  | DimensionName
+  | KpiName
+  | readonly [DimensionName | KpiName, "asc" | "desc"];
+
+const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
+  "partNumber",
+  "productName",
+  "productGroup",
+  "revision",
+  "stationName",
+  "location",
+  "purpose",
+  "testOperation",
+  "processCode",
+  "period",
+  "swFilename",
+  "swVersion",
+  "level",
+  "batchNumber",
+  "operator",
+  "fixtureId",
+  "socketIndex",
+  "errorCode",
+  "stepCausedUutFailure",
+  "stepPathCausedUutFailure",
+  "miscInfoDescription",
+  "miscInfoString",
+  "assetSerialNumber",
+  "assetName",
+  "unitType",
+  "repairOperation",
+  "repairCode",
+  "repairCategory",
+  "repairType",
+  "componentRef",
+  "componentNumber",
+  "componentRevision",
+  "componentVendor",
+  "componentDescription",
+  "functionBlock",
+  "referencedStep",
+  "referencedStepPath",
+  "testPeriod",
+  "testLevel",
+  "testStationName",
+  "testLocation",
+  "testPurpose",
+  "testOperator",
+  "unitCount",
+  "fpCount",
+  "spCount",
+  "tpCount",
+  "lpCount",
+  "fpFailCount",
+  "spFailCount",
+  "tpFailCount",
+  "lpFailCount",
+  "fpy",
+  "spy",
+  "tpy",
+  "lpy",
+  "ppmFpy",
+  "ppmSpy",
+  "ppmTpy",
+  "ppmLpy",
+  "ppmTestYield",
+  "testYieldCount",
+  "testReportCount",
+  "testYield",
+  "retestCount",
+  "firstUtc",
+  "lastUtc",
+  "repairReportCount",
+  "repairCount",
+]);
+
+/**
+ * Builds a `dimensions` value: names joined with `;`, a sort order after a name where given.
+ *
+ * @param specs Dimension and KPI names, or `[name, "asc" | "desc"]` pairs.
+ * @returns The value, e.g. `unitCount desc;partNumber;period`.
+ * @throws {RangeError} For a name the server does not know, or no names at all.
+ *
+ * @example Volume first, then by product and period
+ * ```ts
+ * import { dimensions } from "./dimensions.ts";
+ * dimensions(["unitCount", "desc"], "partNumber", "period"); // "unitCount desc;partNumber;period"
+ * ```
+ */
+export function dimensions(...specs: DimensionSpec[]): string {
+  if (specs.length === 0) throw new RangeError("dimensions needs at least one name");
+  return specs.map((spec) => {
+    const [name, order] = typeof spec === "string" ? [spec, undefined] : spec;
+    if (!KNOWN_DIMENSIONS.has(name)) throw new RangeError(`Unknown dimension "${name}"`);
+    if (order !== undefined && order !== "asc" && order !== "desc") {
+      throw new RangeError(`Sort order of "${name}" must be asc or desc, got "${order}"`);
+    }
+    return order ? `${name} ${order}` : name;
+  }).join(";");
+}

@@ -1,0 +1,52 @@
+import { assert, assertEquals } from "../../_assert.ts";
+import {
+  flattenFailCodes,
+  processKind,
+  RepairOperationConfigMapSchema,
+} from "../../../api/models/process.ts";
+
+Deno.test("fail codes are flattened at any depth under their top category", () => {
+  const codes = flattenFailCodes({
+    Categories: [
+      {
+        GUID: "c1",
+        Description: "Solder",
+        Failcodes: [
+          { GUID: "f1", Description: "Bridge", Selectable: false },
+          {
+            GUID: "f2",
+            Description: "Void",
+            Failcodes: [{ GUID: "f3", Description: "Large void" }],
+          },
+        ],
+      },
+      { GUID: "c2", Description: "Empty" },
+    ],
+  });
+  assertEquals(codes.map((c) => [c.category, c.code, c.guid, c.categoryGuid, c.selectable]), [
+    ["Solder", "Bridge", "f1", "c1", false],
+    ["Solder", "Void", "f2", "c1", true],
+    ["Solder", "Large void", "f3", "c1", true],
+  ]);
+  assert(codes.every((c) => c.description === c.code));
+  assertEquals(flattenFailCodes({}), []);
+});
+
+Deno.test("a repair configuration map validates nested categories and keeps unknown keys", () => {
+  const parsed = RepairOperationConfigMapSchema.parse({
+    "500": { Description: "Repair", Categories: [{ Description: "A", Failcodes: [{ X: 1 }] }] },
+  });
+  assertEquals(parsed["500"].Categories?.[0].Failcodes?.[0].X, 1);
+  assert(
+    !RepairOperationConfigMapSchema.safeParse({ "500": { Categories: [{ Failcodes: "x" }] } })
+      .success,
+  );
+});
+
+Deno.test("processKind names the kind of a process", () => {
+  const base = { code: 1, isTestOperation: false, isRepairOperation: false, isWipOperation: false };
+  assertEquals(processKind({ ...base, isTestOperation: true }), "test");
+  assertEquals(processKind({ ...base, isRepairOperation: true }), "repair");
+  assertEquals(processKind({ ...base, isWipOperation: true }), "wip");
+  assertEquals(processKind(base), "other");
+});

@@ -1,0 +1,292 @@
+import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import {
+  createUutReport,
+  ManualClock,
+  NotFoundError,
+  UnexpectedResponseError,
+  ValidationError,
+} from "../../../mod.ts";
+import { UnitPhaseFlag } from "../../../api/models/production.ts";
+import { parseSerialNumbers, unitChangeFilter as f } from "../../../api/services/production.ts";
+import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
+
+function served(h: { requests: Record<string, Record<string, number>> }, route: string): number {
+  return Object.values(h.requests[route] ?? {}).reduce((a, b) => a + b, 0);
+}
+
+async function test(h: Harness, sn: string, processCode: number, passed: boolean, minute: number) {
+  const start = `2026-01-30T10:${String(minute).padStart(2, "0")}:00.000+01:00`;
+  await h.wats.report.submit(
+    createUutReport({
+      pn: "PCB-1",
+      sn,
+      rev: "A",
+      processCode,
+      machineName: "station-7",
+      location: "Line 1",
+      purpose: "Production",
+      start,
+    }).passFailStep("Boot", passed).build(),
+  );
+}
+
+Deno.test("units are saved and read back, also with a '/' in the serial number", async () => {
+  await using h = await startEmulator();
+  const saved = await h.wats.production.saveUnits([
+    { serialNumber: "SN/0001", partNumber: "PCB-1", revision: "A", batchNumber: "B1" },
+    { serialNumber: "SN-0002", partNumber: "PCB-1", revision: "A" },
+  ]);
+  assertEquals(saved.map((u) => u.unitPhaseId), [1, 1]);
+  const unit = await h.wats.production.unit({ serialNumber: "SN/0001", partNumber: "PCB-1" });
+  assertEquals(unit?.batchNumber, "B1");
+  const again = await h.wats.production.saveUnit({
+    serialNumber: "SN/0001",
+    partNumber: "PCB-1",
+    currentLocation: "Line 2",
+  });
+  assertEquals([again.currentLocation, again.batchNumber], ["Line 2", "B1"]);
+  await assertRejects(
+    () => h.wats.production.unit({ serialNumber: "SN-404", partNumber: "PCB-1" }),
+    NotFoundError,
+  );
+  const lenient = h.client({ mode: "lenient" });
+  assertEquals(
+    await lenient.production.unit({ serialNumber: "SN-404", partNumber: "PCB-1" }),
+    null,
+  );
+  const saves = served(await h.stats(), "PUT /api/Production/Units");
+  await assertRejects(
+    () => h.wats.production.saveUnits([{ serialNumber: " ", partNumber: "PCB-1" }]),
+    TypeError,
+  );
+  await assertRejects(
+    () => h.wats.production.unit({ serialNumber: "SN-1", partNumber: "" }),
+    TypeError,
+  );
+  const after = await h.stats();
+  assertEquals(served(after, "PUT /api/Production/Units"), saves, "refused before sending");
+  assertEquals(served(after, "GET /api/Production/Unit/:serialNumber/:partNumber"), 3);
+  assertEquals(await h.wats.production.saveUnits([]), []);
+  assert(await h.wats.production.isConnected());
+});
+
+Deno.test("a save answered with a summary that counts errors is an error", async () => {
+  await using h = await startEmulator();
+  const wats = h.client({
+    fetch: () =>
+      Promise.resolve(Response.json({ errorCount: 1, message: "Unknown part number 'X'" })),
+  });
+  const error = await assertRejects(
+    () => wats.production.saveUnits([{ serialNumber: "S", partNumber: "X" }]),
+    ValidationError,
+  );
+  assert(error.message.includes("1 of 1") && error.message.includes("Unknown part number"));
+  const ok = h.client({ fetch: () => Promise.resolve(Response.json({ errorCount: 0 })) });
+  assertEquals(await ok.production.saveUnits([{ serialNumber: "S", partNumber: "X" }]), [
+    { serialNumber: "S", partNumber: "X" },
+  ]);
+});
+
+Deno.test("verification, grade and passing come from the unit's reports", async () => {
+  await using h = await startEmulator();
+  await test(h, "SN-A", 10, true, 0);
+  await test(h, "SN-A", 20, true, 1);
+  await test(h, "SN-B", 10, false, 2);
+  await test(h, "SN-B", 10, true, 3);
+  await test(h, "SN-C", 10, true, 4);
+  await test(h, "SN-C", 20, false, 5);
+  const a = { serialNumber: "SN-A", partNumber: "PCB-1" };
+  const verification = await h.wats.production.verify(a, "A");
+  assertEquals(verification?.results?.map((r) => [r.processCode, r.status]), [
+    [10, "Passed"],
+    [20, "Passed"],
+  ]);
+  assertEquals(await h.wats.production.grade(a), "A");
+  assertEquals(await h.wats.production.grade({ serialNumber: "SN-B", partNumber: "PCB-1" }), "B");
+  assertEquals(await h.wats.production.grade({ serialNumber: "SN-C", partNumber: "PCB-1" }), "C");
+  assert(await h.wats.production.isPassing(a));
+  assert(await h.wats.production.isPassing({ serialNumber: "SN-B", partNumber: "PCB-1" }));
+  assert(!await h.wats.production.isPassing({ serialNumber: "SN-C", partNumber: "PCB-1" }));
+  assert(!await h.wats.production.isPassing({ serialNumber: "SN-NONE", partNumber: "PCB-1" }));
+  assertEquals(
+    await h.wats.production.grade({ serialNumber: "SN-NONE", partNumber: "PCB-1" }),
+    null,
+  );
+});
+
+Deno.test("phases resolve by id, code or name through the cached phase list", async () => {
+  const clock = new ManualClock(0);
+  await using h = await startEmulator();
+  const wats = h.client({ clock });
+  const unit = { serialNumber: "SN-1", partNumber: "PCB-1" };
+  await wats.production.saveUnit(unit);
+  const cases: [number | string, number][] = [
+    ["finalized", UnitPhaseFlag.Finalized],
+    ["UnderProduction", UnitPhaseFlag.UnderProduction],
+    ["production repair", UnitPhaseFlag.ProductionRepair],
+    [UnitPhaseFlag.Shipped, UnitPhaseFlag.Shipped],
+    ["1024", UnitPhaseFlag.InStorage],
+  ];
+  for (const [phase, id] of cases) {
+    assert(await wats.production.setPhase(unit, phase, `to ${phase}`));
+    assertEquals((await wats.production.unit(unit))?.unitPhaseId, id, String(phase));
+  }
+  assertEquals(served(await h.stats(), "GET /api/internal/Mes/GetUnitPhases"), 1);
+  const sets = served(await h.stats(), "PUT /api/Production/SetUnitPhase");
+  await assertRejects(() => wats.production.setPhase(unit, "Teleported"), RangeError);
+  await assertRejects(() => wats.production.setPhase(unit, 3), RangeError);
+  assertEquals(served(await h.stats(), "PUT /api/Production/SetUnitPhase"), sets, "not sent");
+  await clock.advance(300_000);
+  await wats.production.phases();
+  assertEquals(served(await h.stats(), "GET /api/internal/Mes/GetUnitPhases"), 2);
+  assertEquals((await wats.production.phases()).length, 12);
+});
+
+Deno.test("the process is set and read back", async () => {
+  await using h = await startEmulator();
+  const unit = { serialNumber: "SN-1", partNumber: "PCB-1" };
+  await h.wats.production.saveUnit(unit);
+  assert(await h.wats.production.setProcess(unit, 50, "to PCBA test"));
+  assertEquals((await h.wats.production.unit(unit))?.processCode, 50);
+  await assertRejects(() => h.wats.production.setProcess(unit, 1.5), TypeError);
+});
+
+Deno.test("child units are added, checked and removed", async () => {
+  await using h = await startEmulator();
+  const box = { serialNumber: "BOX-1", partNumber: "BOX" };
+  const pcb = { serialNumber: "PCB-9", partNumber: "PCB-1" };
+  await h.wats.production.saveUnits([box, pcb]);
+  assert(await h.wats.production.addChild(box, pcb));
+  assertEquals((await h.wats.production.unit(box))?.subUnits?.map((u) => u.serialNumber), [
+    "PCB-9",
+  ]);
+  const check = await h.wats.production.checkChildren(box);
+  assertEquals((check?.children as { serialNumber: string }[]).map((c) => c.serialNumber), [
+    "PCB-9",
+  ]);
+  assert(await h.wats.production.removeChild(box, pcb));
+  assertEquals((await h.wats.production.unit(box))?.subUnits, []);
+  await assertRejects(() => h.wats.production.removeChild(box, pcb), ValidationError);
+});
+
+Deno.test("serial numbers are taken without repeats and found by range and reference", async () => {
+  await using h = await startEmulator();
+  const types = await h.wats.production.serialNumberTypes();
+  assertEquals(types.map((t) => t.name), ["SerialNumber", "MAC"]);
+  const first = await h.wats.production.takeSerialNumbers("SerialNumber", { quantity: 3 });
+  const second = await h.wats.production.takeSerialNumbers("serialnumber", {
+    quantity: 2,
+    referenceSerialNumber: "BOX-1",
+    referencePartNumber: "BOX",
+    stationName: "station-7",
+  });
+  assertEquals(first, ["SN000001", "SN000002", "SN000003"]);
+  assertEquals(new Set([...first, ...second]).size, 5);
+  const [mac] = await h.wats.production.takeSerialNumbers("MAC");
+  assert(/^([0-9A-F]{2}-){5}[0-9A-F]{2}$/.test(mac), mac);
+  const range = await h.wats.production.serialNumbersInRange(
+    "SerialNumber",
+    "SN000002",
+    "SN000004",
+  );
+  assertEquals(range.map((r) => r.serialNumber), ["SN000002", "SN000003", "SN000004"]);
+  const byRef = await h.wats.production.serialNumbersByReference("SerialNumber", {
+    serialNumber: "box-1",
+  });
+  assertEquals(byRef.map((r) => [r.serialNumber, r.stationName]), [
+    ["SN000004", "station-7"],
+    ["SN000005", "station-7"],
+  ]);
+  await assertRejects(() => h.wats.production.takeSerialNumbers("Nope"), NotFoundError);
+  await assertRejects(
+    () => h.wats.production.takeSerialNumbers("SerialNumber", { quantity: 0 }),
+    RangeError,
+  );
+  await assertRejects(
+    () => h.wats.production.serialNumbersByReference("SerialNumber", {}),
+    TypeError,
+  );
+});
+
+Deno.test("allocation answers are read as XML (with entities) or JSON", () => {
+  assertEquals(
+    parseSerialNumbers(`<?xml version="1.0"?><SerialNumbers>
+      <SN id="SN-1"/><SN id='A&amp;B&#47;1' other="x"/><SN  id="&#x41;Z" /></SerialNumbers>`),
+    ["SN-1", "A&B/1", "AZ"],
+  );
+  assertEquals(parseSerialNumbers("<SerialNumbers/>"), []);
+  assertEquals(parseSerialNumbers("<SerialNumbers></SerialNumbers>"), []);
+  assertEquals(parseSerialNumbers(["A", "B"]), ["A", "B"]);
+  assertEquals(parseSerialNumbers([{ id: "A" }, { serialNumber: "B" }]), ["A", "B"]);
+  assertEquals(parseSerialNumbers({ SerialNumbers: [{ Id: "C" }] }), ["C"]);
+  assertEquals(parseSerialNumbers(null), []);
+  for (const bad of ["OK", "<Other/>", [{ x: 1 }], 42, { a: [] }]) {
+    let error: unknown;
+    try {
+      parseSerialNumbers(bad);
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof UnexpectedResponseError, JSON.stringify(bad));
+  }
+});
+
+Deno.test("unit changes page, filter with escaped quotes, and are acknowledged once each", async () => {
+  await using h = await startEmulator();
+  const units = ["O'Neil-1", "SN-2", "SN-3", "SN-4", "SN-5"].map((serialNumber) => ({
+    serialNumber,
+    partNumber: "PCB-1",
+  }));
+  await h.wats.production.saveUnits(units);
+  const all = await Array.fromAsync(h.wats.production.unitChanges({ pageSize: 2 }));
+  assertEquals(all.map((c) => c.unitSerialNumber), units.map((u) => u.serialNumber));
+  const quoted = await Array.fromAsync(
+    h.wats.production.unitChanges({ filter: f.eq("unitSerialNumber", "O'Neil-1") }),
+  );
+  assertEquals(quoted.map((c) => c.unitSerialNumber), ["O'Neil-1"]);
+  const one = await Array.fromAsync(h.wats.production.unitChanges({ serialNumber: "sn-3" }));
+  assertEquals(one.length, 1);
+  // at-least-once: the change whose handling fails stays queued
+  const handled: string[] = [];
+  try {
+    for await (const change of h.wats.production.unitChanges({ acknowledge: true, pageSize: 2 })) {
+      if (change.unitSerialNumber === "SN-3") throw new Error("handler failed");
+      handled.push(change.unitSerialNumber!);
+    }
+  } catch (error) {
+    assertEquals((error as Error).message, "handler failed");
+  }
+  assertEquals(handled, ["O'Neil-1", "SN-2"]);
+  for await (const change of h.wats.production.unitChanges({ acknowledge: true, pageSize: 2 })) {
+    handled.push(change.unitSerialNumber!);
+  }
+  assertEquals(handled, units.map((u) => u.serialNumber), "every change once, none skipped");
+  assertEquals(await Array.fromAsync(h.wats.production.unitChanges()), []);
+  await h.wats.production.setPhase(units[1], "Finalized");
+  const [change] = await Array.fromAsync(h.wats.production.unitChanges());
+  assertEquals(change.newUnitPhaseId, UnitPhaseFlag.Finalized);
+  assert(await h.wats.production.acknowledgeChange(change.id));
+  await assertRejects(() => h.wats.production.acknowledgeChange(change.id), NotFoundError);
+});
+
+Deno.test("batches are saved one by one or many at once and found by product or id", async () => {
+  await using h = await startEmulator();
+  const batch = await h.wats.production.saveBatch({
+    batchNumber: "B-1",
+    batchSize: 50,
+    partNumber: "PCB-1",
+  });
+  assertEquals(batch.batchSize, 50);
+  await h.wats.production.saveBatches([
+    { batchNumber: "B-2", batchSize: 10, partNumber: "PCB-2" },
+    { batchNumber: "b-1", batchSize: 60 },
+  ]);
+  const pcb1 = await h.wats.production.batches({ partNumber: "pcb-1" });
+  assertEquals(pcb1.map((b) => [b.batchNumber, b.batchSize]), [["b-1", 60]]);
+  assertEquals((await h.wats.production.batches()).length, 2);
+  assertEquals((await h.wats.production.batches({ batchId: "B-2" })).map((b) => b.partNumber), [
+    "PCB-2",
+  ]);
+  await assertRejects(() => h.wats.production.saveBatch({ batchNumber: "" }), TypeError);
+  assertEquals(await h.wats.production.saveBatches([]), []);
+});
