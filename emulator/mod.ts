@@ -4,9 +4,11 @@
  * deterministic faults.
  *
  * It answers the WATS REST API (`/api/Report`, `/api/App`, `/api/Product`, `/api/Production`,
- * `/api/Asset`) the way a WATS server does: Basic-token authentication, WSJF validation with
- * the project's report model (WSXF through the project's converter), overwrite-by-id with
- * `receiveCount`, OData header queries, and analytics computed from the reports it holds. State lives in Deno KV (in memory, or a file).
+ * `/api/Asset`, `/api/Software`, `/api/RootCause`, `/api/SCIM/v2`, and the internal
+ * ManualInspection, Process, Mes and UnitFlow routes) the way a WATS server does: Basic-token
+ * authentication, WSJF validation with the project's report model (WSXF through the project's
+ * converter), overwrite-by-id with `receiveCount`, OData header queries, and analytics computed
+ * from the reports it holds. State lives in Deno KV (in memory, or a file).
  *
  * Beyond a real server it honours `Idempotency-Key` (IETF draft: replay, 422 on reuse with a
  * different body) and offers control routes, same token, off by default in
