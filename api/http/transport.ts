@@ -243,7 +243,8 @@ export function serverMessageOf(data: unknown): string | null {
  *
  * @example A 404
  * ```ts
- * import { errorForStatus, NotFoundError } from "./transport.ts";
+ * import { errorForStatus } from "./transport.ts";
+ * import { NotFoundError } from "./errors.ts";
  * errorForStatus(404, { operation: "product.get" }) instanceof NotFoundError; // true
  * ```
  */
