@@ -1,0 +1,168 @@
+/**
+ * What the service has done since it started, kept in memory for `/status`, `/health` and
+ * `/metrics`: conversions, uploads, per watch folder facts, recent errors, and a window of upload
+ * outcomes for the error rate. The ledger keeps the durable counters; these reset on restart.
+ *
+ * @module
+ */
+
+/** One error worth showing an operator. */
+export interface RecentError {
+  /** When, ISO 8601. */
+  at: string;
+  /** Where: `conversion`, `upload`, `intake`, `service`. */
+  kind: string;
+  /** What went wrong. */
+  message: string;
+  /** The source file, when there is one. */
+  file?: string;
+  /** The report id, when there is one. */
+  reportId?: string;
+}
+
+/** Facts about one watch folder. */
+export interface WatchStats {
+  /** The drop folder. */
+  path: string;
+  /** The configured converter id (`auto` picks by content). */
+  converter: string;
+  /** Files taken into the queue. */
+  filesQueued: number;
+  /** Files moved to the error folder. */
+  filesFailed: number;
+  /** Files recognised as duplicates. */
+  duplicates: number;
+  /** When the last file was handled, ISO 8601. */
+  lastFileAt: string | null;
+  /** The last error, if any. */
+  lastError: string | null;
+}
+
+/** Per converter counters. */
+export interface ConverterStats {
+  /** Successful conversions. */
+  succeeded: number;
+  /** Failed conversions. */
+  failed: number;
+  /** Total time spent converting, in seconds. */
+  seconds: number;
+}
+
+const RECENT_ERRORS = 20;
+const OUTCOME_WINDOW_MS = 5 * 60_000;
+const OUTCOME_LIMIT = 2_000;
+
+/** The counters of a running service. */
+export class ServiceStats {
+  /** When the service started, epoch ms. */
+  readonly startedAt: number;
+  /** Conversions running now. */
+  conversionsActive = 0;
+  /** Files converted and queued. */
+  conversionsCompleted = 0;
+  /** Files that could not be converted. */
+  conversionsFailed = 0;
+  /** Files recognised as duplicates. */
+  duplicates = 0;
+  /** Reports accepted by the server. */
+  uploadsAccepted = 0;
+  /** Reports settled from the ledger without a POST (accepted before a crash). */
+  ledgerHits = 0;
+  /** Upload attempts that will be retried. */
+  uploadsRetried = 0;
+  /** Reports that failed for good. */
+  uploadsFailed = 0;
+  /** Report submissions by HTTP outcome (`200`, `503`, `network`…). */
+  readonly submissions: Map<string, number> = new Map();
+  /** When the server last accepted a report, epoch ms. */
+  lastUploadAt: number | null = null;
+  /** When intake last met a full queue, epoch ms. */
+  queueFullAt: number | null = null;
+  /** When the server last refused the token (401/403) with no success since, epoch ms. */
+  authRefusedAt: number | null = null;
+  /** When a call to the server last succeeded, epoch ms. */
+  lastServerOkAt: number | null = null;
+  /** When a call to the server last failed to get an answer, epoch ms. */
+  lastServerDownAt: number | null = null;
+  /** Per converter counters. */
+  readonly converters: Map<string, ConverterStats> = new Map();
+  /** Per watch folder facts, in configuration order. */
+  readonly watches: WatchStats[];
+  readonly #recent: RecentError[] = [];
+  readonly #outcomes: { at: number; ok: boolean }[] = [];
+  readonly #now: () => number;
+
+  /**
+   * Starts counting.
+   *
+   * @param now The clock.
+   * @param watches The watch folders and their converters.
+   */
+  constructor(now: () => number, watches: { path: string; converter: string }[]) {
+    this.#now = now;
+    this.startedAt = now();
+    this.watches = watches.map(({ path, converter }) => ({
+      path,
+      converter,
+      filesQueued: 0,
+      filesFailed: 0,
+      duplicates: 0,
+      lastFileAt: null,
+      lastError: null,
+    }));
+  }
+
+  /** The most recent errors, newest first. */
+  get recentErrors(): readonly RecentError[] {
+    return this.#recent;
+  }
+
+  /** Records an error for `/status`. */
+  error(kind: string, message: string, about: { file?: string; reportId?: string } = {}): void {
+    this.#recent.unshift({ at: new Date(this.#now()).toISOString(), kind, message, ...about });
+    if (this.#recent.length > RECENT_ERRORS) this.#recent.pop();
+  }
+
+  /** Records a conversion's outcome for its converter. */
+  converted(converter: string, ok: boolean, seconds: number): void {
+    let stats = this.converters.get(converter);
+    if (!stats) this.converters.set(converter, stats = { succeeded: 0, failed: 0, seconds: 0 });
+    if (ok) stats.succeeded++;
+    else stats.failed++;
+    stats.seconds += seconds;
+  }
+
+  /** Records one submission attempt's outcome (`200`, `503`, `network`, `breaker`…). */
+  submission(outcome: string, ok: boolean): void {
+    this.submissions.set(outcome, (this.submissions.get(outcome) ?? 0) + 1);
+    if (outcome === "breaker") return;
+    const now = this.#now();
+    if (ok) {
+      this.authRefusedAt = null;
+      this.lastServerOkAt = now;
+    } else if (outcome === "401" || outcome === "403") this.authRefusedAt = now;
+    else if (outcome === "network" || outcome === "timeout") this.lastServerDownAt = now;
+    this.#outcomes.push({ at: now, ok });
+    while (
+      this.#outcomes.length > OUTCOME_LIMIT ||
+      (this.#outcomes.length > 0 && this.#outcomes[0].at < now - OUTCOME_WINDOW_MS)
+    ) this.#outcomes.shift();
+  }
+
+  /**
+   * The share of failed submissions over the last five minutes.
+   *
+   * @returns `{ rate, attempts }`; the rate is 0 without attempts.
+   */
+  errorRate(): { rate: number; attempts: number } {
+    const since = this.#now() - OUTCOME_WINDOW_MS;
+    let attempts = 0;
+    let failed = 0;
+    for (const outcome of this.#outcomes) {
+      if (outcome.at < since) continue;
+      attempts++;
+      if (!outcome.ok) failed++;
+    }
+    return { rate: attempts === 0 ? 0 : failed / attempts, attempts };
+  }
+}

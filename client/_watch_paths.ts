@@ -1,0 +1,76 @@
+/**
+ * Path rules of the drop-folder watcher: names never taken, containment, file fingerprints.
+ *
+ * @module
+ */
+
+import { isAbsolute, relative, sep } from "node:path";
+
+/** Size and modification time of a file: equal twice across the wait means it is stable. */
+export interface Fingerprint {
+  size: number;
+  mtime: number;
+}
+
+/**
+ * Tells whether a file or folder name is one writers use for partial or temporary files, or a
+ * hidden one: `.*`, `~*` (incl. Office `~$*`), `*~`, `*.tmp`, `*.part`, `*.partial`,
+ * `*.crdownload`.
+ */
+export function isSkippedName(name: string): boolean {
+  return name.startsWith(".") || name.startsWith("~") || name.endsWith("~") ||
+    /\.(?:tmp|part|partial|crdownload)$/i.test(name);
+}
+
+/** Tells whether `child` lies strictly inside the folder `parent` (case-insensitive on Windows). */
+export function isInside(parent: string, child: string): boolean {
+  const path = relative(parent, child);
+  return path !== "" && path !== ".." && !path.startsWith(`..${sep}`) && !isAbsolute(path);
+}
+
+/** Equal fingerprints. */
+export function isSameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return a.size === b.size && a.mtime === b.mtime;
+}
+
+/** The fingerprint of a file's info. */
+export function fingerprintOf(info: Deno.FileInfo): Fingerprint {
+  return { size: info.size, mtime: info.mtime?.getTime() ?? 0 };
+}
+
+/**
+ * Looks at one candidate path without following it out of the watch folder.
+ *
+ * @returns The fingerprint of a regular file (or of a symlink's target inside `realRoot`),
+ *   `null` for anything else, and a reason when a symlink was refused.
+ */
+export async function inspectPath(
+  path: string,
+  realRoot: string,
+): Promise<{ fingerprint: Fingerprint | null; refusal?: string }> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(path);
+  } catch {
+    return { fingerprint: null };
+  }
+  if (info.isSymlink) {
+    let target: string;
+    try {
+      target = await Deno.realPath(path);
+    } catch (error) {
+      return { fingerprint: null, refusal: `broken or looping symlink (${(error as Error).name})` };
+    }
+    try {
+      info = await Deno.stat(target);
+    } catch {
+      return { fingerprint: null };
+    }
+    // A symlinked folder is never entered, wherever it points: nothing to refuse.
+    if (!info.isFile) return { fingerprint: null };
+    if (!isInside(realRoot, target)) {
+      return { fingerprint: null, refusal: "symlink points outside the watch folder" };
+    }
+  }
+  return { fingerprint: info.isFile ? fingerprintOf(info) : null };
+}

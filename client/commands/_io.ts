@@ -1,0 +1,96 @@
+/**
+ * Output, logging and signals of the `wats` commands.
+ *
+ * @module
+ */
+
+import {
+  configure,
+  defaultTextFormatter,
+  type LogLevel,
+  type LogRecord,
+  reset,
+} from "@logtape/logtape";
+
+/** Where a command writes, and whether a person is watching. */
+export interface CliIo {
+  /** Writes to standard output. */
+  out(text: string): void;
+  /** Writes to standard error. */
+  err(text: string): void;
+  /** Whether standard output is a terminal (progress bars, colours). */
+  isTty: boolean;
+  /** Aborted on SIGINT/SIGTERM (and SIGBREAK on Windows) while a command listens for it. */
+  signal?: AbortSignal;
+}
+
+const encoder = new TextEncoder();
+
+/** Standard output and error of the process. */
+export function processIo(): CliIo {
+  return {
+    out: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
+    err: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+    isTty: Deno.stdout.isTerminal(),
+  };
+}
+
+/**
+ * Sends the toolkit's log lines (`wats` category) to standard error, one text line each.
+ *
+ * @param level The lowest level written.
+ */
+export async function setUpLogging(level: LogLevel): Promise<void> {
+  const sink = (record: LogRecord) => {
+    Deno.stderr.writeSync(encoder.encode(defaultTextFormatter(record)));
+  };
+  await configure({
+    reset: true,
+    sinks: { stderr: sink },
+    loggers: [
+      { category: ["wats"], lowestLevel: level, sinks: ["stderr"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
+    ],
+  });
+}
+
+/** Stops sending log lines (before the process exits). */
+export async function tearDownLogging(): Promise<void> {
+  await reset();
+}
+
+/**
+ * An abort signal for SIGINT and SIGTERM (SIGINT and SIGBREAK on Windows).
+ *
+ * @returns The signal and a function that removes the listeners.
+ */
+export function stopSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => controller.abort(new Error("Interrupted"));
+  const wanted: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  const installed: Deno.Signal[] = [];
+  for (const name of wanted) {
+    try {
+      Deno.addSignalListener(name, handler);
+      installed.push(name);
+    } catch {
+      // A signal the platform does not offer; the others still stop the command.
+    }
+  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      for (const name of installed) Deno.removeSignalListener(name, handler);
+    },
+  };
+}
+
+/** Resolves when `signal` aborts. */
+export function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
+}

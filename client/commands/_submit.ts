@@ -1,0 +1,184 @@
+/**
+ * `wats submit FILE|DIR...`: a one-shot upload through the same queue as the service. Files are
+ * converted and queued like dropped files (content seen before is a duplicate, not sent again)
+ * but never moved. When the service runs on the data folder, it sends them; otherwise this
+ * command runs the submitter itself until they are settled, with a progress bar on a terminal.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { registryConversion } from "../_convert.ts";
+import { type TakeContext, takeSource } from "../_take.ts";
+import { isSkippedName } from "../_watch_paths.ts";
+import type { ServiceConfig } from "../config.ts";
+import { Ledger } from "../ledger.ts";
+import { isLocked } from "../lock.ts";
+import { ReportQueue } from "../queue.ts";
+import { StationService } from "../service.ts";
+import { systemClock } from "../../api/http/clock.ts";
+import { CommandError, COMMON_OPTIONS, configFrom, queueDir } from "./_context.ts";
+import type { CliIo } from "./_io.ts";
+
+/** Help of `wats submit`. */
+export const SUBMIT_HELP =
+  `Usage: wats submit FILE|DIR... [--converter ID] [--timeout SECONDS] [--config FILE]
+
+Converts the files (folders: every file in them, recursively) and uploads the reports through
+the service's queue, exactly once. The files stay where they are. Exits 0 when every report was
+accepted, 1 when a file could not be converted or a report was refused, 33 when --timeout
+(default 120 s) passed first; unsent reports stay queued for the service.
+`;
+
+async function* filesOf(path: string): AsyncGenerator<string> {
+  const info = await Deno.stat(path);
+  if (info.isFile) {
+    yield path;
+    return;
+  }
+  for await (const entry of Deno.readDir(path)) {
+    if (isSkippedName(entry.name)) continue;
+    const child = join(path, entry.name);
+    if (entry.isDirectory) yield* filesOf(child);
+    else if (entry.isFile) yield child;
+  }
+}
+
+function bar(done: number, total: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`;
+}
+
+/**
+ * Runs `wats submit`.
+ *
+ * @param args The arguments after `submit`.
+ * @param io Output.
+ * @returns The exit code.
+ */
+export async function submitCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...COMMON_OPTIONS, converter: { type: "string" }, timeout: { type: "string" } },
+  });
+  if (values.help || positionals.length === 0) {
+    io.out(SUBMIT_HELP);
+    return values.help ? 0 : 2;
+  }
+  const timeoutMs = (values.timeout === undefined ? 120 : Number(values.timeout)) * 1000;
+  if (!(timeoutMs > 0)) throw new CommandError("--timeout must be a positive number of seconds", 2);
+  const config = await configFrom(values, io);
+  const isServiceRunning = await isLocked(config.dataDir);
+  let service: StationService | null = null;
+  let queue: ReportQueue;
+  let ledger: Ledger;
+  if (isServiceRunning) {
+    queue = await ReportQueue.open(queueDir(config.dataDir), { recover: false });
+    ledger = await Ledger.open(join(config.dataDir, "ledger.kv"));
+  } else {
+    service = await StationService.start({
+      config,
+      configFile: values.config,
+      intake: false,
+      statusServer: false,
+    });
+    queue = service.queue;
+    ledger = service.ledger;
+  }
+  try {
+    return await submitFiles(positionals, {
+      config,
+      queue,
+      ledger,
+      service,
+      io,
+      timeoutMs,
+      converter: values.converter,
+    });
+  } finally {
+    if (service) await service.stop();
+    else {
+      await queue.indexed();
+      ledger.close();
+    }
+  }
+}
+
+async function submitFiles(
+  paths: string[],
+  parts: {
+    config: ServiceConfig;
+    queue: ReportQueue;
+    ledger: Ledger;
+    service: StationService | null;
+    io: CliIo;
+    timeoutMs: number;
+    converter?: string;
+  },
+): Promise<number> {
+  const { io, queue, ledger } = parts;
+  const context: TakeContext = {
+    config: parts.config,
+    queue,
+    ledger,
+    conversion: registryConversion(undefined, {
+      logDir: join(parts.config.dataDir, "logs", "conversions"),
+    }),
+    clock: systemClock,
+    signal: io.signal ?? new AbortController().signal,
+  };
+  const ids = new Set<string>();
+  let files = 0;
+  let failedFiles = 0;
+  for (const path of paths) {
+    for await (const file of filesOf(path)) {
+      files++;
+      const taken = await takeSource(context, file, { id: parts.converter ?? "auto", args: {} });
+      if (taken.outcome === "failed") {
+        failedFiles++;
+        io.err(`${file}: ${taken.facts.reason}\n`);
+      } else if (taken.outcome === "full") {
+        failedFiles++;
+        io.err(`${file}: ${taken.message}\n`);
+      } else if (taken.outcome !== "gone") {
+        for (const id of taken.reportIds) ids.add(id);
+        if (taken.outcome === "duplicate") {
+          io.err(`${file}: same content as ${taken.firstPath}; not sent again\n`);
+        } else if (taken.outcome === "resumed") {
+          io.err(`${file}: submitted before; not sent again\n`);
+        }
+      }
+    }
+  }
+  parts.service?.wake();
+  const deadline = performance.now() + parts.timeoutMs;
+  const accepted = new Set<string>();
+  const refused = new Map<string, string>();
+  while (accepted.size + refused.size < ids.size && performance.now() < deadline) {
+    for (const id of ids) {
+      if (accepted.has(id) || refused.has(id)) continue;
+      const state = await queue.stateOf(id);
+      if (state === "done" || (state === null && await ledger.getAccepted(id))) accepted.add(id);
+      else if (state === "failed" || state === "quarantine") {
+        refused.set(id, (await queue.get(id))?.envelope?.lastError?.message ?? state);
+      }
+    }
+    if (io.isTty) io.out(`\r${bar(accepted.size + refused.size, ids.size)}`);
+    if (accepted.size + refused.size < ids.size) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  if (io.isTty) io.out("\n");
+  for (const [id, reason] of refused) io.err(`Report ${id} refused: ${reason}\n`);
+  const waiting = ids.size - accepted.size - refused.size;
+  io.out(
+    `${files} file(s), ${ids.size} report(s): ${accepted.size} accepted, ${refused.size} refused` +
+      (failedFiles ? `, ${failedFiles} file(s) not converted` : "") +
+      (waiting ? `, ${waiting} still queued` : "") + "\n",
+  );
+  if (waiting > 0) return 33;
+  return refused.size > 0 || failedFiles > 0 ? 1 : 0;
+}

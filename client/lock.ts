@@ -1,0 +1,197 @@
+/**
+ * One service per data folder: an exclusive OS file lock on `<data dir>/service.lock`, held for
+ * the life of the process.
+ *
+ * The OS releases the lock when the process ends, however it ends (`kill -9` included), so a lock
+ * file left behind by a killed service is recognised as stale (the lock is free although the file
+ * names a process) and simply taken over. The file holds who has it, as JSON, so a second
+ * instance can say which process to stop, and `wats status` can find the status URL.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** What the lock file says about its holder. */
+export interface LockInfo {
+  /** Process id. */
+  pid: number;
+  /** The data folder. */
+  dataDir: string;
+  /** When the service started, ISO 8601. */
+  startedAt: string;
+  /** The toolkit version. */
+  version: string;
+  /** The status server's URL, once it listens. */
+  statusUrl?: string;
+  /** The configuration file, when one was used. */
+  configPath?: string;
+}
+
+/** The data folder is locked by another running service. */
+export class LockHeldError extends Error {
+  /** What the lock file says about the holder, when it could be read. */
+  readonly holder: LockInfo | null;
+
+  /**
+   * Creates the error.
+   *
+   * @param dataDir The data folder.
+   * @param holder The holder, when known.
+   */
+  constructor(dataDir: string, holder: LockInfo | null) {
+    const who = holder
+      ? `process ${holder.pid}, started ${holder.startedAt}` +
+        (holder.statusUrl ? `, status ${holder.statusUrl}` : "")
+      : "another process";
+    super(
+      `Another WATS service (${who}) is running on the data folder ${dataDir}; ` +
+        "stop it first, or give this one its own data folder (--data-dir)",
+    );
+    this.name = "LockHeldError";
+    this.holder = holder;
+  }
+}
+
+/** The name of the lock file in the data folder. */
+export const LOCK_FILE = "service.lock";
+
+/**
+ * Reads the lock file of a data folder without taking the lock.
+ *
+ * @param dataDir The data folder.
+ * @returns What the file says, or `null` when it is missing or unreadable.
+ */
+export async function readLockInfo(dataDir: string): Promise<LockInfo | null> {
+  try {
+    const info = JSON.parse(await Deno.readTextFile(join(dataDir, LOCK_FILE)));
+    return typeof info === "object" && info !== null && typeof info.pid === "number" ? info : null;
+  } catch {
+    // Missing, half-written or (Windows) locked by its holder.
+    return null;
+  }
+}
+
+/**
+ * Tells whether a service holds the lock of a data folder right now.
+ *
+ * @param dataDir The data folder.
+ * @returns `true` while a running service holds it.
+ */
+export async function isLocked(dataDir: string): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(join(dataDir, LOCK_FILE), { read: true, write: true });
+  } catch {
+    return false;
+  }
+  try {
+    const isFree = await file.tryLock(true);
+    if (isFree) await file.unlock();
+    return !isFree;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The lock of one data folder, held until {@linkcode InstanceLock.release}.
+ *
+ * @example Hold the lock while the service runs
+ * ```ts
+ * import { InstanceLock } from "./lock.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const lock = await InstanceLock.acquire(dataDir, { version: "0.1.0" });
+ * try {
+ *   await InstanceLock.acquire(dataDir, { version: "0.1.0" }); // throws LockHeldError
+ * } catch (error) {
+ *   console.log((error as Error).message);
+ * }
+ * lock.release();
+ * ```
+ */
+export class InstanceLock {
+  readonly #file: Deno.FsFile;
+  #info: LockInfo;
+  /** What the previous, killed holder's file said, when the lock was stale. */
+  readonly staleHolder: LockInfo | null;
+
+  private constructor(file: Deno.FsFile, info: LockInfo, staleHolder: LockInfo | null) {
+    this.#file = file;
+    this.#info = info;
+    this.staleHolder = staleHolder;
+  }
+
+  /**
+   * Takes the lock of a data folder (creating the folder), or fails when a running service has it.
+   *
+   * @param dataDir The data folder.
+   * @param details The version and configuration file to record.
+   * @returns The held lock.
+   * @throws {LockHeldError} When another process holds the lock.
+   */
+  static async acquire(
+    dataDir: string,
+    details: { version: string; configPath?: string },
+  ): Promise<InstanceLock> {
+    await Deno.mkdir(dataDir, { recursive: true });
+    const path = join(dataDir, LOCK_FILE);
+    const file = await Deno.open(path, { read: true, write: true, create: true });
+    let isMine = false;
+    try {
+      isMine = await file.tryLock(true);
+    } finally {
+      if (!isMine) file.close();
+    }
+    if (!isMine) throw new LockHeldError(dataDir, await readLockInfo(dataDir));
+    const previous = await readLockInfo(dataDir);
+    const info: LockInfo = {
+      pid: Deno.pid,
+      dataDir,
+      startedAt: new Date().toISOString(),
+      version: details.version,
+      ...(details.configPath ? { configPath: details.configPath } : {}),
+    };
+    const lock = new InstanceLock(
+      file,
+      info,
+      previous && previous.pid !== Deno.pid ? previous : null,
+    );
+    await lock.#write();
+    return lock;
+  }
+
+  /** What the lock file says now. */
+  get info(): LockInfo {
+    return { ...this.#info };
+  }
+
+  /**
+   * Records more about the holder (the status URL once the server listens).
+   *
+   * @param update The fields to change.
+   * @returns A promise that resolves once written.
+   */
+  async update(update: Partial<LockInfo>): Promise<void> {
+    this.#info = { ...this.#info, ...update };
+    await this.#write();
+  }
+
+  /** Releases the lock; the file stays (its content says who had it last). */
+  release(): void {
+    try {
+      this.#file.unlockSync();
+    } finally {
+      this.#file.close();
+    }
+  }
+
+  async #write(): Promise<void> {
+    const bytes = new TextEncoder().encode(JSON.stringify(this.#info, null, 2) + "\n");
+    await this.#file.truncate(0);
+    await this.#file.seek(0, Deno.SeekMode.Start);
+    let written = 0;
+    while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
+    await this.#file.sync();
+  }
+}

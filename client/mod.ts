@@ -1,0 +1,126 @@
+/**
+ * The WATS station service (`@wats/toolkit/client`): watch drop folders, convert test results
+ * into WSJF reports, keep them in a crash-safe file queue, upload each exactly once, and report
+ * health and status on loopback.
+ *
+ * The way of a report: a ready file (stable size and mtime) in a drop folder is hashed, checked
+ * against the ledger (the same content twice is a duplicate), converted, and each report is
+ * written durably into `queue/pending/` before the source file is moved, archived or deleted. The
+ * submitter claims envelopes by rename, asks the ledger whether the report was accepted already
+ * (the crash between the server's answer and the settle), posts it with its id as
+ * `Idempotency-Key` through the API client's limiter, retries and breaker, records the
+ * acceptance and moves the envelope to `done/`. Retryable failures go back to `pending/` with
+ * capped full-jitter backoff or the server's `Retry-After`; permanent ones to `failed/` with the
+ * reason; unreadable envelopes to `quarantine/`.
+ *
+ * {@linkcode StationService} is the whole service; its parts ({@linkcode ReportQueue},
+ * {@linkcode Ledger}, {@linkcode FileWatcher}, {@linkcode Submitter}, the status app) are
+ * exported for tools and tests. The `wats` command (`cli.ts`) runs it: {@linkcode runCli}.
+ *
+ * @example Run the service until SIGTERM
+ * ```ts ignore
+ * import { loadConfig, StationService } from "@wats/toolkit/client";
+ *
+ * const config = await loadConfig({ file: "/etc/wats/config.json" }); // token from WATS_TOKEN
+ * const service = await StationService.start({ config });
+ * console.log(`status page: ${service.statusUrl}/`);
+ * Deno.addSignalListener("SIGTERM", () => service.stop());
+ * await service.stopped;
+ * ```
+ *
+ * @module
+ */
+
+import { ServiceConfigSchema as serviceConfigSchema } from "./config_schema.ts";
+import type { ServiceConfigValues } from "./config_schema.ts";
+import type { Schema } from "../api/models/report/schema.ts";
+
+export { PermissionError, StationService, type StationServiceOptions } from "./service.ts";
+export { ConfigSecrets, loadConfig, type LoadConfigOptions, type ServiceConfig } from "./config.ts";
+export {
+  POST_ACTIONS,
+  type PostAction,
+  type ServiceConfigValues,
+  type WatchConfig,
+} from "./config_schema.ts";
+export { ConfigError, QueueFullError } from "./errors.ts";
+export { describeExitCode, EXIT_CODES } from "./exit_codes.ts";
+export {
+  type Claim,
+  type ClaimError,
+  type QueueItem,
+  ReportQueue,
+  type ReportQueueOptions,
+} from "./queue.ts";
+export {
+  isValidReportId,
+  parseEnvelope,
+  QUEUE_STATES,
+  type QueueEnvelope,
+  type QueueErrorRecord,
+  type QueueReport,
+  type QueueSource,
+  type QueueState,
+} from "./queue_envelope.ts";
+export { type AcceptedRecord, Ledger, LEDGER_COUNTERS, type SourceRecord } from "./ledger.ts";
+export { FileWatcher, type FileWatcherOptions } from "./watcher.ts";
+export {
+  type BreakerView,
+  retryDelayMs,
+  type SettledEvent,
+  Submitter,
+  type SubmitterOptions,
+} from "./submitter.ts";
+export type { Conversion, ConverterInfo, ConvertRequest, ConvertResult } from "./_convert.ts";
+export { type ConverterStats, type RecentError, ServiceStats, type WatchStats } from "./_stats.ts";
+export {
+  createStatusApp,
+  type StatusApp,
+  type StatusAppOptions,
+  type StatusSource,
+} from "./status.ts";
+export type { ConverterStatus, HealthReport, ServiceStatus } from "./status_model.ts";
+export {
+  InstanceLock,
+  isLocked,
+  LOCK_FILE,
+  LockHeldError,
+  type LockInfo,
+  readLockInfo,
+} from "./lock.ts";
+export {
+  checkPermissions,
+  describeMissing,
+  flagFor,
+  type MissingPermission,
+  type PermissionNeed,
+  servicePermissions,
+} from "./permissions.ts";
+export { type CliIo, runCli } from "./commands/mod.ts";
+// Types of the toolkit that the service's API refers to (their own entries export them too).
+export type { Clock } from "../api/http/clock.ts";
+export type {
+  Schema,
+  SchemaError,
+  SchemaIssue,
+  SchemaResult,
+  StandardProps,
+  StandardResult,
+} from "../api/models/report/schema.ts";
+export type { StationDefaults } from "../converters/contract.ts";
+
+/**
+ * The schema of the service configuration (without secrets), every default included. A zod
+ * schema underneath, typed as the toolkit's {@linkcode Schema} so the public API does not depend
+ * on zod's types. {@linkcode loadConfig} is the usual way in: it adds the layers (file,
+ * environment, flags) and the secrets.
+ *
+ * @example Check a configuration object
+ * ```ts
+ * import { ServiceConfigSchema } from "./mod.ts";
+ * const result = ServiceConfigSchema.safeParse({ server: { url: "https://acme.wats.com" } });
+ * if (!result.success) console.log(result.error.issues.map((issue) => issue.path.join(".")));
+ * ```
+ */
+export const ServiceConfigSchema: Schema<ServiceConfigValues> =
+  serviceConfigSchema as unknown as Schema<ServiceConfigValues>;

@@ -1,0 +1,144 @@
+/**
+ * Least privilege, checked at start: every path and host the configuration names is asked of
+ * `Deno.permissions`, and each one missing is reported with the exact flag that grants it, e.g.
+ * `--allow-write=/var/lib/wats (the data folder: queue, ledger, lock)`.
+ *
+ * Required permissions stop the service (exit 14); optional ones (the disk-space check, the
+ * station's host name) only leave a warning in `/status`.
+ *
+ * @module
+ */
+
+import type { ServiceConfigValues } from "./config_schema.ts";
+
+/** One permission the service needs. */
+export interface PermissionNeed {
+  /** The permission kind. */
+  name: "read" | "write" | "net" | "env" | "sys";
+  /** The path, host, variable or sys call; the whole kind when absent. */
+  target?: string;
+  /** What it is needed for. */
+  why: string;
+  /** Whether the service can run without it (with a feature off). */
+  optional?: boolean;
+}
+
+/** A permission that is not granted. */
+export interface MissingPermission {
+  /** The flag that grants it, e.g. `--allow-read=/data`. */
+  flag: string;
+  /** What it is needed for. */
+  why: string;
+  /** Whether the service can run without it. */
+  optional: boolean;
+}
+
+/**
+ * The command-line flag that grants a permission.
+ *
+ * @param need The permission.
+ * @returns E.g. `--allow-net=acme.wats.com:443`.
+ */
+export function flagFor(need: PermissionNeed): string {
+  return `--allow-${need.name}${need.target === undefined ? "" : `=${need.target}`}`;
+}
+
+function descriptorOf(need: PermissionNeed): Deno.PermissionDescriptor {
+  switch (need.name) {
+    case "read":
+    case "write":
+      return { name: need.name, path: need.target };
+    case "net":
+      return { name: "net", host: need.target };
+    case "env":
+      return { name: "env", variable: need.target };
+    case "sys":
+      return { name: "sys", kind: need.target as Deno.SysPermissionDescriptor["kind"] };
+  }
+}
+
+/** The host (and port) a URL connects to, as `--allow-net` names it. */
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+  return `${parsed.hostname}:${port}`;
+}
+
+/**
+ * The permissions a service with this configuration needs.
+ *
+ * @param config The configuration.
+ * @param options The configuration file, if one was read.
+ * @returns One entry per path, host and optional feature.
+ */
+export function servicePermissions(
+  config: ServiceConfigValues,
+  options: { configFile?: string } = {},
+): PermissionNeed[] {
+  const needs: PermissionNeed[] = [];
+  const readWrite = (path: string, why: string) => {
+    needs.push({ name: "read", target: path, why }, { name: "write", target: path, why });
+  };
+  readWrite(config.dataDir, "the data folder: queue, ledger, lock");
+  config.watch.forEach((watch, index) => {
+    readWrite(watch.path, `watch[${index}]: the drop folder`);
+    if (watch.errorDir) readWrite(watch.errorDir, `watch[${index}].errorDir`);
+    if (watch.archiveDir) readWrite(watch.archiveDir, `watch[${index}].archiveDir`);
+  });
+  if (options.configFile) {
+    needs.push({ name: "read", target: options.configFile, why: "the configuration file" });
+  }
+  if (config.server.tokenFile) {
+    needs.push({ name: "read", target: config.server.tokenFile, why: "server.tokenFile" });
+  }
+  needs.push({ name: "net", target: hostOf(config.server.url), why: "the WATS server" });
+  const port = config.status.port === 0 ? "" : `:${config.status.port}`;
+  needs.push({
+    name: "net",
+    target: `${config.status.hostname}${port}`,
+    why: "the status server (status.hostname, status.port)",
+  });
+  needs.push({ name: "sys", target: "statfs", why: "the free disk space check", optional: true });
+  return needs;
+}
+
+/**
+ * Asks `Deno.permissions` about each need.
+ *
+ * @param needs The permissions to check.
+ * @returns Those not granted, each with its flag; empty when all are granted.
+ *
+ * @example Name what is missing
+ * ```ts
+ * import { checkPermissions } from "./permissions.ts";
+ * const missing = await checkPermissions([{ name: "net", target: "acme.wats.com:443", why: "the server" }]);
+ * for (const { flag, why } of missing) console.log(`missing ${flag} (${why})`);
+ * ```
+ */
+export async function checkPermissions(needs: PermissionNeed[]): Promise<MissingPermission[]> {
+  const missing: MissingPermission[] = [];
+  const seen = new Set<string>();
+  for (const need of needs) {
+    const flag = flagFor(need);
+    if (seen.has(flag)) continue;
+    seen.add(flag);
+    const { state } = await Deno.permissions.query(descriptorOf(need));
+    if (state !== "granted") {
+      missing.push({ flag, why: need.why, optional: need.optional ?? false });
+    }
+  }
+  return missing;
+}
+
+/**
+ * One message naming every missing required permission.
+ *
+ * @param missing What {@linkcode checkPermissions} found.
+ * @returns The message, or `null` when nothing required is missing.
+ */
+export function describeMissing(missing: MissingPermission[]): string | null {
+  const required = missing.filter((entry) => !entry.optional);
+  if (required.length === 0) return null;
+  const lines = required.map((entry) => `  ${entry.flag}  (${entry.why})`);
+  return `Missing permissions; run again with:\n${lines.join("\n")}`;
+}

@@ -1,0 +1,325 @@
+/**
+ * The submitter: claim → ledger check → POST with the report id as `Idempotency-Key` → settle.
+ *
+ * `concurrency` workers claim the pending envelope due the longest. A report the ledger already
+ * lists as accepted (the process died between the server's answer and the settle) is settled
+ * without a second POST; otherwise it is sent through the API client's limiter, retry and breaker.
+ * A 2xx is recorded in the ledger, then the envelope goes to `done/`. A retryable failure sends
+ * it back to `pending/` with capped full-jitter backoff (base × 2^attempts, never dropped for age)
+ * or the server's `Retry-After`, which also pauses every worker until then. While the breaker is
+ * open nobody claims. A permanent failure (a 4xx other than 408/429, an invalid report) goes to
+ * `failed/` with the reason. A 401/403 is retried like an outage (a wrong token is fixed on the
+ * station, and the reports must survive until then), and so is a 409 (the server still works on
+ * an earlier attempt with the same idempotency key).
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import type { ServiceStats } from "./_stats.ts";
+import type { Ledger } from "./ledger.ts";
+import type { Claim, ReportQueue } from "./queue.ts";
+import type { QueueReport } from "./queue_envelope.ts";
+import { type Clock, systemClock } from "../api/http/clock.ts";
+import {
+  AuthenticationError,
+  AuthorizationError,
+  CircuitOpenError,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  WatsError,
+} from "../api/http/errors.ts";
+import { ReportFormatError } from "../api/models/report/mod.ts";
+
+const log = getLogger(["wats", "submitter"]);
+
+/** How a report's upload ended this time. */
+export interface SettledEvent {
+  /** The report id. */
+  id: string;
+  /** `done` (accepted, or found accepted in the ledger), `retry` or `failed`. */
+  state: "done" | "retry" | "failed";
+  /** Why it did not go through. */
+  error?: string;
+}
+
+/** What the submitter reads of a circuit breaker: its state, and when it probes again. */
+export interface BreakerView {
+  /** A snapshot of the breaker. */
+  readonly stats: { readonly state: string; readonly retryAtMs: number | null };
+}
+
+/** Options of {@linkcode Submitter}. */
+export interface SubmitterOptions {
+  /** Where reports wait. */
+  queue: ReportQueue;
+  /** Acceptance records. */
+  ledger: Ledger;
+  /** Sends one report; answers the server's id for it. `wats.report.submit` in the service. */
+  send: (report: QueueReport, signal: AbortSignal) => Promise<string | null>;
+  /** The API client's breaker (`wats.transport.breaker`): nobody claims while it is open. */
+  breaker?: BreakerView | null;
+  /** Counters for status. */
+  stats: ServiceStats;
+  /** Uploads in flight at once. */
+  concurrency: number;
+  /** Backoff of retryable failures. */
+  retry: { baseDelayMs: number; maxDelayMs: number };
+  /** The clock; the system clock by default. */
+  clock?: Clock;
+  /** Uniform random in [0, 1) for the jitter; `Math.random` by default. */
+  random?: () => number;
+  /** How often an idle worker looks for envelopes other processes queued; 1 s by default. */
+  idleCheckMs?: number;
+  /** Told after each settle. */
+  onSettled?: (event: SettledEvent) => void;
+}
+
+/** Pause of a worker after an unexpected error (a disk full while settling). */
+const TROUBLE_PAUSE_MS = 1_000;
+
+/**
+ * The delay before the next attempt of a report that failed in a retryable way.
+ *
+ * @param error What the attempt threw.
+ * @param attempts Retryable failures so far, before this one.
+ * @param retry Base and cap of the backoff.
+ * @param now The time now, epoch ms.
+ * @param random Uniform random in [0, 1).
+ * @returns Milliseconds: the breaker's probe time, the server's `Retry-After`, or full jitter.
+ */
+export function retryDelayMs(
+  error: unknown,
+  attempts: number,
+  retry: { baseDelayMs: number; maxDelayMs: number },
+  now: number,
+  random: () => number,
+): number {
+  if (error instanceof CircuitOpenError) return Math.max(0, error.retryAtMs - now);
+  const backoff = random() *
+    Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempts, 30));
+  if (error instanceof RateLimitError || error instanceof ServerError) {
+    if (error.retryAfterMs !== null) return error.retryAfterMs;
+  }
+  return backoff;
+}
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof CircuitOpenError) return "breaker";
+  if (error instanceof TimeoutError) return "timeout";
+  if (error instanceof NetworkError) return "network";
+  if (error instanceof WatsError && error.status !== null) return String(error.status);
+  return "error";
+}
+
+/**
+ * Uploads queued reports, each exactly once.
+ *
+ * @example Drain a queue
+ * ```ts ignore
+ * const submitter = new Submitter({ queue, ledger, stats, concurrency: 4,
+ *   send: (report, signal) => wats.report.submit(report, { signal }),
+ *   retry: { baseDelayMs: 300_000, maxDelayMs: 3_600_000 } });
+ * submitter.start();
+ * await submitter.stop(20_000);
+ * ```
+ */
+export class Submitter {
+  readonly #options: SubmitterOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #halt = new AbortController();
+  readonly #abort = new AbortController();
+  #wake = new AbortController();
+  #idleWorkers = 0;
+  #workers: Promise<void>[] = [];
+  #inFlight = 0;
+  #pauseUntil = 0;
+
+  /**
+   * Creates the submitter; nothing is sent until {@linkcode Submitter.start}.
+   *
+   * @param options Queue, ledger, sender, limits.
+   */
+  constructor(options: SubmitterOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** Uploads in flight now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Until when the server asked everyone to wait (`Retry-After`), epoch ms; 0 when not. */
+  get pausedUntil(): number {
+    return this.#pauseUntil;
+  }
+
+  /** Starts the workers. */
+  start(): void {
+    if (this.#workers.length > 0) return;
+    for (let n = 0; n < this.#options.concurrency; n++) this.#workers.push(this.#work());
+  }
+
+  /** Tells idle workers that reports were queued. */
+  wake(): void {
+    // Busy workers look for work when they are done anyway; only sleeping ones need a nudge.
+    if (this.#idleWorkers === 0) return;
+    const wake = this.#wake;
+    this.#wake = new AbortController();
+    wake.abort();
+  }
+
+  /**
+   * Stops claiming, lets uploads in flight finish within `graceMs`, then aborts the rest (they
+   * stay in `processing/` and are sent again after the next start).
+   *
+   * @param graceMs How long uploads in flight may take.
+   * @returns A promise that resolves when every worker has ended.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#halt.abort();
+    const finished = Promise.all(this.#workers);
+    const timer = new AbortController();
+    const grace = this.#clock.sleep(graceMs, timer.signal).then(() => "late", () => "done");
+    if (await Promise.race([finished.then(() => "done"), grace]) === "late") this.#abort.abort();
+    timer.abort();
+    await finished;
+  }
+
+  async #work(): Promise<void> {
+    while (!this.#halt.signal.aborted) {
+      const now = this.#clock.now();
+      const blockedUntil = this.#blockedUntil();
+      if (blockedUntil > now) {
+        await this.#sleep(blockedUntil - now, false);
+        continue;
+      }
+      let claim: Claim | null;
+      try {
+        claim = await this.#options.queue.claimNext();
+      } catch (error) {
+        this.#trouble(`Could not claim a report: ${(error as Error).message}`);
+        await this.#sleep(TROUBLE_PAUSE_MS, false);
+        continue;
+      }
+      if (!claim) {
+        const nextDue = this.#options.queue.nextDueAt() ?? Infinity;
+        const idle = Math.min(this.#options.idleCheckMs ?? 1_000, nextDue - now);
+        await this.#sleep(idle, true);
+        continue;
+      }
+      this.#inFlight++;
+      try {
+        await this.#upload(claim);
+      } catch (error) {
+        this.#trouble(
+          `Report ${claim.envelope.id} could not be settled: ${(error as Error).message}`,
+        );
+        await this.#sleep(TROUBLE_PAUSE_MS, false);
+      } finally {
+        this.#inFlight--;
+      }
+    }
+  }
+
+  async #upload(claim: Claim): Promise<void> {
+    const { ledger, stats, send } = this.#options;
+    const { id, report, source } = claim.envelope;
+    const accepted = await ledger.getAccepted(id);
+    if (accepted) {
+      await claim.complete();
+      stats.ledgerHits++;
+      this.#options.onSettled?.({ id, state: "done" });
+      return;
+    }
+    let serverId: string | null;
+    try {
+      serverId = await send(report, this.#abort.signal);
+    } catch (error) {
+      // Aborted at shutdown: the envelope stays in processing/ for the next start.
+      if (this.#abort.signal.aborted) return;
+      await this.#settleFailure(claim, error);
+      return;
+    }
+    const at = new Date(this.#clock.now()).toISOString();
+    await ledger.recordAccepted(id, {
+      at,
+      ...(serverId ? { serverId } : {}),
+      ...(source ? { sha256: source.sha256 } : {}),
+    });
+    await claim.complete();
+    stats.submission("2xx", true);
+    stats.uploadsAccepted++;
+    stats.lastUploadAt = this.#clock.now();
+    this.#options.onSettled?.({ id, state: "done" });
+  }
+
+  async #settleFailure(claim: Claim, error: unknown): Promise<void> {
+    const { stats } = this.#options;
+    const { id, attempts } = claim.envelope;
+    const message = error instanceof Error ? error.message : String(error);
+    const status = error instanceof WatsError ? error.status : null;
+    stats.submission(outcomeOf(error), false);
+    // 401/403: a wrong token is fixed on the station; 409: the same report is still in flight
+    // on the server (an earlier attempt). Both are waited out, not failed.
+    const isWaitedOut = error instanceof AuthenticationError ||
+      error instanceof AuthorizationError || status === 409;
+    const isPermanent = error instanceof ReportFormatError ||
+      (error instanceof WatsError && !error.isRetryable && !isWaitedOut);
+    if (isPermanent) {
+      await claim.fail({ message, status });
+      stats.uploadsFailed++;
+      stats.error("upload", message, { reportId: id });
+      log.warn("Report {id} failed for good: {message}", { id, message });
+      this.#options.onSettled?.({ id, state: "failed", error: message });
+      return;
+    }
+    const now = this.#clock.now();
+    const delayMs = retryDelayMs(error, attempts, this.#options.retry, now, this.#random);
+    const isServerWait = (error instanceof RateLimitError || error instanceof ServerError) &&
+      error.retryAfterMs !== null;
+    if (isServerWait) this.#pauseUntil = Math.max(this.#pauseUntil, now + delayMs);
+    await claim.retry({ message, status }, { delayMs });
+    stats.uploadsRetried++;
+    if (!(error instanceof CircuitOpenError)) {
+      stats.error("upload", message, { reportId: id });
+      log.info("Report {id} will be sent again in {delay} ms: {message}", {
+        id,
+        delay: Math.round(delayMs),
+        message,
+      });
+    }
+    this.#options.onSettled?.({ id, state: "retry", error: message });
+  }
+
+  #blockedUntil(): number {
+    const breaker = this.#options.breaker?.stats;
+    const breakerUntil = breaker?.state === "open" ? breaker.retryAtMs ?? 0 : 0;
+    return Math.max(this.#pauseUntil, breakerUntil);
+  }
+
+  /** Sleeps; wakes early on stop, and on new work when `isIdle`. */
+  async #sleep(ms: number, isIdle: boolean): Promise<void> {
+    if (!isIdle) {
+      await this.#clock.sleep(Math.max(0, ms), this.#halt.signal).catch(() => {});
+      return;
+    }
+    this.#idleWorkers++;
+    try {
+      const signal = AbortSignal.any([this.#halt.signal, this.#wake.signal]);
+      await this.#clock.sleep(Math.max(0, ms), signal).catch(() => {});
+    } finally {
+      this.#idleWorkers--;
+    }
+  }
+
+  #trouble(message: string): void {
+    this.#options.stats.error("upload", message);
+    log.error(message);
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The station service under load, as real processes over loopback (the emulator and `wats run`,
+ * both started with the `compile` task's permissions):
+ *
+ * 1. Throughput and latency: `--reports` (2,000) WSJF files dropped into a running service's
+ *    drop folder, at `--rate` files a second (0: all at once), rate limiter set far above what is
+ *    sent. Prints reports/s from the first drop to the last acceptance, p50/p99 from a file's
+ *    rename into the drop folder to the server's acceptance (the mtime of its envelope in
+ *    `done/`), and the service's peak RSS (sampled from its `/status` every 250 ms).
+ * 2. Start-up: `--pending` (100,000) envelopes already in `queue/pending/`; prints the time from
+ *    spawning the service to its first accepted upload, how many it accepted in the next
+ *    `--drain-seconds` (10), and its peak RSS.
+ *
+ * Run: `deno run --allow-read --allow-write --allow-net=127.0.0.1 --allow-env --allow-run=deno
+ * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--pending 100000]` (TMPDIR picks
+ * the disk; the cost of creating a file there is printed with the figures).
+ * (this is a script, not a `Deno.bench` file: `deno bench` does not pick it up).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  type CliProcess,
+  type EmulatorProcess,
+  startEmulator,
+  startService,
+} from "../_processes.ts";
+import { wsjfReport } from "../client/_service_kit.ts";
+
+const encoder = new TextEncoder();
+
+function print(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text + "\n"));
+}
+
+/**
+ * How long creating an empty file takes in `folder` right now. On some virtual machines this
+ * varies twenty-fold with the state of the host's page cache, and every queued report costs one
+ * file creation: printed beside the figures so they can be read in context.
+ */
+async function createCostUs(folder: string): Promise<number> {
+  const probe = await Deno.makeTempDir({ dir: folder, prefix: "probe-" });
+  const started = performance.now();
+  for (let n = 0; n < 200; n++) {
+    Deno.openSync(join(probe, `f${n}`), { write: true, createNew: true }).close();
+  }
+  const cost = ((performance.now() - started) * 1000) / 200;
+  await Deno.remove(probe, { recursive: true });
+  return cost;
+}
+
+function percentile(sorted: number[], share: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+}
+
+/**
+ * Samples the service's resident memory from its `/status` every 250 ms until stopped (Deno lets
+ * only `--allow-all` read another process's `/proc` entry).
+ */
+function memorySampler(statusUrl: string): { stop(): Promise<{ peakMb: number; lastMb: number }> } {
+  let peak = 0;
+  let last = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const res = await fetch(`${statusUrl}/status`);
+        const status = await res.json();
+        last = status.memory.rss;
+        peak = Math.max(peak, last);
+      } catch {
+        // The service is busy or gone; the next sample counts.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { peakMb: peak / 1048576, lastMb: last / 1048576 };
+    },
+  };
+}
+
+async function writeConfig(
+  root: string,
+  emulator: EmulatorProcess,
+  extra: object,
+): Promise<string> {
+  const file = join(root, "config.json");
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({
+      server: { url: emulator.url },
+      station: { name: "BENCH-1" },
+      dataDir: "data",
+      status: { port: 0 },
+      limits: {
+        requestsPerWindow: 1_000_000,
+        windowMs: 60_000,
+        maxQueueSize: 200_000,
+        ...(Deno.env.get("CC") ? { conversionConcurrency: Number(Deno.env.get("CC")) } : {}),
+        ...(Deno.env.get("UC") ? { uploadConcurrency: Number(Deno.env.get("UC")) } : {}),
+      },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+async function stopAll(...processes: CliProcess[]): Promise<void> {
+  for (const process of processes) await process.stop("SIGTERM");
+}
+
+async function throughput(reports: number, rate: number): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "wats-bench-" });
+  const createUs = await createCostUs(root);
+  const drop = join(root, "drop");
+  await Deno.mkdir(drop);
+  const emulator = await startEmulator();
+  const config = await writeConfig(root, emulator, { watch: [{ path: "drop" }] });
+  const service = await startService(config, {
+    WATS_TOKEN: emulator.token,
+    ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
+  });
+  const memory = memorySampler(service.statusUrl);
+  // Files are written beforehand on the same volume and renamed into the drop folder, as test
+  // stations do: the bench measures the service, not how fast it can write files itself.
+  const staging = join(root, "staging");
+  await Deno.mkdir(staging);
+  for (let n = 0; n < reports; n++) {
+    await Deno.writeTextFile(join(staging, `run-${n}.json`), wsjfReport(n).text);
+  }
+  const droppedAt = new Map<string, number>();
+  const started = performance.now();
+  for (let n = 0; n < reports; n++) {
+    if (rate > 0) {
+      const due = started + (n * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const name = `run-${n}.json`;
+    await Deno.rename(join(staging, name), join(drop, name));
+    droppedAt.set(name, Date.now());
+  }
+  const doneDir = join(root, "data", "queue", "done");
+  for (let count = 0; count < reports;) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    count = 0;
+    for await (const _ of Deno.readDir(doneDir)) count++;
+  }
+  const rss = await memory.stop();
+  const latencies: number[] = [];
+  let lastAccepted = 0;
+  for await (const entry of Deno.readDir(doneDir)) {
+    if (entry.name.startsWith(".")) continue;
+    // A done/ envelope's mtime is when the server accepted it.
+    const path = join(doneDir, entry.name);
+    const accepted = (await Deno.lstat(path)).mtime!.getTime();
+    const envelope = JSON.parse(await Deno.readTextFile(path));
+    const name = envelope.source.path.split(/[\\/]/).pop();
+    latencies.push(accepted - droppedAt.get(name)!);
+    lastAccepted = Math.max(lastAccepted, accepted);
+  }
+  latencies.sort((a, b) => a - b);
+  const firstDrop = Math.min(...droppedAt.values());
+  const seconds = (lastAccepted - firstDrop) / 1000;
+  print(
+    `throughput: ${reports} reports dropped ${rate > 0 ? `at ${rate}/s` : "at once"}: ` +
+      `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
+      `acceptance), drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
+      `p99 ${percentile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms, ` +
+      `service peak RSS ${rss.peakMb.toFixed(0)} MB (file creation here: ${
+        createUs.toFixed(0)
+      } µs)`,
+  );
+  await stopAll(service.process, emulator.process);
+  await Deno.remove(root, { recursive: true });
+}
+
+async function startup(pending: number, drainSeconds: number): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "wats-bench-start-" });
+  const createUs = await createCostUs(root);
+  const pendingDir = join(root, "data", "queue", "pending");
+  await Deno.mkdir(pendingDir, { recursive: true });
+  const at = new Date(Date.now() - 60_000).toISOString();
+  for (let n = 0; n < pending; n++) {
+    const { id, text } = wsjfReport(n);
+    const envelope = `{"v":1,"id":"${id}","report":${text},"source":null,"enqueuedAt":"${at}",` +
+      `"attempts":0,"nextAttemptAt":"${at}"}`;
+    Deno.writeTextFileSync(join(pendingDir, `${id}.json`), envelope);
+  }
+  const emulator = await startEmulator();
+  const config = await writeConfig(root, emulator, {});
+  const doneDir = join(root, "data", "queue", "done");
+  const spawnedAt = performance.now();
+  const service = await startService(config, {
+    WATS_TOKEN: emulator.token,
+    ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
+  });
+  const memory = memorySampler(service.statusUrl);
+  let firstUploadMs = NaN;
+  for (;;) {
+    let found = false;
+    try {
+      for await (const _ of Deno.readDir(doneDir)) {
+        found = true;
+        break;
+      }
+    } catch {
+      // Not made yet.
+    }
+    if (found) {
+      firstUploadMs = performance.now() - spawnedAt;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const drainStart = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+  let drained = 0;
+  for await (const _ of Deno.readDir(doneDir)) drained++;
+  const drainRate = drained / ((performance.now() - drainStart) / 1000);
+  const rss = await memory.stop();
+  print(
+    `start-up: ${pending} envelopes pending: first upload ${firstUploadMs.toFixed(0)} ms after ` +
+      `spawning the service; ${drained} accepted in the next ${drainSeconds} s ` +
+      `(${drainRate.toFixed(0)}/s); service peak RSS ${rss.peakMb.toFixed(0)} MB, ` +
+      `last ${rss.lastMb.toFixed(0)} MB (file creation here: ${createUs.toFixed(0)} µs)`,
+  );
+  await stopAll(service.process, emulator.process);
+  await Deno.remove(root, { recursive: true });
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      reports: { type: "string", default: "2000" },
+      rate: { type: "string", default: "450" },
+      pending: { type: "string", default: "100000" },
+      "drain-seconds": { type: "string", default: "10" },
+      "skip-throughput": { type: "boolean" },
+      "skip-startup": { type: "boolean" },
+    },
+  });
+  if (!values["skip-throughput"]) await throughput(Number(values.reports), Number(values.rate));
+  if (!values["skip-startup"]) {
+    await startup(Number(values.pending), Number(values["drain-seconds"]));
+  }
+}
