@@ -62,6 +62,21 @@ export function detectEncoding(head: Uint8Array): DetectedEncoding {
   return { encoding: "utf-8", bomLength: 0 };
 }
 
+/**
+ * Decodes the head of a file for sniffing: the BOM skipped, UTF-16 as such, anything else as
+ * Windows-1252, which maps every byte, so a UTF-8 sequence cut at the end cannot fail.
+ *
+ * @param head The first bytes.
+ * @param maxBytes Most bytes after the BOM to decode; all by default.
+ * @returns The text.
+ */
+export function decodeHead(head: Uint8Array, maxBytes: number = Infinity): string {
+  const { encoding, bomLength } = detectEncoding(head);
+  return new TextDecoder(encoding === "utf-8" ? "windows-1252" : encoding).decode(
+    head.subarray(bomLength, bomLength + maxBytes),
+  );
+}
+
 function lineAt(text: string, index: number, firstLine = 1): number {
   let line = firstLine;
   for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;

@@ -43,7 +43,7 @@ import {
   numericStep,
   type ReportSettings,
 } from "./_csv_report.ts";
-import { detectEncoding, parseNumber } from "./_text.ts";
+import { decodeHead, parseNumber } from "./_text.ts";
 import { statusLetter } from "./_report_kit.ts";
 import type { CompOp, NumericValue, Report, Step } from "../api/models/report/mod.ts";
 
@@ -237,10 +237,7 @@ function baseStem(name: string): string {
  * with separators, 0 otherwise.
  */
 export function sniffCsv(head: Uint8Array, name: string): number {
-  const { encoding, bomLength } = detectEncoding(head);
-  const text = new TextDecoder(encoding === "utf-8" ? "windows-1252" : encoding).decode(
-    head.subarray(bomLength),
-  );
+  const text = decodeHead(head);
   if (text.includes("\0")) return 0;
   const first = text.split(/\r\n|\r|\n/, 1)[0];
   const sep = detectSeparator(first);

@@ -19,7 +19,7 @@ import {
   type ConverterInput,
 } from "./contract.ts";
 import { argInteger, markValidated, resultLetter, stationFields } from "./_report_kit.ts";
-import { detectEncoding } from "./_text.ts";
+import { decodeHead } from "./_text.ts";
 import {
   formatLocalTime,
   parseReport,
@@ -178,10 +178,7 @@ function validate(
  * for other JSON, 0 for anything else.
  */
 export function sniffWsjf(head: Uint8Array): number {
-  const { encoding, bomLength } = detectEncoding(head);
-  const text = new TextDecoder(encoding === "utf-8" ? "windows-1252" : encoding).decode(
-    head.subarray(bomLength),
-  ).trimStart();
+  const text = decodeHead(head).trimStart();
   if (!text.startsWith("{") && !text.startsWith("[")) return 0;
   const typed = /"type"\s*:\s*"(T|R|U|UUT|UUR|Test|Repair)"/i.test(text);
   if (typed && /"(root|uur)"\s*:/.test(text)) return 0.98;

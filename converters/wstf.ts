@@ -36,7 +36,7 @@ import {
   type ConverterContext,
   type ConverterInput,
 } from "./contract.ts";
-import { detectEncoding, lines, parseFiniteNumber } from "./_text.ts";
+import { decodeHead, lines, parseFiniteNumber } from "./_text.ts";
 import {
   argBoolean,
   argInteger,
@@ -179,9 +179,7 @@ function build(block: Block, file: string, context: ConverterContext): Report {
  * the header marker only, 0 otherwise.
  */
 export function sniffWstf(head: Uint8Array): number {
-  const { encoding, bomLength } = detectEncoding(head);
-  const text = new TextDecoder(encoding === "utf-8" ? "windows-1252" : encoding)
-    .decode(head.subarray(bomLength, bomLength + 10_240));
+  const text = decodeHead(head, 10_240);
   if (!text.includes("--Header-Start--")) return 0;
   return text.includes("--Step-Data-Start--") ? 0.98 : 0.85;
 }

@@ -20,7 +20,7 @@ import {
 import { attr, streamXml, type XmlElement } from "./_xml.ts";
 import { parseNumber } from "./_text.ts";
 import { argInteger, markValidated, stationFields } from "./_report_kit.ts";
-import { detectEncoding } from "./_text.ts";
+import { decodeHead } from "./_text.ts";
 import { groupFromWord, resultFromWord, statusFromWord } from "./_wsxf_names.ts";
 import {
   formatLocalTime,
@@ -330,10 +330,7 @@ export function readWsxfReport(el: XmlElement, file: string, context: ConverterC
  * without namespace, 0.6 for a bare `Reports` root, 0 otherwise.
  */
 export function sniffWsxf(head: Uint8Array): number {
-  const { encoding, bomLength } = detectEncoding(head);
-  const text = new TextDecoder(encoding === "utf-8" ? "windows-1252" : encoding).decode(
-    head.subarray(bomLength),
-  );
+  const text = decodeHead(head);
   const hasReports = /<(\w+:)?Reports[\s/>]/.test(text);
   const hasReport = /<(\w+:)?Report[\s/>]/.test(text);
   if (!hasReports && !hasReport) return 0;

@@ -45,7 +45,7 @@ import {
   readZip,
   type ZipArchive,
   type ZipEntry,
-} from "./_zip.ts";
+} from "./zip.ts";
 
 interface XjtagArgs {
   pn: string;

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { KPI_NAMES, YIELD_DIMENSIONS } from "../api/models/dimensions.ts";
 import { EmulatorHttpError } from "./_http.ts";
 
 type Rec = Record<string, unknown>;
@@ -142,25 +143,12 @@ function unitKey(h: Rec): string {
     .join("\u0000");
 }
 
-const KPIS = new Set([
-  "unitCount",
-  "fpCount",
-  "spCount",
-  "tpCount",
-  "lpCount",
-  "fpFailCount",
-  "spFailCount",
-  "tpFailCount",
-  "lpFailCount",
-  "fpy",
-  "spy",
-  "tpy",
-  "lpy",
-  "testReportCount",
-  "retestCount",
-  "firstUtc",
-  "lastUtc",
-]);
+/** KPIs the emulator computes; the rest (ppm, test yield, repair counts) it does not. */
+const KPIS: ReadonlySet<string> = new Set(
+  KPI_NAMES.filter((name) =>
+    !name.startsWith("ppm") && !name.startsWith("testYield") && !name.startsWith("repair")
+  ),
+);
 
 function dimensionValue(name: string, h: Rec, dateGrouping: number): unknown {
   switch (name) {
@@ -184,29 +172,10 @@ function dimensionValue(name: string, h: Rec, dateGrouping: number): unknown {
   }
 }
 
-const DIMENSIONS = new Set([
-  "partNumber",
-  "productName",
-  "productGroup",
-  "revision",
-  "stationName",
-  "location",
-  "purpose",
-  "testOperation",
-  "processCode",
-  "period",
-  "swFilename",
-  "swVersion",
-  "level",
-  "batchNumber",
-  "operator",
-  "fixtureId",
-  "socketIndex",
-  "errorCode",
-  "stepCausedUutFailure",
-  "stepPathCausedUutFailure",
-  "unitType",
-]);
+/** Yield dimensions the emulator groups by: header rows carry no misc info or assets. */
+const DIMENSIONS: ReadonlySet<string> = new Set(
+  YIELD_DIMENSIONS.filter((name) => !name.startsWith("miscInfo") && !name.startsWith("asset")),
+);
 
 /** Round to two decimals (yields and rates). */
 export function round(value: number): number {

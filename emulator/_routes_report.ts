@@ -8,6 +8,7 @@
  * @module
  */
 import type { Context, Hono } from "hono";
+import { writeZip } from "../converters/zip_write.ts";
 import type { EmulatorContext, EmulatorEnv } from "./_context.ts";
 import { assignRuns, DEFAULT_TOP, parseExpand, queryHeaders } from "./_headers.ts";
 import {
@@ -31,7 +32,6 @@ import { processName } from "./_routes_app.ts";
 import type { AttachmentMeta } from "./_report_shape.ts";
 import { validateReport } from "./_validate.ts";
 import { reportsFromWsxf, wsxfOf } from "./_wsxf.ts";
-import { zip } from "./_zip.ts";
 
 type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
@@ -222,7 +222,7 @@ async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
     name: `${item.attachmentId}_${item.fileName}`,
     data: decodeBase64(attachmentData(stored, item) ?? ""),
   }));
-  return new Response(zip(files), {
+  return new Response(writeZip(files), {
     headers: {
       "content-type": "application/zip",
       "content-disposition": `attachment; filename="${id}.zip"`,

@@ -8,6 +8,8 @@
  * @module
  */
 import type { Context, Hono } from "hono";
+import { ConversionError } from "../converters/contract.ts";
+import { readZip } from "../converters/zip.ts";
 import type { EmulatorContext, EmulatorEnv } from "./_context.ts";
 import {
   EmulatorHttpError,
@@ -21,7 +23,6 @@ import {
   requireParam,
 } from "./_http.ts";
 import { callerName, isoNow, RecordStore, requireReferer } from "./_records.ts";
-import { unzip } from "./_unzip.ts";
 
 type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
@@ -162,6 +163,27 @@ async function setStatus(c: C, ctx: EmulatorContext, store: RecordStore): Promis
   pkg.modifiedBy = callerName(c);
   await store.put("package", String(pkg.packageId), pkg);
   return jsonResponse(true);
+}
+
+/** Every file of an uploaded zip (folders skipped), read within the converters' zip limits. */
+async function unzip(bytes: Uint8Array): Promise<{ name: string; data: Uint8Array }[]> {
+  try {
+    const archive = readZip(bytes, "upload.zip");
+    const files = [];
+    for (const entry of archive.entries) {
+      if (!entry.name.endsWith("/")) {
+        files.push({ name: entry.name, data: await archive.read(entry) });
+      }
+    }
+    return files;
+  } catch (error) {
+    if (!(error instanceof ConversionError)) throw error;
+    const where = error.element ? ` (${error.element})` : "";
+    throw new EmulatorHttpError(
+      400,
+      `The body is not a readable zip archive: ${error.problem}${where}`,
+    );
+  }
 }
 
 async function uploadZip(c: C, ctx: EmulatorContext, store: RecordStore): Promise<Response> {

@@ -86,7 +86,16 @@ export type DimensionSpec =
   | KpiName
   | readonly [DimensionName | KpiName, "asc" | "desc"];
 
-const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
+/**
+ * Dimensions both yield and repair rows can be grouped by.
+ *
+ * @example Is a name a yield dimension?
+ * ```ts
+ * import { YIELD_DIMENSIONS } from "./dimensions.ts";
+ * YIELD_DIMENSIONS.includes("stationName"); // true
+ * ```
+ */
+export const YIELD_DIMENSIONS: readonly DimensionName[] = [
   "partNumber",
   "productName",
   "productGroup",
@@ -112,6 +121,18 @@ const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
   "assetSerialNumber",
   "assetName",
   "unitType",
+];
+
+/**
+ * Dimensions only repair rows can be grouped by.
+ *
+ * @example Is a name a repair-only dimension?
+ * ```ts
+ * import { REPAIR_DIMENSIONS } from "./dimensions.ts";
+ * REPAIR_DIMENSIONS.includes("repairCode"); // true
+ * ```
+ */
+export const REPAIR_DIMENSIONS: readonly DimensionName[] = [
   "repairOperation",
   "repairCode",
   "repairCategory",
@@ -130,6 +151,18 @@ const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
   "testLocation",
   "testPurpose",
   "testOperator",
+];
+
+/**
+ * KPIs rows can be sorted by.
+ *
+ * @example Is a name a KPI?
+ * ```ts
+ * import { KPI_NAMES } from "./dimensions.ts";
+ * KPI_NAMES.includes("fpy"); // true
+ * ```
+ */
+export const KPI_NAMES: readonly KpiName[] = [
   "unitCount",
   "fpCount",
   "spCount",
@@ -156,6 +189,12 @@ const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
   "lastUtc",
   "repairReportCount",
   "repairCount",
+];
+
+const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
+  ...YIELD_DIMENSIONS,
+  ...REPAIR_DIMENSIONS,
+  ...KPI_NAMES,
 ]);
 
 /**

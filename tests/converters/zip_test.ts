@@ -1,5 +1,5 @@
 import { ConversionError } from "../../converters/contract.ts";
-import { headEntries, headEntryBytes, isZip, readZip } from "../../converters/_zip.ts";
+import { headEntries, headEntryBytes, isZip, readZip } from "../../converters/zip.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { sampleBytes } from "./_vendor_helpers.ts";
 import { makeZip } from "./_zip_writer.ts";

@@ -13,6 +13,7 @@
  */
 import { inflateRawSync } from "node:zlib";
 import { ConversionError } from "./contract.ts";
+import { crc32 } from "./zip_write.ts";
 
 /** Limits of {@linkcode readZip}. */
 export interface ZipLimits {
@@ -61,22 +62,6 @@ function safeName(raw: string): string | null {
   if (name.startsWith("/") || /^[a-zA-Z]:/.test(name) || name.includes("\0")) return null;
   if (name.split("/").some((part) => part === "..")) return null;
   return name;
-}
-
-const CRC_TABLE: Uint32Array = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** A zip archive held as bytes, its directory read and checked. */
