@@ -92,7 +92,12 @@ Deno.test("bad files go to the error folder with a reason; good ones are uploade
     }, 15_000);
     assert.ok(done.includes("growing.json") && done.includes("good-1.json"), `${done}`);
     assert.ok(done.includes("ünïcødé-✓-测试.json"), `${done}`);
-    const stats = await emulatorStats(emulator);
+    // A file reaches Done once its report is durable in the queue; the upload may follow.
+    const expected = [...Object.values(good), growing].map((report) => report.id.toLowerCase());
+    const stats = await until("every good report uploaded", async () => {
+      const now = await emulatorStats(emulator);
+      return expected.every((id) => now.reports[id]?.applied) ? now : undefined;
+    }, 15_000).catch(async () => await emulatorStats(emulator));
     for (const report of [...Object.values(good), growing]) {
       assert.equal(stats.reports[report.id.toLowerCase()]?.applied, 1, `report ${report.id}`);
     }
