@@ -125,15 +125,25 @@ export class DueIndex {
    * indexed (enqueued or recovered meanwhile) keep their entry. Resolves when the folder is done.
    *
    * @param folder The `pending/` folder.
-   * @param options `now` for far-future mtimes; `removeTemps` deletes temp files a crash left.
+   * @param options `now` for far-future mtimes; `removeTempsBefore` (real epoch ms) deletes temp
+   *   files a crash left: only those last written before it, never a write under way.
    */
-  async scan(folder: string, options: { now: () => number; removeTemps: boolean }): Promise<void> {
+  async scan(
+    folder: string,
+    options: { now: () => number; removeTempsBefore?: number },
+  ): Promise<void> {
     try {
       let handled = 0;
       for await (const entry of Deno.readDir(folder)) {
         if (!entry.isFile || entry.name.endsWith(REASON_SUFFIX)) continue;
         if (isTempName(entry.name)) {
-          if (options.removeTemps) await removeIfPresent(join(folder, entry.name));
+          const path = join(folder, entry.name);
+          const written = options.removeTempsBefore === undefined
+            ? undefined
+            : (await Deno.stat(path).catch(() => undefined))?.mtime?.getTime();
+          if (written !== undefined && written < options.removeTempsBefore!) {
+            await removeIfPresent(path);
+          }
           continue;
         }
         if (!this.#due.has(entry.name)) {

@@ -127,7 +127,10 @@ Deno.test("open returns processing/ to pending/ and removes leftover temp files"
   const { root, queue, clock } = await openTemp();
   await queue.enqueue({ id: reportId(1) }, null);
   assert.ok(await queue.claimNext());
-  await Deno.writeTextFile(join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`), "{");
+  const leftover = join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`);
+  await Deno.writeTextFile(leftover, "{");
+  const minuteAgo = new Date(Date.now() - 60_000);
+  await Deno.utime(leftover, minuteAgo, minuteAgo);
   // The process dies here: the claim is never settled.
   const reopened = await ReportQueue.open(root, { clock });
   assert.deepEqual(await reopened.counts(), {
@@ -290,7 +293,9 @@ Deno.test("5,000 files pending at open are indexed by one pass and claimed oldes
     await Deno.writeTextFile(path, JSON.stringify(envelope));
     await Deno.utime(path, at, at);
   }
-  await Deno.writeTextFile(join(pending, `.${reportId(9)}.json.0123abcd.tmp`), "{");
+  const leftover = join(pending, `.${reportId(9)}.json.0123abcd.tmp`);
+  await Deno.writeTextFile(leftover, "{");
+  await Deno.utime(leftover, new Date(base), new Date(base));
   const queue = await ReportQueue.open(root);
   const first = await queue.claimNext();
   assert.ok(first);
@@ -318,6 +323,20 @@ Deno.test("files another process puts into pending/ are found once nothing known
   assert.equal((await queue.claimNext())?.envelope.id, reportId(2));
   assert.equal(await queue.claimNext(), null);
   assert.equal(queue.nextDueAt(), undefined);
+});
+
+Deno.test("the indexing pass never removes a temp file a write under way still needs", async () => {
+  const { root, clock } = await openTemp();
+  const first = await ReportQueue.open(root, { clock });
+  for (let n = 100; n < 2100; n++) await first.enqueue({ id: reportId(n) }, null);
+  const fresh = join(root, "pending", `.${reportId(3)}.json.89abcdef.tmp`);
+  await Deno.writeTextFile(fresh, "{");
+  // Enqueue while the pass over 2,000 pending envelopes runs.
+  const reopened = await ReportQueue.open(root, { clock });
+  await Promise.all([1, 2].map((n) => reopened.enqueue({ id: reportId(n) }, null)));
+  await reopened.indexed();
+  assert.equal((await reopened.counts()).pending, 2002);
+  assert.ok(await Deno.stat(fresh), "a fresh temp file is not a crash's leftover");
 });
 
 Deno.test("open with recover: false leaves processing/ alone", async () => {
