@@ -29,6 +29,32 @@ export interface WriteDurableOptions {
   mtime?: number;
 }
 
+/** Four hex digits that start the random part of every temp file this process writes. */
+const PROCESS_TAG = crypto.randomUUID().slice(0, 4);
+
+/**
+ * Tells whether a temp file name was made by this process, so a write of ours may still be under
+ * way; any other temp file at open was left by a process that is gone (or by `wats submit`, whose
+ * write then fails loudly and leaves its source file in place).
+ *
+ * @param name A file name without folder.
+ * @returns `true` for temp names this process made.
+ */
+export function isOwnTempName(name: string): boolean {
+  return isTempName(name) && name.slice(-12, -8) === PROCESS_TAG;
+}
+
+/**
+ * A fresh temp file path beside `path`, as {@linkcode writeFileDurable} writes first.
+ *
+ * @param path The target file.
+ * @returns `<folder>/.<name>.<process tag><random>.tmp`.
+ */
+export function tempPathFor(path: string): string {
+  const random = PROCESS_TAG + crypto.randomUUID().slice(0, 4);
+  return join(dirname(path), `.${basename(path)}.${random}.tmp`);
+}
+
 /**
  * Tells whether a file name is a temp file left by {@linkcode writeFileDurable}.
  *
@@ -52,9 +78,7 @@ export async function writeFileDurable(
   bytes: Uint8Array,
   options: WriteDurableOptions = {},
 ): Promise<void> {
-  const folder = dirname(path);
-  const random = crypto.randomUUID().slice(0, 8);
-  const temp = join(folder, `.${basename(path)}.${random}.tmp`);
+  const temp = tempPathFor(path);
   let file: Deno.FsFile | undefined;
   try {
     // Creating a file is the costly step (the kernel allocates an inode): a worker thread does
@@ -78,7 +102,7 @@ export async function writeFileDurable(
     await removeIfPresent(temp).catch(() => {});
     throw error;
   }
-  await syncFolder(folder);
+  await syncFolder(dirname(path));
 }
 
 /**

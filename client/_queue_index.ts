@@ -16,7 +16,7 @@
  */
 
 import { join } from "node:path";
-import { isTempName, removeIfPresent } from "./_fs.ts";
+import { isOwnTempName, isTempName, removeIfPresent } from "./_fs.ts";
 import { REASON_SUFFIX } from "./_queue_files.ts";
 
 /** Retry delays are capped well below this; an mtime further ahead is not a due time. */
@@ -125,24 +125,17 @@ export class DueIndex {
    * indexed (enqueued or recovered meanwhile) keep their entry. Resolves when the folder is done.
    *
    * @param folder The `pending/` folder.
-   * @param options `now` for far-future mtimes; `removeTempsBefore` (real epoch ms) deletes temp
-   *   files a crash left: only those last written before it, never a write under way.
+   * @param options `now` for far-future mtimes; `removeTemps` deletes temp files a crash left.
    */
-  async scan(
-    folder: string,
-    options: { now: () => number; removeTempsBefore?: number },
-  ): Promise<void> {
+  async scan(folder: string, options: { now: () => number; removeTemps: boolean }): Promise<void> {
     try {
       let handled = 0;
       for await (const entry of Deno.readDir(folder)) {
         if (!entry.isFile || entry.name.endsWith(REASON_SUFFIX)) continue;
         if (isTempName(entry.name)) {
-          const path = join(folder, entry.name);
-          const written = options.removeTempsBefore === undefined
-            ? undefined
-            : (await Deno.stat(path).catch(() => undefined))?.mtime?.getTime();
-          if (written !== undefined && written < options.removeTempsBefore!) {
-            await removeIfPresent(path);
+          // This process may be writing into pending/ while the pass runs: its own temps stay.
+          if (options.removeTemps && !isOwnTempName(entry.name)) {
+            await removeIfPresent(join(folder, entry.name));
           }
           continue;
         }

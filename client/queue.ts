@@ -59,8 +59,6 @@ import {
 
 export type { Claim, ClaimError, QueueItem };
 
-/** A temp file in pending/ older than this at open was left by a crash. */
-const STALE_TEMP_AT_OPEN_MS = 5_000;
 /** Options of {@linkcode ReportQueue.open}. */
 export interface ReportQueueOptions {
   /** Time source for due times and ages; the system clock by default. */
@@ -140,11 +138,9 @@ export class ReportQueue {
         queue.#index.addFile(queue.#pending, name, queue.#clock.now());
       });
     }
-    // The scan runs while this process (or `wats submit`) already writes into pending/: a temp
-    // file is a crash's leftover only when it was last written well before this open.
     queue.#scan = queue.#index.scan(queue.#pending, {
       now: () => queue.#clock.now(),
-      removeTempsBefore: recover ? Date.now() - STALE_TEMP_AT_OPEN_MS : undefined,
+      removeTemps: recover,
     });
     return queue;
   }

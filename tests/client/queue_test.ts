@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tempPathFor } from "../../client/_fs.ts";
 import { ReportQueue } from "../../client/queue.ts";
 import { QueueFullError } from "../../client/errors.ts";
 import { parseEnvelope, type QueueSource } from "../../client/queue_envelope.ts";
@@ -127,10 +128,7 @@ Deno.test("open returns processing/ to pending/ and removes leftover temp files"
   const { root, queue, clock } = await openTemp();
   await queue.enqueue({ id: reportId(1) }, null);
   assert.ok(await queue.claimNext());
-  const leftover = join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`);
-  await Deno.writeTextFile(leftover, "{");
-  const minuteAgo = new Date(Date.now() - 60_000);
-  await Deno.utime(leftover, minuteAgo, minuteAgo);
+  await Deno.writeTextFile(join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`), "{");
   // The process dies here: the claim is never settled.
   const reopened = await ReportQueue.open(root, { clock });
   assert.deepEqual(await reopened.counts(), {
@@ -293,9 +291,7 @@ Deno.test("5,000 files pending at open are indexed by one pass and claimed oldes
     await Deno.writeTextFile(path, JSON.stringify(envelope));
     await Deno.utime(path, at, at);
   }
-  const leftover = join(pending, `.${reportId(9)}.json.0123abcd.tmp`);
-  await Deno.writeTextFile(leftover, "{");
-  await Deno.utime(leftover, new Date(base), new Date(base));
+  await Deno.writeTextFile(join(pending, `.${reportId(9)}.json.0123abcd.tmp`), "{");
   const queue = await ReportQueue.open(root);
   const first = await queue.claimNext();
   assert.ok(first);
@@ -325,18 +321,20 @@ Deno.test("files another process puts into pending/ are found once nothing known
   assert.equal(queue.nextDueAt(), undefined);
 });
 
-Deno.test("the indexing pass never removes a temp file a write under way still needs", async () => {
+Deno.test("the indexing pass removes a crash's temp files, never one this process is writing", async () => {
   const { root, clock } = await openTemp();
-  const first = await ReportQueue.open(root, { clock });
-  for (let n = 100; n < 2100; n++) await first.enqueue({ id: reportId(n) }, null);
-  const fresh = join(root, "pending", `.${reportId(3)}.json.89abcdef.tmp`);
-  await Deno.writeTextFile(fresh, "{");
-  // Enqueue while the pass over 2,000 pending envelopes runs.
+  const pending = join(root, "pending");
+  const ours = tempPathFor(join(pending, `${reportId(1)}.json`));
+  const foreign = join(
+    pending,
+    `.${reportId(2)}.json.${ours.slice(-12, -8) === "ffff" ? "0000" : "ffff"}abcd.tmp`,
+  );
+  await Deno.writeTextFile(ours, "{");
+  await Deno.writeTextFile(foreign, "{");
   const reopened = await ReportQueue.open(root, { clock });
-  await Promise.all([1, 2].map((n) => reopened.enqueue({ id: reportId(n) }, null)));
   await reopened.indexed();
-  assert.equal((await reopened.counts()).pending, 2002);
-  assert.ok(await Deno.stat(fresh), "a fresh temp file is not a crash's leftover");
+  assert.ok(await Deno.stat(ours), "a write of this process may still be under way");
+  await assert.rejects(() => Deno.stat(foreign), Deno.errors.NotFound);
 });
 
 Deno.test("open with recover: false leaves processing/ alone", async () => {
