@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type Clock, Wats, type WatsOptions } from "../../mod.ts";
+import assert from "node:assert/strict";
+import { type Clock, Wats, WatsError, type WatsOptions } from "../../mod.ts";
 import { type EmulatorServer, type FaultRule, serveEmulator } from "../../emulator/mod.ts";
 
 /** A served emulator with a client; dispose with `await using`. */
@@ -92,4 +93,30 @@ export function uut(overrides: Record<string, unknown> = {}): Record<string, unk
     root: { stepType: "SequenceCall", name: "MainSequence Callback", status: "P", steps: [] },
     ...overrides,
   };
+}
+
+/** Awaits a call that must fail with a {@linkcode WatsError}, and answers the error. */
+export async function failure(promise: Promise<unknown>): Promise<WatsError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WatsError) return error;
+    throw error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+/** Calls a route through the harness client and answers the response body. */
+export async function call<T = Record<string, unknown>>(
+  h: Harness,
+  method: "GET" | "PUT" | "POST" | "DELETE",
+  path: string,
+  extra: {
+    json?: unknown;
+    params?: Record<string, string>;
+    query?: Record<string, string | number>;
+  } = {},
+): Promise<T> {
+  const res = await h.wats.request<T>({ method, path, ...extra, operation: "test.call" });
+  return res.data;
 }

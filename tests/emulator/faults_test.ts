@@ -7,22 +7,11 @@ import {
   ServerError,
   TimeoutError,
   ValidationError,
-  WatsError,
 } from "../../mod.ts";
 import type { FaultRuleState } from "../../emulator/mod.ts";
-import { type Harness, startEmulator, uut } from "./_helpers.ts";
+import { failure, type Harness, startEmulator, uut } from "./_helpers.ts";
 
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 async function outcomes(h: Harness, count: number): Promise<string> {
   let out = "";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ValidationError, WatsError } from "../../mod.ts";
+import { NotFoundError, ValidationError } from "../../mod.ts";
 import { parseWsbf } from "../../emulator/_routes_product_structure.ts";
-import { type Harness, startEmulator } from "./_helpers.ts";
+import { failure, type Harness, startEmulator } from "./_helpers.ts";
 
 type Rec = Record<string, unknown>;
 
@@ -20,16 +20,6 @@ async function call<T = Rec>(
     operation: "test.productStructure",
   });
   return res.data;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 async function revisionId(h: Harness, pn: string, rev: string): Promise<string> {

@@ -1,28 +1,8 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ValidationError, WatsError } from "../../mod.ts";
-import { type Harness, startEmulator } from "./_helpers.ts";
+import { NotFoundError, ValidationError } from "../../mod.ts";
+import { call, failure, startEmulator } from "./_helpers.ts";
 
 type Rec = Record<string, unknown>;
-
-async function call<T = Rec>(
-  h: Harness,
-  method: "GET" | "PUT" | "DELETE",
-  path: string,
-  extra: { json?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {},
-): Promise<T> {
-  const res = await h.wats.request<T>({ method, path, ...extra, operation: "test.product" });
-  return res.data;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 Deno.test("a product saved can be read back, with its revisions and tags", async () => {
   await using h = await startEmulator();

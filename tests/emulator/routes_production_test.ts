@@ -1,32 +1,8 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ValidationError, WatsError } from "../../mod.ts";
-import { type Harness, startEmulator, uut } from "./_helpers.ts";
+import { NotFoundError, ValidationError } from "../../mod.ts";
+import { call, failure, startEmulator, uut } from "./_helpers.ts";
 
 type Rec = Record<string, unknown>;
-
-async function call<T = Rec>(
-  h: Harness,
-  method: "GET" | "PUT" | "POST" | "DELETE",
-  path: string,
-  extra: {
-    json?: unknown;
-    params?: Record<string, string>;
-    query?: Record<string, string | number>;
-  } = {},
-): Promise<T> {
-  const res = await h.wats.request<T>({ method, path, ...extra, operation: "test.production" });
-  return res.data;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 const unit = (sn: string, pn = "PCB-1") => ({ serialNumber: sn, partNumber: pn, revision: "A" });
 

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  NotFoundError,
-  parseReport,
-  serializeReport,
-  ValidationError,
-  WatsError,
-} from "../../mod.ts";
+import { NotFoundError, parseReport, serializeReport, ValidationError } from "../../mod.ts";
 import { bytesInput } from "../../converters/input.ts";
 import { wsxfConverter } from "../../converters/wsxf.ts";
-import { fixture, startEmulator, uut } from "./_helpers.ts";
+import { failure, fixture, startEmulator, uut } from "./_helpers.ts";
 
 type Rec = Record<string, unknown>;
 
@@ -63,16 +57,6 @@ function asServerReturnsIt(input: Rec, includeAttachments: boolean): Rec {
 
 function canonical(input: unknown): Rec {
   return serializeReport(parseReport(input));
-}
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 for (const name of ["uut-wsjf-export.json", "new_report_example.json", "uur_example.json"]) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ValidationError, WatsError } from "../../mod.ts";
-import { type Harness, startEmulator } from "./_helpers.ts";
+import { NotFoundError, ValidationError } from "../../mod.ts";
+import { failure, type Harness, startEmulator } from "./_helpers.ts";
 
 async function call<T = unknown>(
   h: Harness,
@@ -11,16 +11,6 @@ async function call<T = unknown>(
 ): Promise<T> {
   const res = await h.wats.request<T>({ method, path, query, json, operation: "test.serials" });
   return res.data;
-}
-
-async function failure(promise: Promise<unknown>): Promise<WatsError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WatsError) return error;
-    throw error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 Deno.test("Take answers XML and records the reference; look-ups need a type", async () => {
