@@ -7,7 +7,8 @@
  * {@linkcode Ledger.recordAccepted}. A source file's SHA-256 recorded by
  * {@linkcode Ledger.recordSource} turns the same content dropped twice into a duplicate.
  * Each record lands together with its counter in one atomic commit, so counters never disagree
- * with the records they count.
+ * with the records they count. Records written at the same time share a commit (group commit,
+ * see `_ledger_batch.ts`): under load one SQLite transaction and one fsync carry many of them.
  *
  * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`).
  * A KV value holds at most 64 KiB, which bounds a source record to some 1,500 report ids.
@@ -16,6 +17,7 @@
  */
 
 import { dirname } from "node:path";
+import { InsertBatcher } from "./_ledger_batch.ts";
 
 /** The server's acceptance of one report. */
 export interface AcceptedRecord {
@@ -91,9 +93,11 @@ async function commitWhenFree(
  */
 export class Ledger {
   readonly #kv: Deno.Kv;
+  readonly #inserts: InsertBatcher;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
+    this.#inserts = new InsertBatcher(kv, commitWhenFree);
   }
 
   /**
@@ -188,14 +192,8 @@ export class Ledger {
     return counters;
   }
 
-  async #insertOnce(key: Deno.KvKey, value: unknown, counter: string): Promise<boolean> {
+  #insertOnce(key: Deno.KvKey, value: unknown, counter: string): Promise<boolean> {
     // The check makes the insert happen once; a failed check means the key exists already.
-    const result = await commitWhenFree(() =>
-      this.#kv.atomic()
-        .check({ key, versionstamp: null })
-        .set(key, value)
-        .sum([COUNTER, counter], 1n)
-    );
-    return result.ok;
+    return this.#inserts.insert({ key, value, counter: [COUNTER, counter] });
   }
 }
