@@ -27,6 +27,9 @@ import type { Clock } from "../api/http/clock.ts";
 /** Files up to this size are read once into memory for hashing and converting. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
 
+/** Reports of one file written at once. */
+const ENQUEUE_TOGETHER = 16;
+
 /** What taking a file needs. */
 export interface TakeContext {
   config: Pick<ServiceConfigValues, "limits" | "station">;
@@ -38,6 +41,8 @@ export interface TakeContext {
   stats?: ServiceStats;
   /** Aborted when the service stops. */
   signal: AbortSignal;
+  /** Runs the reading and the conversion (bounds how many run at once); directly by default. */
+  converting?: <T>(convert: () => Promise<T>) => Promise<T>;
 }
 
 /** How taking a file ended. */
@@ -69,7 +74,71 @@ export async function takeSource(
   converter: { id: string; args: Readonly<Record<string, unknown>> },
   options: { size?: number } = {},
 ): Promise<Taken> {
-  const { config, queue, ledger } = context;
+  const { queue, ledger } = context;
+  const converting = context.converting ?? ((convert) => convert());
+  const converted = await converting(() => readAndConvert(context, path, converter, options));
+  if ("outcome" in converted) return converted;
+  const { result, sha256, size } = converted;
+  let { known, missing } = converted;
+
+  let reports = result.reports as QueueReport[];
+  if (!known) {
+    const record = { reportIds: reports.map((r) => r.id), path, at: isoNow(context) };
+    if (!await ledger.recordSource(sha256, record)) {
+      // The same content arrived twice at once: the other copy recorded it first.
+      known = await ledger.getSource(sha256);
+      if (!known) throw new Error(`Source record of ${sha256} vanished`);
+      missing = await missingIds(context, known);
+      if (missing.size === 0) return await finishKnown(context, path, sha256, known);
+    }
+  }
+  if (known) reports = withIds(reports, known.reportIds);
+  const source = {
+    path,
+    sha256,
+    size,
+    converter: result.converter.id,
+    converterVersion: result.converter.version,
+  };
+  const recorded = new Set(known?.reportIds ?? []);
+  // Reports of an earlier take that are queued or accepted already are not queued again.
+  const toQueue = reports.filter((report) =>
+    !(missing && !missing.has(report.id) && recorded.has(report.id))
+  );
+  try {
+    // A panel's reports are written a few at a time, so their folder fsyncs are shared.
+    for (let at = 0; at < toQueue.length; at += ENQUEUE_TOGETHER) {
+      const chunk = toQueue.slice(at, at + ENQUEUE_TOGETHER);
+      const writes = await Promise.allSettled(chunk.map((report) => queue.enqueue(report, source)));
+      const failure = writes.find((write) => write.status === "rejected");
+      if (failure) throw failure.reason;
+    }
+  } catch (error) {
+    if (!(error instanceof QueueFullError)) throw error;
+    return { outcome: "full", message: error.message };
+  }
+  return { outcome: "queued", reportIds: reports.map((report) => report.id) };
+}
+
+/** A file read, hashed, looked up and converted, before anything is written. */
+interface Converted {
+  result: Extract<ConversionOutcome, { ok: true }>;
+  sha256: string;
+  size: number;
+  known: SourceRecord | null;
+  missing: Set<string> | null;
+}
+
+type ConversionOutcome = Awaited<ReturnType<Conversion["convert"]>>;
+
+/** Reads, hashes and converts a file; answers early for a refused, known or gone file. */
+async function readAndConvert(
+  context: TakeContext,
+  path: string,
+  converter: { id: string; args: Readonly<Record<string, unknown>> },
+  options: { size?: number },
+): Promise<Converted | Taken> {
+  const { config, ledger } = context;
   let size: number;
   let bytes: Uint8Array | undefined;
   try {
@@ -93,8 +162,8 @@ export async function takeSource(
     return { outcome: "failed", facts: { stage: "size", reason } };
   }
   const sha256 = bytes ? await sha256Hex(bytes) : await sha256Hex((await Deno.open(path)).readable);
-  let known = await ledger.getSource(sha256);
-  let missing = known ? await missingIds(context, known) : null;
+  const known = await ledger.getSource(sha256);
+  const missing = known ? await missingIds(context, known) : null;
   if (known && missing?.size === 0) return await finishKnown(context, path, sha256, known);
 
   const started = performance.now();
@@ -116,38 +185,7 @@ export async function takeSource(
       facts: { stage: result.stage, reason: result.reason, converter: result.converter },
     };
   }
-
-  let reports = result.reports as QueueReport[];
-  if (!known) {
-    const record = { reportIds: reports.map((r) => r.id), path, at: isoNow(context) };
-    if (!await ledger.recordSource(sha256, record)) {
-      // The same content arrived twice at once: the other copy recorded it first.
-      known = await ledger.getSource(sha256);
-      if (!known) throw new Error(`Source record of ${sha256} vanished`);
-      missing = await missingIds(context, known);
-      if (missing.size === 0) return await finishKnown(context, path, sha256, known);
-    }
-  }
-  if (known) reports = withIds(reports, known.reportIds);
-  const source = {
-    path,
-    sha256,
-    size,
-    converter: result.converter.id,
-    converterVersion: result.converter.version,
-  };
-  const recorded = new Set(known?.reportIds ?? []);
-  try {
-    for (const report of reports) {
-      // Reports of an earlier take that are queued or accepted already are not queued again.
-      if (missing && !missing.has(report.id) && recorded.has(report.id)) continue;
-      await queue.enqueue(report, source);
-    }
-  } catch (error) {
-    if (!(error instanceof QueueFullError)) throw error;
-    return { outcome: "full", message: error.message };
-  }
-  return { outcome: "queued", reportIds: reports.map((report) => report.id) };
+  return { result, sha256, size, known, missing };
 }
 
 /** A file whose content is known and whose reports are all queued or accepted. */

@@ -3,7 +3,10 @@
  * entry → post action.
  *
  * The source file is touched only after every report it gave is durable in `pending/` (see
- * `_take.ts`, which also keeps report ids stable across crashes). A file that cannot be taken (too
+ * `_take.ts`, which also keeps report ids stable across crashes). `concurrency` files are converted
+ * at once; up to {@linkcode FILES_PER_CONVERSION} times as many may be between the drop folder and
+ * their post action, so that the durable writes of many files (ledger records, envelopes, folder
+ * fsyncs) go out together instead of one file's waits holding up the next conversion. A file that cannot be taken (too
  * large, not convertible, a symlink loop) goes to the watch entry's error folder with
  * `<name>.reason.txt` beside it. Content seen before (the ledger's SHA-256 records) is a
  * duplicate: no report is made again, and the file gets its post action like any other.
@@ -14,6 +17,7 @@
 import { basename, join } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import type { Conversion } from "./_convert.ts";
+import { Semaphore } from "./_semaphore.ts";
 import { type Taken, takeSource } from "./_take.ts";
 import { isInside } from "./_watch_paths.ts";
 import {
@@ -32,6 +36,12 @@ import { FileWatcher } from "./watcher.ts";
 import { type Clock, systemClock } from "../api/http/clock.ts";
 
 const log = getLogger(["wats", "intake"]);
+
+/** Files that may be in the intake (reading, converting, writing, post action) per conversion. */
+export const FILES_PER_CONVERSION = 8;
+
+/** Files up to this size release their conversion slot before their reports are written. */
+const SMALL_FILE_BYTES = 1024 * 1024;
 
 /** Options of {@linkcode Intake}. */
 export interface IntakeOptions {
@@ -82,9 +92,10 @@ export class Intake {
   readonly #running = new Set<Promise<void>>();
   readonly #loops: Promise<void>[] = [];
   readonly #watchers: FileWatcher[] = [];
-  readonly #concurrency: number;
-  #slots: number;
-  #slotWaiters: (() => void)[] = [];
+  /** Files between the drop folder and their post action. */
+  readonly #files: Semaphore;
+  /** Conversions under way. */
+  readonly #conversions: Semaphore;
 
   /**
    * Creates the intake; nothing is watched until {@linkcode Intake.start}.
@@ -94,8 +105,9 @@ export class Intake {
   constructor(options: IntakeOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#concurrency = options.concurrency ?? 4;
-    this.#slots = this.#concurrency;
+    const concurrency = options.concurrency ?? 4;
+    this.#files = new Semaphore(concurrency * FILES_PER_CONVERSION);
+    this.#conversions = new Semaphore(concurrency);
     const { dataDir } = options.config;
     this.#entries = options.config.watch.map((config, index) => ({
       config,
@@ -108,7 +120,7 @@ export class Intake {
 
   /** Files being handled now. */
   get active(): number {
-    return this.#concurrency - this.#slots;
+    return this.#files.held;
   }
 
   /** Starts watching every folder. */
@@ -147,13 +159,13 @@ export class Intake {
   async #watch(entry: Entry, watcher: FileWatcher): Promise<void> {
     try {
       for await (const path of watcher.files(this.#stop.signal)) {
-        await this.#acquire();
+        await this.#files.acquire();
         if (this.#stop.signal.aborted) {
-          this.#release();
+          this.#files.release();
           watcher.release(path);
           break;
         }
-        this.#track(this.#handle(entry, watcher, path).finally(() => this.#release()));
+        this.#track(this.#handle(entry, watcher, path).finally(() => this.#files.release()));
       }
     } catch (error) {
       const message = `Watching ${entry.config.path} failed: ${(error as Error).message}`;
@@ -186,12 +198,23 @@ export class Intake {
 
   async #take(entry: Entry, watcher: FileWatcher, path: string): Promise<Taken["outcome"]> {
     const { stats } = this.#options;
-    const taken = await takeSource(
-      { ...this.#options, clock: this.#clock, signal: this.#stop.signal },
-      path,
-      { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
-      { size: watcher.sizeOf(path) },
-    );
+    const size = watcher.sizeOf(path);
+    // A small file leaves its conversion slot once converted; a large one keeps it until its
+    // reports are queued, so at most `concurrency` large files' reports are held in memory.
+    const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
+    const take = () =>
+      takeSource(
+        {
+          ...this.#options,
+          clock: this.#clock,
+          signal: this.#stop.signal,
+          converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
+        },
+        path,
+        { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
+        { size },
+      );
+    const taken = isSmall ? await take() : await this.#conversions.run(take);
     switch (taken.outcome) {
       case "failed":
         await this.#fail(entry, path, taken.facts);
@@ -266,20 +289,6 @@ export class Intake {
     const tracked = work.then(() => {}, () => {});
     this.#running.add(tracked);
     tracked.finally(() => this.#running.delete(tracked));
-  }
-
-  #acquire(): Promise<void> {
-    if (this.#slots > 0) {
-      this.#slots--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.#slotWaiters.push(resolve));
-  }
-
-  #release(): void {
-    const next = this.#slotWaiters.shift();
-    if (next) next();
-    else this.#slots++;
   }
 
   #now(): string {

@@ -1,7 +1,11 @@
 /**
  * The submitter: claim → ledger check → POST with the report id as `Idempotency-Key` → settle.
  *
- * `concurrency` workers claim the pending envelope due the longest. A report the ledger already
+ * `concurrency` workers claim the pending envelope due the longest. `concurrency` bounds the
+ * requests in flight: once the server has answered, the worker goes on to its next claim while
+ * the settle (ledger record, then the rename into `done/`, each durable) completes beside it, so
+ * settles made at the same time share their commits and fsyncs (at most
+ * {@linkcode SETTLES_PER_WORKER} per worker wait at once). A report the ledger already
  * lists as accepted (the process died between the server's answer and the settle) is settled
  * without a second POST; otherwise it is sent through the API client's limiter, retry and breaker.
  * A 2xx is recorded in the ledger, then the envelope goes to `done/`. A retryable failure sends
@@ -80,6 +84,9 @@ export interface SubmitterOptions {
 /** Pause of a worker after an unexpected error (a disk full while settling). */
 const TROUBLE_PAUSE_MS = 1_000;
 
+/** Accepted uploads per worker whose settle may be under way at once. */
+export const SETTLES_PER_WORKER = 8;
+
 /**
  * The delay before the next attempt of a report that failed in a retryable way.
  *
@@ -137,6 +144,7 @@ export class Submitter {
   #workers: Promise<void>[] = [];
   #inFlight = 0;
   #pauseUntil = 0;
+  readonly #settling = new Set<Promise<void>>();
 
   /**
    * Creates the submitter; nothing is sent until {@linkcode Submitter.start}.
@@ -189,6 +197,8 @@ export class Submitter {
     if (await Promise.race([finished.then(() => "done"), grace]) === "late") this.#abort.abort();
     timer.abort();
     await finished;
+    // The server accepted these: their settles are local writes, finished even after the grace.
+    while (this.#settling.size > 0) await Promise.all(this.#settling);
   }
 
   async #work(): Promise<void> {
@@ -229,7 +239,7 @@ export class Submitter {
 
   async #upload(claim: Claim): Promise<void> {
     const { ledger, stats, send } = this.#options;
-    const { id, report, source } = claim.envelope;
+    const { id, report } = claim.envelope;
     const accepted = await ledger.getAccepted(id);
     if (accepted) {
       await claim.complete();
@@ -246,6 +256,21 @@ export class Submitter {
       await this.#settleFailure(claim, error);
       return;
     }
+    stats.submission("2xx", true);
+    // Settle beside the next upload; wait only when too many settles are under way already.
+    while (this.#settling.size >= SETTLES_PER_WORKER * this.#options.concurrency) {
+      await Promise.race(this.#settling);
+    }
+    const settle = this.#settleAccepted(claim, serverId).catch((error) =>
+      this.#trouble(`Report ${id} could not be settled: ${(error as Error).message}`)
+    ).finally(() => this.#settling.delete(settle));
+    this.#settling.add(settle);
+  }
+
+  /** Records an accepted report in the ledger, then moves its envelope into `done/`. */
+  async #settleAccepted(claim: Claim, serverId: string | null): Promise<void> {
+    const { ledger, stats } = this.#options;
+    const { id, source } = claim.envelope;
     const at = new Date(this.#clock.now()).toISOString();
     await ledger.recordAccepted(id, {
       at,
@@ -253,7 +278,6 @@ export class Submitter {
       ...(source ? { sha256: source.sha256 } : {}),
     });
     await claim.complete();
-    stats.submission("2xx", true);
     stats.uploadsAccepted++;
     stats.lastUploadAt = this.#clock.now();
     this.#options.onSettled?.({ id, state: "done" });

@@ -72,7 +72,9 @@ Deno.test("an accepted report is recorded in the ledger and moved to done/", asy
   try {
     await t.queue.enqueue({ id: reportId(1) }, null);
     t.submitter.start();
-    await eventually("done", async () => (await t.queue.stateOf(reportId(1))) === "done");
+    // The settle ends beside the next claim: wait for its end, not only for the rename.
+    await eventually("settled", () => t.settled.length === 1);
+    assert.equal(await t.queue.stateOf(reportId(1)), "done");
     assert.deepEqual(sent, [reportId(1)]);
     const record = await t.ledger.getAccepted(reportId(1));
     assert.equal(record?.serverId, "srv-1");
