@@ -54,9 +54,10 @@ export function roomyName(name: string): string {
   }~${hash}${extension}`;
 }
 
-async function isFree(path: string): Promise<boolean> {
+function isFree(path: string): boolean {
+  // A look-up of metadata: done in place, like the rename that follows, not on a worker thread.
   try {
-    await Deno.lstat(path);
+    Deno.lstatSync(path);
     return false;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return true;
@@ -65,17 +66,17 @@ async function isFree(path: string): Promise<boolean> {
 }
 
 /** A free path in `folder` for `name`: the name itself, or with a `_<time>` suffix. */
-async function freePath(folder: string, name: string, now: number): Promise<string> {
+function freePath(folder: string, name: string, now: number): string {
   const roomy = roomyName(name);
   const first = join(folder, roomy);
-  if (await isFree(first)) return first;
+  if (isFree(first)) return first;
   const extension = extname(roomy);
   const stem = roomy.slice(0, roomy.length - extension.length);
   const stamp = new Date(now).toISOString().replace(/[-:]/g, "").replace(".", "");
   for (let attempt = 0;; attempt++) {
     const suffix = attempt === 0 ? stamp : `${stamp}-${attempt}`;
     const candidate = join(folder, `${stem}_${suffix}${extension}`);
-    if (await isFree(candidate)) return candidate;
+    if (isFree(candidate)) return candidate;
   }
 }
 
@@ -108,21 +109,17 @@ async function ensureFolder(folder: string): Promise<void> {
  */
 export async function moveInto(path: string, folder: string, now: number): Promise<string> {
   await ensureFolder(folder);
-  const target = await freePath(folder, basename(path), now);
+  const target = freePath(folder, basename(path), now);
   try {
     await moveAnywhere(path, target);
   } catch (error) {
     // Someone removed the folder since it was made: make it again, once.
-    if (!(error instanceof Deno.errors.NotFound) || !await exists(path)) throw error;
+    if (!(error instanceof Deno.errors.NotFound) || isFree(path)) throw error;
     madeFolders.delete(folder);
     await ensureFolder(folder);
     await moveAnywhere(path, target);
   }
   return target;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return !await isFree(path);
 }
 
 /** Facts written into a reason file. */
@@ -148,7 +145,7 @@ export async function moveToError(
   now: number,
 ): Promise<string> {
   await Deno.mkdir(folder, { recursive: true });
-  const target = await freePath(folder, basename(path), now);
+  const target = freePath(folder, basename(path), now);
   const lines = [
     `reason: ${facts.reason.replace(/\r?\n/g, " ")}`,
     `stage: ${facts.stage}`,
@@ -170,7 +167,7 @@ export async function archiveFile(path: string, root: string, now: number): Prom
   const day = new Date(now).toISOString().slice(0, 10).split("-");
   const folder = join(root, ...day);
   await Deno.mkdir(folder, { recursive: true });
-  const target = await freePath(folder, `${basename(path)}.gz`, now);
+  const target = freePath(folder, `${basename(path)}.gz`, now);
   const compressed = await new Response(
     (await Deno.open(path)).readable.pipeThrough(new CompressionStream("gzip")),
   ).bytes();

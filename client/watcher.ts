@@ -5,8 +5,13 @@
  * what a busy process does not read in time, network shares send none, files arrive while the
  * service is down). So the folder is scanned at start, every `rescanMs`, and soon after any
  * event (at most every {@linkcode EVENT_SCAN_DELAY_MS}, or five times the last scan's cost when
- * that is longer), which finds whatever a lost event would have announced. A file is yielded once its size and modification time stayed the same for
- * `stableMs`, and not again while it is being handled (until {@linkcode FileWatcher.release}).
+ * that is longer), which finds whatever a lost event would have announced. A file is yielded once
+ * its size and modification time stayed the same for `stableMs`, and not again while it is being
+ * handled (until {@linkcode FileWatcher.release}). A file whose modification time is already
+ * `stableMs` or more in the past when it is first seen (written elsewhere and moved in, as test
+ * stations do to drop files atomically) has been unchanged that long: it only needs a second look
+ * after {@linkcode CONFIRM_SHARE} of `stableMs`, which still catches a writer that is at it (its
+ * writes move the modification time).
  * Temp and partial names (`*.tmp`, `*.part`, `~*`, `*~`, `.*`) are never taken. Symlinks are
  * never followed out of the watch folder, and symlinked folders are never entered, so a symlink
  * loop can neither hang nor crash the scan. Scans stream the folder and track at most
@@ -29,6 +34,9 @@ import { type Clock, systemClock } from "../api/http/clock.ts";
 
 /** How soon after an event the folder is scanned for files whose events were lost. */
 export const EVENT_SCAN_DELAY_MS = 200;
+
+/** The share of `stableMs` a file already unchanged for `stableMs` is watched before it is taken. */
+export const CONFIRM_SHARE = 0.2;
 
 /** Options of {@linkcode FileWatcher}. */
 export interface FileWatcherOptions {
@@ -239,7 +247,12 @@ export class FileWatcher {
     const seen = this.#observed.get(path);
     if (seen && isSameFingerprint(seen, fingerprint)) return;
     if (!seen && this.#observed.size >= this.#maxTracked) return;
-    this.#observed.set(path, { ...fingerprint, since: this.#clock.now() });
+    const now = this.#clock.now();
+    // First seen and last written `stableMs` ago or more: count it as unchanged since then, but
+    // for the short confirming wait. A changed fingerprint starts the full wait.
+    const isOld = !seen && now - fingerprint.mtime >= this.#stableMs;
+    const since = isOld ? now - this.#stableMs + Math.ceil(this.#stableMs * CONFIRM_SHARE) : now;
+    this.#observed.set(path, { ...fingerprint, since });
     this.#hasNews = true;
   }
 

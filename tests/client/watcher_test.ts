@@ -157,3 +157,39 @@ Deno.test({
     assert.deepEqual(skipped.sort(), ["loop1.json", "loop2.json"]);
   },
 });
+
+Deno.test("a file last written long ago is taken after a short confirming look", async () => {
+  const root = await tempRoot();
+  const path = join(root, "moved-in.json");
+  await Deno.writeTextFile(path, "{}");
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  await Deno.utime(path, hourAgo, hourAgo);
+  const started = performance.now();
+  let yieldedAt = 0;
+  // stableMs is longer than the whole run: only the confirming wait (a fifth of it) fits.
+  const yielded = await collect({ root, stableMs: 1_500, rescanMs: 60_000 }, 1_200, () => {
+    yieldedAt = performance.now();
+  });
+  assert.deepEqual(yielded, ["moved-in.json"]);
+  assert.ok(yieldedAt - started >= 250, `yielded after ${yieldedAt - started} ms`);
+});
+
+Deno.test("an old file that changes during the confirming look waits the full stableMs", async () => {
+  const root = await tempRoot();
+  const path = join(root, "reopened.txt");
+  await Deno.writeTextFile(path, "start\n");
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  await Deno.utime(path, hourAgo, hourAgo);
+  let changedAt = 0;
+  const writer = later(30, async () => {
+    await Deno.writeTextFile(path, "more\n", { append: true });
+    changedAt = performance.now();
+  });
+  let yieldedAt = 0;
+  const yielded = await collect({ root, stableMs: 400, rescanMs: 60_000 }, 1_000, () => {
+    yieldedAt = performance.now();
+  });
+  await writer;
+  assert.deepEqual(yielded, ["reopened.txt"]);
+  assert.ok(yieldedAt - changedAt >= 350, `yielded ${yieldedAt - changedAt} ms after the change`);
+});
