@@ -4,7 +4,10 @@
  *
  * 1. Throughput and latency: `--reports` (2,000) WSJF files dropped into a running service's
  *    drop folder, at `--rate` files a second (0: all at once), rate limiter set far above what is
- *    sent. Prints reports/s from the first drop to the last acceptance, p50/p99 from a file's
+ *    sent. Prints reports/s from the first drop to the last acceptance (at a set drop rate this
+ *    cannot exceed `reports / (reports / rate + the last file's latency)`), reports/s from the
+ *    first acceptance to the last (the service's capacity when the files come at once; the drop
+ *    rate when it keeps pace), p50/p99 from a file's
  *    rename into the drop folder to the server's acceptance (the mtime of its envelope in
  *    `done/`), and the service's peak RSS (sampled from its `/status` every 250 ms).
  * 2. Start-up: `--pending` (100,000) envelopes already in `queue/pending/`; prints the time from
@@ -155,6 +158,7 @@ async function throughput(reports: number, rate: number): Promise<void> {
   const rss = await memory.stop();
   const latencies: number[] = [];
   let lastAccepted = 0;
+  let firstAccepted = Infinity;
   for await (const entry of Deno.readDir(doneDir)) {
     if (entry.name.startsWith(".")) continue;
     // A done/ envelope's mtime is when the server accepted it.
@@ -164,14 +168,19 @@ async function throughput(reports: number, rate: number): Promise<void> {
     const name = envelope.source.path.split(/[\\/]/).pop();
     latencies.push(accepted - droppedAt.get(name)!);
     lastAccepted = Math.max(lastAccepted, accepted);
+    firstAccepted = Math.min(firstAccepted, accepted);
   }
   latencies.sort((a, b) => a - b);
   const firstDrop = Math.min(...droppedAt.values());
   const seconds = (lastAccepted - firstDrop) / 1000;
+  // Uploads per second while the service was uploading: its capacity when the files came at
+  // once, the drop rate when it kept pace with them.
+  const sustained = (reports - 1) / ((lastAccepted - firstAccepted) / 1000);
   print(
     `throughput: ${reports} reports dropped ${rate > 0 ? `at ${rate}/s` : "at once"}: ` +
       `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
-      `acceptance), drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
+      `acceptance), ${sustained.toFixed(0)} reports/s first to last acceptance, ` +
+      `drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
       `p99 ${percentile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms, ` +
       `service peak RSS ${rss.peakMb.toFixed(0)} MB (file creation here: ${
         createUs.toFixed(0)
