@@ -6,7 +6,7 @@
  */
 
 import { dirname, isAbsolute, join, resolve, win32 } from "node:path";
-import { KNOWN_KEYS } from "./config_schema.ts";
+import { isUrl, KNOWN_KEYS } from "./config_schema.ts";
 
 /** Where a configuration value came from. */
 export type Origin =
@@ -144,6 +144,13 @@ function pathKeys(layers: Layers): Path[] {
   if (Array.isArray(watch)) {
     watch.forEach((_, index) => {
       for (const key of ["path", "archiveDir", "errorDir"]) keys.push(["watch", index, key]);
+    });
+  }
+  const plugins = layers.get(["converters", "plugins"]);
+  if (Array.isArray(plugins)) {
+    // A URL is left as it is for the schema to refuse by name.
+    plugins.forEach((plugin, index) => {
+      if (typeof plugin === "string" && !isUrl(plugin)) keys.push(["converters", "plugins", index]);
     });
   }
   return keys;

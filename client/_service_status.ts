@@ -131,6 +131,7 @@ export class StatusBuilder {
       counters: await ledger.counters(),
       converters: this.#parts.conversion.list().map((converter) => ({
         ...converter,
+        plugin: converter.plugin ?? false,
         succeeded: stats.converters.get(converter.id)?.succeeded ?? 0,
         failed: stats.converters.get(converter.id)?.failed ?? 0,
       })),

@@ -16,7 +16,10 @@ export type PostAction = "move" | "archive" | "delete" | "keep";
 export interface WatchConfig {
   /** The drop folder (relative paths resolve against the configuration file's folder). */
   path: string;
-  /** The converter id, or `auto` to pick by content; `auto` by default. */
+  /**
+   * The converter id (a built-in's or a plug-in's from `converters.plugins`), or `auto` to pick
+   * by content; `auto` by default. An unknown id stops the service at start.
+   */
   converter: string;
   /** Glob of file names to take (`*`, `?`, `**`, `{a,b}`); `*` by default. */
   pattern: string;
@@ -96,6 +99,19 @@ export interface ServiceConfigValues {
   };
   /** How long accepted envelopes stay in `queue/done/`, in milliseconds; 7 days. */
   doneRetentionMs: number;
+  /** Converter plug-ins and conversion limits. */
+  converters: {
+    /**
+     * Plug-in converter modules (`.ts` or `.js` files exporting a converter) loaded at start, each
+     * in its own sandboxed worker; relative paths resolve against the configuration file's folder.
+     * A watch entry names a plug-in by its id, or finds it through `auto`. None by default.
+     */
+    plugins: string[];
+    /** Wall-clock limit of one conversion (built-in or plug-in) in milliseconds; 5 minutes. */
+    timeoutMs: number;
+    /** How long a plug-in's `sniff` may take for a watch entry's `auto`, in milliseconds; 5 s. */
+    sniffTimeoutMs: number;
+  };
   /** Logs in the data folder's `logs/`. */
   logs: {
     /**
@@ -111,6 +127,27 @@ export const POST_ACTIONS: readonly PostAction[] = ["move", "archive", "delete",
 
 const MiB = 1024 * 1024;
 const positiveInt = (fallback: number) => z.number().int().positive().default(fallback);
+
+/**
+ * Whether a configured path is a URL (`https:`, `file:`, `npm:`…) rather than a file path; a
+ * scheme has two letters or more, so `C:\plugins` is a Windows path.
+ *
+ * @param value The configured value.
+ * @returns True for a URL.
+ *
+ * @example Tell a plug-in path from a URL
+ * ```ts
+ * import { isUrl } from "./config_schema.ts";
+ * console.log(isUrl("plugins/acme_ict.ts"), isUrl("https://example.com/acme_ict.ts")); // false true
+ * ```
+ */
+export function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:/i.test(value);
+}
+
+const PluginPathSchema = z.string().min(1).refine((path) => !isUrl(path), {
+  error: "expected a file path, not a URL (plug-ins load from local files only)",
+});
 
 const WatchSchema = z.object({
   path: z.string().min(1),
@@ -164,6 +201,11 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
     port: z.number().int().min(0).max(65_535).default(8181),
   }).prefault({}),
   doneRetentionMs: z.number().int().nonnegative().default(7 * 86_400_000),
+  converters: z.object({
+    plugins: z.array(PluginPathSchema).default([]),
+    timeoutMs: positiveInt(300_000),
+    sniffTimeoutMs: positiveInt(5_000),
+  }).prefault({}),
   logs: z.object({
     conversions: z.enum(["problems", "all", "off"], {
       error: "expected one of problems, all, off",
@@ -183,6 +225,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "breaker",
     "status",
     "doneRetentionMs",
+    "converters",
     "logs",
   ],
   server: ["url", "tokenFile", "timeoutMs"],
@@ -208,6 +251,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   ],
   retry: ["baseDelayMs", "maxDelayMs"],
   breaker: ["failureThreshold", "cooldownMs"],
+  converters: ["plugins", "timeoutMs", "sniffTimeoutMs"],
   logs: ["conversions"],
   status: ["hostname", "port", "token"],
 };

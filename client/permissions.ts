@@ -6,9 +6,15 @@
  * Required permissions stop the service (exit 14); optional ones (the disk-space check, the
  * station's host name) only leave a warning in `/status`.
  *
+ * A plug-in's worker may read the plug-in's whole folder (its helpers) and write a temp folder of
+ * its own, and a worker gets no permission its parent lacks: so each plug-in needs read on its
+ * folder, and plug-in conversions need write on the OS temp folder (`TMPDIR`, `TMP`).
+ *
  * @module
  */
 
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ServiceConfigValues } from "./config_schema.ts";
 
 /** One permission the service needs. */
@@ -64,16 +70,40 @@ function hostOf(url: string): string {
   return `${parsed.hostname}:${port}`;
 }
 
+/** An environment variable, if this process may read it (asking would prompt). */
+function envIfGranted(name: string): string | undefined {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+    return undefined;
+  }
+  return Deno.env.get(name) || undefined;
+}
+
+/** The folder `Deno.makeTempDir` writes into, as the runtime picks it. */
+function osTempDir(): string {
+  if (Deno.build.os === "windows") {
+    return envIfGranted("TMP") ?? envIfGranted("TEMP") ?? envIfGranted("USERPROFILE") ??
+      "C:\\Windows\\Temp";
+  }
+  return envIfGranted("TMPDIR") ?? "/tmp";
+}
+
+/** The toolkit's converters folder when it runs from files: the plug-in worker's code. */
+function workerCodeDir(): string | undefined {
+  const url = new URL("../converters/_worker.ts", import.meta.url);
+  return url.protocol === "file:" ? dirname(fileURLToPath(url)) : undefined;
+}
+
 /**
  * The permissions a service with this configuration needs.
  *
  * @param config The configuration.
- * @param options The configuration file, if one was read.
+ * @param options The configuration file, if one was read; the OS temp folder (asked of the
+ *   environment by default).
  * @returns One entry per path, host and optional feature.
  */
 export function servicePermissions(
   config: ServiceConfigValues,
-  options: { configFile?: string } = {},
+  options: { configFile?: string; tempDir?: string } = {},
 ): PermissionNeed[] {
   const needs: PermissionNeed[] = [];
   const readWrite = (path: string, why: string) => {
@@ -90,6 +120,25 @@ export function servicePermissions(
   }
   if (config.server.tokenFile) {
     needs.push({ name: "read", target: config.server.tokenFile, why: "server.tokenFile" });
+  }
+  const { plugins } = config.converters;
+  plugins.forEach((plugin, index) => {
+    needs.push({
+      name: "read",
+      target: dirname(plugin),
+      why: `converters.plugins[${index}]: the plug-in's folder, read by its worker`,
+    });
+  });
+  if (plugins.length > 0) {
+    const code = workerCodeDir();
+    if (code !== undefined) {
+      needs.push({ name: "read", target: code, why: "converters.plugins: the plug-in worker" });
+    }
+    needs.push({
+      name: "write",
+      target: options.tempDir ?? osTempDir(),
+      why: "converters.plugins: each plug-in conversion's temp folder",
+    });
   }
   needs.push({ name: "net", target: hostOf(config.server.url), why: "the WATS server" });
   const port = config.status.port === 0 ? "" : `:${config.status.port}`;

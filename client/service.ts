@@ -1,22 +1,26 @@
 /**
  * The station service's lifecycle: start order, the periodic housekeeping, and a bounded stop.
  *
- * Start: permissions (each missing one named with its flag) → the data folder's lock (a second
- * service on the same folder refuses) → the queue (`processing/` back to `pending/`) → the ledger
- * → the API client → the status server → the submitter → the intake. A server that cannot be
- * reached at start is not an error: the service starts degraded and the queue waits.
+ * Start: permissions (each missing one named with its flag) → the converters (every plug-in of
+ * `converters.plugins` loaded and checked in its worker, every watch entry's converter a known
+ * id) → the data folder's lock (a second service on the same folder refuses) → the queue
+ * (`processing/` back to `pending/`) → the ledger → the API client → the status server → the
+ * submitter → the intake. A server that cannot be reached at start is not an error: the service
+ * starts degraded and the queue waits.
  *
  * Stop (SIGINT/SIGTERM in `wats run`): stop taking files and let conversions under way reach the
  * queue, stop claiming, give uploads in flight `graceMs` (20 s by default, within systemd's
  * `TimeoutStopSec=30`) and abort the rest (they stay in `processing/` and go out after the next
- * start), then close the status server and the ledger and release the lock.
+ * start), then close the status server and the ledger and release the lock. Plug-ins hold no
+ * worker between files (each load, sniff and conversion has its own, ended when it is done), so
+ * once the conversions under way are over no plug-in code runs.
  *
  * @module
  */
 
 import { join } from "node:path";
 import { getLogger } from "@logtape/logtape";
-import { type Conversion, registryConversion } from "./_convert.ts";
+import { configuredConversion, type Conversion, unknownConverters } from "./_convert.ts";
 import { pruneConversionLogs } from "../converters/log.ts";
 import { StatusBuilder } from "./_service_status.ts";
 import { ServiceStats } from "./_stats.ts";
@@ -70,7 +74,7 @@ export interface StationServiceOptions {
   configFile?: string;
   /** The clock; the system clock by default. */
   clock?: Clock;
-  /** The converters; the built-in set by default. */
+  /** The converters; the built-ins and the plug-ins of `converters.plugins` by default. */
   conversion?: Conversion;
   /** The `fetch` of the API client (tests). */
   fetch?: typeof fetch;
@@ -185,7 +189,8 @@ export class StationService {
    * @returns The running service.
    * @throws {PermissionError} When a required permission is missing (exit 14).
    * @throws {LockHeldError} When another service runs on the data folder (exit 1).
-   * @throws {ConfigError} When no API token is configured (exit 22).
+   * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
+   *   does not load, or a watch entry names an unknown converter (exit 22).
    */
   static async start(options: StationServiceOptions): Promise<StationService> {
     const { config } = options;
@@ -202,6 +207,15 @@ export class StationService {
       throw new ConfigError([
         "No API token: set the WATS_TOKEN environment variable or name a token file in server.tokenFile",
       ]);
+    }
+    const conversion = options.conversion ?? await configuredConversion(config, {
+      logDir: conversionLogDir(config.dataDir),
+      configFile: options.configFile,
+    });
+    const unknown = unknownConverters(config.watch, conversion.list().map((entry) => entry.id));
+    if (unknown.length > 0) {
+      const prefix = options.configFile === undefined ? "" : `${options.configFile}: `;
+      throw new ConfigError(unknown.map((problem) => prefix + problem));
     }
     const clock = options.clock ?? systemClock;
     const lock = await InstanceLock.acquire(config.dataDir, {
@@ -238,11 +252,7 @@ export class StationService {
         queue,
         ledger,
         wats,
-        conversion: options.conversion ??
-          registryConversion(undefined, {
-            logDir: conversionLogDir(config.dataDir),
-            logs: config.logs.conversions,
-          }),
+        conversion,
         warnings,
       }, options);
       await service.#run(options);

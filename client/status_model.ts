@@ -23,6 +23,8 @@ export interface ConverterStatus {
   succeeded: number;
   /** Failed conversions since start. */
   failed: number;
+  /** A plug-in named in the configuration (`converters.plugins`), not a built-in. */
+  plugin: boolean;
 }
 
 /** The answer of `GET /status`. */

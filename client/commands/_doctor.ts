@@ -1,15 +1,19 @@
 /**
  * `wats doctor`: checks what the service needs, each check pass, warn or fail with what to do:
- * the configuration, permissions, the data folder, the drop folders, the token, the server, and
- * the clock against the server's `Date` header (more than 5 minutes apart is a warning: report
- * times would be off). Exits 0 (all pass), 1 (warnings) or 2 (a failure).
+ * the configuration, permissions, the data folder, the converters (built-ins, and each plug-in of
+ * `converters.plugins` loaded in its worker as the service would), the drop folders and their
+ * converter ids, the token, the server, and the clock against the server's `Date` header (more
+ * than 5 minutes apart is a warning: report times would be off). Exits 0 (all pass), 1 (warnings)
+ * or 2 (a failure).
  *
  * @module
  */
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadPlugins, unknownConverters } from "../_convert.ts";
 import type { ServiceConfig } from "../config.ts";
+import { ConverterRegistry } from "../../converters/registry.ts";
 import { isLocked, readLockInfo } from "../lock.ts";
 import { checkPermissions, servicePermissions } from "../permissions.ts";
 import { CommandError, COMMON_OPTIONS, configFrom } from "./_context.ts";
@@ -18,7 +22,8 @@ import type { CliIo } from "./_io.ts";
 /** Help of `wats doctor`. */
 export const DOCTOR_HELP = `Usage: wats doctor [--config FILE] [--json]
 
-Checks the configuration, permissions, folders, token, the server connection and the clock.
+Checks the configuration, permissions, folders, converters and plug-ins, token, the server
+connection and the clock.
 Exits 0 when everything passes, 1 with warnings, 2 with a failure.
 `;
 
@@ -42,6 +47,30 @@ async function isWritable(folder: string): Promise<string | null> {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** The converters check, one check a plug-in, and the ids known (null when a plug-in failed). */
+async function converterChecks(
+  config: ServiceConfig,
+): Promise<{ checks: Check[]; known: string[] | null }> {
+  const registry = new ConverterRegistry();
+  const problems = await loadPlugins(registry, config.converters.plugins);
+  const converters = registry.list();
+  const checks: Check[] = [{
+    name: "converters",
+    result: "pass",
+    detail: `built-in: ${converters.filter((c) => !c.plugin).map((c) => c.id).join(", ")}`,
+  }];
+  for (const converter of converters.filter((c) => c.plugin)) {
+    const path = registry.get(converter.id);
+    checks.push({
+      name: "plug-in",
+      result: "pass",
+      detail: `${converter.id} ${converter.version} (${path})`,
+    });
+  }
+  for (const problem of problems) checks.push({ name: "plug-in", result: "fail", detail: problem });
+  return { checks, known: problems.length > 0 ? null : converters.map((c) => c.id) };
 }
 
 async function serverChecks(config: ServiceConfig, now: () => number): Promise<Check[]> {
@@ -167,6 +196,13 @@ export async function runChecks(
       result: "warn",
       detail: "not running on this data folder",
     });}
+  const converters = await converterChecks(config);
+  checks.push(...converters.checks);
+  if (converters.known !== null) {
+    for (const problem of unknownConverters(config.watch, converters.known)) {
+      checks.push({ name: "watch", result: "fail", detail: problem });
+    }
+  }
   if (config.watch.length === 0) {
     checks.push({ name: "watch", result: "warn", detail: "no drop folder configured" });
   }

@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { registryConversion } from "../_convert.ts";
+import { configuredConversion } from "../_convert.ts";
 import { type TakeContext, takeSource } from "../_take.ts";
 import { isSkippedName } from "../_watch_paths.ts";
 import type { ServiceConfig } from "../config.ts";
@@ -124,7 +124,8 @@ async function submitFiles(
     config: parts.config,
     queue,
     ledger,
-    conversion: registryConversion(undefined, {
+    // The configured plug-ins too, so `--converter <plug-in id>` and `auto` see them.
+    conversion: await configuredConversion(parts.config, {
       logDir: join(parts.config.dataDir, "logs", "conversions"),
     }),
     clock: systemClock,

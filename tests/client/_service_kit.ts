@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { createUutReport, serializeReport } from "../../api/models/report/mod.ts";
 import { loadConfig, type ServiceConfig } from "../../client/config.ts";
+import { PLUGINS } from "../converters/_plugins.ts";
 
 /** A small valid WSJF report as JSON text, with a fixed id derived from `n`. */
 export function wsjfReport(n: number, options: { id?: string } = {}): { id: string; text: string } {
@@ -41,6 +42,18 @@ export async function dropFile(
   else await Deno.writeFile(temp, content);
   await Deno.rename(temp, path);
   return path;
+}
+
+/**
+ * Writes plug-in fixtures of `tests/converters/_plugins.ts` into `<folder>/plugins/<name>.js`.
+ *
+ * @returns The folder of the plug-ins.
+ */
+export async function writePluginFiles(folder: string, names: string[]): Promise<string> {
+  const plugins = join(folder, "plugins");
+  await Deno.mkdir(plugins, { recursive: true });
+  for (const name of names) await Deno.writeTextFile(join(plugins, `${name}.js`), PLUGINS[name]);
+  return plugins;
 }
 
 /** Folders of one test service. */

@@ -187,3 +187,64 @@ Deno.test("unknown keys are ignored with a warning naming them", async () => {
     `${file}: watch[0].postaction: unknown key, ignored`,
   ]);
 });
+
+Deno.test("converter plug-ins resolve against the config folder; limits have defaults", async () => {
+  const { folder, file } = await writeConfig({
+    server: { url: "https://acme.wats.com" },
+    converters: { plugins: ["plugins/acme_ict.ts", "/opt/wats/plugins/spea_x.js"] },
+    watch: [{ path: "drop", converter: "acme_ict" }],
+  });
+  const config = await loadConfig({ file, env: {} });
+  assert.deepEqual(config.converters, {
+    plugins: [join(folder, "plugins", "acme_ict.ts"), "/opt/wats/plugins/spea_x.js"],
+    timeoutMs: 300_000,
+    sniffTimeoutMs: 5_000,
+  });
+  assert.equal(config.watch[0].converter, "acme_ict");
+
+  const fromFlags = await loadConfig({
+    file,
+    env: {},
+    cwd: "/work/here",
+    flags: { converters: { plugins: ["local/p.ts"], timeoutMs: 60_000 } },
+  });
+  assert.deepEqual(fromFlags.converters, {
+    plugins: [join("/work/here", "local", "p.ts")],
+    timeoutMs: 60_000,
+    sniffTimeoutMs: 5_000,
+  });
+
+  const none = await loadConfig({ env: {}, flags: { server: { url: "https://acme.wats.com" } } });
+  assert.deepEqual(none.converters.plugins, []);
+});
+
+Deno.test("bad converters values are named with their key", async () => {
+  const { file } = await writeConfig({
+    server: { url: "https://acme.wats.com" },
+    converters: {
+      plugins: ["plugins/ok.ts", "https://example.com/acme.ts", 7],
+      timeoutMs: 0,
+      sniffTimeoutMs: "soon",
+      plugin: "typo.ts",
+    },
+  });
+  const warnings: string[] = [];
+  const error = await problemsOf(loadConfig({ file, env: {}, onWarning: (m) => warnings.push(m) }));
+  assert.equal(error.exitCode, 22);
+  assert.deepEqual([...error.problems].sort(), [
+    `${file}: converters.plugins[1]: expected a file path, not a URL (plug-ins load from local files only)`,
+    `${file}: converters.plugins[2]: expected string, received number`,
+    `${file}: converters.sniffTimeoutMs: expected number, received string`,
+    `${file}: converters.timeoutMs: too small: expected number to be >0`,
+  ]);
+  assert.deepEqual(warnings, [`${file}: converters.plugin: unknown key, ignored`]);
+
+  const notList = await writeConfig({
+    server: { url: "https://acme.wats.com" },
+    converters: { plugins: "plugins/acme.ts" },
+  });
+  const listError = await problemsOf(loadConfig({ file: notList.file, env: {} }));
+  assert.deepEqual(listError.problems, [
+    `${notList.file}: converters.plugins: expected array, received string`,
+  ]);
+});
