@@ -67,7 +67,7 @@ export interface ServiceConfigValues {
     requestsPerWindow: number;
     /** The sliding window in milliseconds; 60,000. */
     windowMs: number;
-    /** Uploads in flight at once; 4. */
+    /** Uploads in flight at once; 5. */
     uploadConcurrency: number;
     /** Files converted at once; 4. */
     conversionConcurrency: number;
@@ -180,7 +180,7 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
   limits: z.object({
     requestsPerWindow: positiveInt(500),
     windowMs: positiveInt(60_000),
-    uploadConcurrency: z.number().int().min(1).max(64).default(4),
+    uploadConcurrency: z.number().int().min(1).max(64).default(5),
     conversionConcurrency: z.number().int().min(1).max(64).default(4),
     maxFileBytes: positiveInt(50 * MiB),
     maxQueueSize: positiveInt(100_000),

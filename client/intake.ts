@@ -38,10 +38,10 @@ import { type Clock, systemClock } from "../api/http/clock.ts";
 const log = getLogger(["wats", "intake"]);
 
 /** Files that may be in the intake (reading, converting, writing, post action) per conversion. */
-export const FILES_PER_CONVERSION = 8;
+export const FILES_PER_CONVERSION = 32;
 
 /** Files up to this size release their conversion slot before their reports are written. */
-const SMALL_FILE_BYTES = 1024 * 1024;
+const SMALL_FILE_BYTES = 256 * 1024;
 
 /** Options of {@linkcode Intake}. */
 export interface IntakeOptions {

@@ -157,6 +157,8 @@ async function throughput(reports: number, rate: number): Promise<void> {
   }
   const rss = await memory.stop();
   const latencies: number[] = [];
+  /** Drop to the envelope's `enqueuedAt`: the intake's share of the latency. */
+  const queuedAfter: number[] = [];
   let lastAccepted = 0;
   let firstAccepted = Infinity;
   for await (const entry of Deno.readDir(doneDir)) {
@@ -167,10 +169,12 @@ async function throughput(reports: number, rate: number): Promise<void> {
     const envelope = JSON.parse(await Deno.readTextFile(path));
     const name = envelope.source.path.split(/[\\/]/).pop();
     latencies.push(accepted - droppedAt.get(name)!);
+    queuedAfter.push(Date.parse(envelope.enqueuedAt) - droppedAt.get(name)!);
     lastAccepted = Math.max(lastAccepted, accepted);
     firstAccepted = Math.min(firstAccepted, accepted);
   }
   latencies.sort((a, b) => a - b);
+  queuedAfter.sort((a, b) => a - b);
   const firstDrop = Math.min(...droppedAt.values());
   const seconds = (lastAccepted - firstDrop) / 1000;
   // Uploads per second while the service was uploading: its capacity when the files came at
@@ -181,7 +185,9 @@ async function throughput(reports: number, rate: number): Promise<void> {
       `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
       `acceptance), ${sustained.toFixed(0)} reports/s first to last acceptance, ` +
       `drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
-      `p99 ${percentile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms, ` +
+      `p99 ${percentile(latencies, 0.99)} ms, max ${latencies[latencies.length - 1]} ms ` +
+      `(drop->queued p50 ${percentile(queuedAfter, 0.5)} ms, ` +
+      `p99 ${percentile(queuedAfter, 0.99)} ms), ` +
       `service peak RSS ${rss.peakMb.toFixed(0)} MB (file creation here: ${
         createUs.toFixed(0)
       } µs)`,

@@ -66,7 +66,7 @@ Deno.test("defaults fill every key the file leaves out", async () => {
   assert.deepEqual(config.limits, {
     requestsPerWindow: 500,
     windowMs: 60_000,
-    uploadConcurrency: 4,
+    uploadConcurrency: 5,
     conversionConcurrency: 4,
     maxFileBytes: 50 * 1024 * 1024,
     maxQueueSize: 100_000,
