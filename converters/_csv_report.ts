@@ -154,7 +154,7 @@ export function assembleReport(
   if (!pn) throw new ConversionError("Missing part number", { ...place("part"), stage: "map" });
   let start: string;
   if (cells.start) {
-    const options = { ...place("start"), utcOffsetMinutes: settings.utcOffsetMinutes };
+    const options = { file, line, element: "start", utcOffsetMinutes: settings.utcOffsetMinutes };
     start = settings.startFormat
       ? parseVendorDate(cells.start, settings.startFormat, options)
       : parseIsoDate(cells.start, options);
@@ -183,6 +183,7 @@ export function assembleReport(
       steps,
     }];
   }
+  const station = stationFields(context, { machineName: cells.station });
   const report = {
     id: crypto.randomUUID(),
     type: "T",
@@ -191,9 +192,11 @@ export function assembleReport(
     rev: cells.revision || settings.revision,
     processCode,
     result,
-    ...stationFields(context, { machineName: cells.station }),
+    machineName: station.machineName,
+    location: station.location,
+    purpose: station.purpose,
     start,
-    uut: { fixtureId: "Fixture", ...(cells.operator ? { user: cells.operator } : {}) },
+    uut: cells.operator ? { fixtureId: "Fixture", user: cells.operator } : { fixtureId: "Fixture" },
     root: {
       stepType: "SequenceCall",
       name: "MainSequence Callback",

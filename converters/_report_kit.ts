@@ -238,12 +238,53 @@ interface Fields {
   ms: number;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
+/** Two digits of 0…99. */
+const TWO_DIGITS: readonly string[] = Array.from(
+  { length: 100 },
+  (_, i) => `${i < 10 ? "0" : ""}${i}`,
+);
+
+function isIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
+/**
+ * The stamp of a plain date-time written straight from its fields, or `null` when the fields need
+ * the general path (years before 100, a leap second, an odd offset, a day that does not exist).
+ * Gives the same text as formatting through `Date`, without the `Date` objects.
+ */
+function plainStamp(f: Fields, offset: number): string | null {
+  if (
+    !isIn(f.year, 100, 9999) || !isIn(f.month, 1, 12) || !isIn(f.hour, 0, 23) ||
+    !isIn(f.minute, 0, 59) || !isIn(f.second, 0, 59) || !isIn(f.ms, 0, 999) ||
+    !isIn(offset, -5999, 5999) || !isIn(f.day, 1, daysInMonth(f.year, f.month))
+  ) {
+    return null;
+  }
+  const abs = Math.abs(offset);
+  const ms = f.ms < 10 ? `00${f.ms}` : f.ms < 100 ? `0${f.ms}` : `${f.ms}`;
+  return `${f.year}-${TWO_DIGITS[f.month]}-${TWO_DIGITS[f.day]}T${TWO_DIGITS[f.hour]}:` +
+    `${TWO_DIGITS[f.minute]}:${TWO_DIGITS[f.second]}.${ms}${offset < 0 ? "-" : "+"}` +
+    `${TWO_DIGITS[Math.floor(abs / 60)]}:${TWO_DIGITS[abs % 60]}`;
+}
+
 function localStamp(
   f: Fields,
   offsetMinutes: number | undefined,
   fail: (problem: string) => ConversionError,
   text: string,
 ): string {
+  if (offsetMinutes !== undefined) {
+    const plain = plainStamp(f, offsetMinutes);
+    if (plain !== null) return plain;
+  }
   const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.ms);
   const check = new Date(asUtc);
   if (
@@ -256,6 +297,9 @@ function localStamp(
     -new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second).getTimezoneOffset();
   return formatLocalTime(new Date(asUtc - offset * 60_000), offset);
 }
+
+/** The last ISO date-time read, for files whose rows repeat a start time. */
+let lastIso: { text: string; offset: number | undefined; stamp: string } | null = null;
 
 const ISO =
   /^\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?\s*(Z|[+-]\d\d:?\d\d)?\s*$/;
@@ -270,6 +314,9 @@ const ISO =
  * @throws {ConversionError} When the text is not an ISO date-time.
  */
 export function parseIsoDate(text: string, options: VendorDateOptions): string {
+  if (lastIso !== null && lastIso.text === text && lastIso.offset === options.utcOffsetMinutes) {
+    return lastIso.stamp;
+  }
   const m = ISO.exec(text);
   const fail = (problem: string) =>
     new ConversionError(problem, {
@@ -295,7 +342,10 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
     second: +s,
     ms: Math.min(999, Math.round(+`0.${frac}` * 1000)),
   };
-  return localStamp(fields, offset, fail, text);
+  const stamp = localStamp(fields, offset, fail, text);
+  // Without an offset the stamp depends on the host's time zone rules: not remembered.
+  if (offset !== undefined) lastIso = { text, offset: options.utcOffsetMinutes, stamp };
+  return stamp;
 }
 
 /** Station fields of a report header. */

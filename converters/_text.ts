@@ -339,6 +339,32 @@ export async function* lines(
   }
 }
 
+/**
+ * Whether text is empty or only blanks, as `text.trim() === ""` tells, without trimming the
+ * common case of text that starts with a visible ASCII character.
+ *
+ * @param text The text.
+ * @returns True when there is nothing but blanks.
+ */
+export function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return text.trim() === "";
+}
+
+/**
+ * `text.trim()`, without the call when the text starts and ends with visible ASCII characters.
+ *
+ * @param text The text.
+ * @returns The text without blanks around it.
+ */
+export function trimmed(text: string): string {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return text;
+  return text.trim();
+}
+
 /** Where a number came from, and how to read it. */
 export interface NumberOptions {
   /** The file, for messages. */
@@ -390,6 +416,11 @@ export function parseNumber(text: string, options: NumberOptions): NumericValue 
   // Fast path: what Number() reads finite is a number, except "" and 0x/0b/0o literals.
   const quick = Number(text);
   if (Number.isFinite(quick)) {
+    // Starting with a sign, a point or a digit 1-9, the text is neither blank nor such a literal.
+    const first = text.charCodeAt(0);
+    if (first === 0x2d || first === 0x2b || first === 0x2e || (first > 0x30 && first <= 0x39)) {
+      return quick;
+    }
     const t = text.trim();
     const c = t.charCodeAt(1) | 0x20;
     if (t !== "" && !(t[0] === "0" && (c === 0x78 || c === 0x62 || c === 0x6f))) return quick;

@@ -43,7 +43,7 @@ import {
   numericStep,
   type ReportSettings,
 } from "./_csv_report.ts";
-import { decodeHead, parseNumber } from "./_text.ts";
+import { decodeHead, isBlank, type NumberOptions, parseNumber, trimmed } from "./_text.ts";
 import { statusLetter } from "./_report_kit.ts";
 import type { CompOp, NumericValue, Report, Step } from "../api/models/report/mod.ts";
 
@@ -96,21 +96,49 @@ function headerCells(
   const cells: HeaderCells = {};
   for (const key of HEADER_KEYS) {
     const i = plan[key];
-    if (i !== undefined) cells[key] = (fields[i] ?? "").trim();
+    if (i !== undefined) cells[key] = trimmed(fields[i] ?? "");
   }
   return cells;
+}
+
+/**
+ * The header cells of a row in row mode: the same values as {@linkcode headerCells}, with every
+ * key present (`undefined` where the mapping names no column), which is quicker to build per row.
+ */
+function rowCells(
+  plan: Partial<Record<keyof HeaderCells, number>>,
+  fields: string[],
+): HeaderCells {
+  const cell = (i: number | undefined) => (i === undefined ? undefined : trimmed(fields[i] ?? ""));
+  return {
+    serial: cell(plan.serial),
+    part: cell(plan.part),
+    revision: cell(plan.revision),
+    start: cell(plan.start),
+    result: cell(plan.result),
+    operator: cell(plan.operator),
+    station: cell(plan.station),
+    processCode: cell(plan.processCode),
+  };
 }
 
 class Reader {
   readonly file: string;
   decimalComma = false;
+  /** Reused for every number: `parseNumber` does not keep its options. */
+  #options: NumberOptions;
 
   constructor(file: string) {
     this.file = file;
+    this.#options = { file, line: 0, element: "", decimalComma: false };
   }
 
   num(text: string, line: number, element: string): NumericValue {
-    return parseNumber(text, { file: this.file, line, element, decimalComma: this.decimalComma });
+    const options = this.#options;
+    options.line = line;
+    options.element = element;
+    options.decimalComma = this.decimalComma;
+    return parseNumber(text, options);
   }
 
   /** A cell's number, `undefined` for an empty cell. */
@@ -122,7 +150,7 @@ class Reader {
   ): NumericValue | undefined {
     if (i === undefined) return undefined;
     const text = fields[i];
-    return text === undefined || text.trim() === "" ? undefined : this.num(text, line, element);
+    return text === undefined || isBlank(text) ? undefined : this.num(text, line, element);
   }
 }
 
@@ -130,7 +158,7 @@ function rowSteps(plans: MeasurementPlan[], fields: string[], line: number, r: R
   const steps: Step[] = [];
   for (const p of plans) {
     const text = fields[p.index];
-    if (text === undefined || text.trim() === "") continue;
+    if (text === undefined || isBlank(text)) continue;
     const value = r.num(text, line, p.name);
     const low = p.low ?? r.cell(fields, p.lowIndex, line, `${p.name} low limit`);
     const high = p.high ?? r.cell(fields, p.highIndex, line, `${p.name} high limit`);
@@ -311,7 +339,7 @@ export const csvConverter: Converter = {
         continue;
       }
       yield assembleReport(
-        headerCells(plan, fields),
+        rowCells(plan, fields),
         rowSteps(plans, fields, line, r),
         settings,
         context,

@@ -120,14 +120,6 @@ function check(value: unknown, input: ConverterInput, index: number): Report {
   }
 }
 
-async function* builtIn(
-  converter: Converter,
-  input: ConverterInput,
-  context: ConverterContext,
-): AsyncGenerator<unknown> {
-  yield* converter.convert(input, context);
-}
-
 async function* plugin(
   modulePath: string,
   input: ConverterInput,
@@ -253,19 +245,24 @@ export async function runConversion(
         { file: input.path, stage: "read" },
       );
     }
-    const source = typeof converter === "string"
-      ? plugin(converter, input, full, host, options.maxWholeBytes ?? DEFAULT_MAX_WHOLE_BYTES)
-      : builtIn(converter, input, full);
     let stopped = false;
     // One race for the whole run: racing every step against the deadline would pile up
     // reactions on the deadline promise, one per report.
     const work = (async () => {
+      // A built-in's reports are taken straight from its generator (a wrapping generator would
+      // cost a round trip per report); created in here, so that a throw lands in `work` too.
+      const source: AsyncIterable<unknown> = typeof converter === "string"
+        ? plugin(converter, input, full, host, options.maxWholeBytes ?? DEFAULT_MAX_WHOLE_BYTES)
+        : converter.convert(input, full);
       for await (const value of source) {
         if (stopped) return;
         const report = check(value, input, count++);
         if (ids.length < 100) ids.push(report.id);
-        if (options.onReport) await options.onReport(report);
-        else reports.push(report);
+        if (options.onReport) {
+          // Awaited only when it is asynchronous: awaiting `undefined` costs a tick per report.
+          const pending = options.onReport(report);
+          if (pending !== undefined) await pending;
+        } else reports.push(report);
       }
     })();
     work.catch(() => {});

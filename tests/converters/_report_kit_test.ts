@@ -61,6 +61,38 @@ Deno.test("parseIsoDate keeps an offset and applies the station's otherwise", ()
   throws(() => parseIsoDate("yesterday", at), /Not an ISO date-time: "yesterday"/);
 });
 
+Deno.test("parseIsoDate checks the calendar and the clock on both of its paths", () => {
+  const utc = { ...at, utcOffsetMinutes: 0 };
+  equal(parseIsoDate("2024-02-29 23:59:59.9996", utc), "2024-02-29T23:59:59.999+00:00");
+  equal(parseIsoDate("2026-03-01T08:05:07.04-05:30", at), "2026-03-01T08:05:07.040-05:30");
+  // a leap second rolls into the next minute; years below 100 read as 19xx, as Date.UTC does
+  equal(parseIsoDate("2026-01-30T10:15:60+01:00", at), "2026-01-30T10:16:00.000+01:00");
+  equal(parseIsoDate("0099-12-31T23:59:59Z", at), "1999-12-31T23:59:59.000+00:00");
+  for (
+    const text of ["2026-02-29 10:00", "2026-04-31 10:00", "2026-13-01 10:00", "2026-01-30 24:00"]
+  ) {
+    throws(() => parseIsoDate(text, utc), /Not a real date/, text);
+  }
+  throws(() => parseIsoDate("2026-01-30 23:59:60", utc), /Not a real date/);
+});
+
+Deno.test("parseIsoDate reads a repeated time the same way, whatever came before", () => {
+  const text = "2026-01-30 22:01:41";
+  equal(parseIsoDate(text, { ...at, utcOffsetMinutes: 60 }), "2026-01-30T22:01:41.000+01:00");
+  equal(parseIsoDate(text, { ...at, utcOffsetMinutes: 60 }), "2026-01-30T22:01:41.000+01:00");
+  equal(parseIsoDate(text, { ...at, utcOffsetMinutes: -120 }), "2026-01-30T22:01:41.000-02:00");
+  const local = -new Date(2026, 0, 30, 22, 1, 41).getTimezoneOffset();
+  const sign = local < 0 ? "-" : "+";
+  const hhmm = `${String(Math.floor(Math.abs(local) / 60)).padStart(2, "0")}:${
+    String(Math.abs(local) % 60).padStart(2, "0")
+  }`;
+  equal(parseIsoDate(text, at), `2026-01-30T22:01:41.000${sign}${hhmm}`);
+  throws(
+    () => parseIsoDate("2026-02-30 22:01:41", { ...at, line: 7 }),
+    /^ConversionError: d\.txt:7: /,
+  );
+});
+
 Deno.test("result and status words map to letters", () => {
   deepStrictEqual(
     ["Passed", "FAIL", "ok", "NG", "Error", "Aborted", "Done", "Skipped"].map(statusLetter),

@@ -3,9 +3,11 @@ import { ConversionError } from "../../converters/contract.ts";
 import {
   decodeText,
   detectEncoding,
+  isBlank,
   lines,
   parseFiniteNumber,
   parseNumber,
+  trimmed,
 } from "../../converters/_text.ts";
 
 function utf16(text: string, bigEndian: boolean, bom: boolean): Uint8Array {
@@ -179,4 +181,38 @@ Deno.test("parseNumber refuses overflow and junk with the place", () => {
   throws(() => parseNumber("", { file: "m.txt" }), /Not a number/);
   throws(() => parseNumber("5 V", { file: "m.txt" }), /Not a number/);
   throws(() => parseFiniteNumber("NaN", { file: "m.txt" }), /Expected a finite number, got "NaN"/);
+});
+
+Deno.test("parseNumber's fast path refuses what its slow path refuses", () => {
+  const at = { file: "n.txt" };
+  equal(parseNumber("0", at), 0);
+  equal(parseNumber("-0", at), -0);
+  equal(parseNumber("007", at), 7);
+  equal(parseNumber("0.5", at), 0.5);
+  equal(parseNumber("\t1.5\u00a0", at), 1.5);
+  for (const text of ["0x1A", "0B11", "0o17", " 0x1A", "-0x1", " ", "\u00a0", "1_000", "."]) {
+    throws(() => parseNumber(text, at), /Not a number/, text);
+  }
+});
+
+Deno.test("isBlank and trimmed agree with trim()", () => {
+  const samples = [
+    "",
+    " ",
+    "\t",
+    "\u00a0",
+    "\ufeff",
+    "\u3000 ",
+    "a",
+    " a",
+    "a ",
+    "\u00a0a",
+    "a\u2028",
+    "ab",
+    "1.5",
+  ];
+  for (const text of samples) {
+    equal(isBlank(text), text.trim() === "", JSON.stringify(text));
+    equal(trimmed(text), text.trim(), JSON.stringify(text));
+  }
 });

@@ -102,6 +102,10 @@ const LIMITS: Readonly<Record<CompOp, 0 | 1 | 2>> = {
   IGNORECASE: 0,
 };
 
+// A map rather than the record: a record read by a varying key is a slow (megamorphic) lookup, and
+// the report schema asks this for every numeric measurement.
+const LIMIT_COUNTS: ReadonlyMap<string, 0 | 1 | 2> = new Map(Object.entries(LIMITS));
+
 /**
  * How many numeric limits an operator compares against.
  *
@@ -116,7 +120,7 @@ const LIMITS: Readonly<Record<CompOp, 0 | 1 | 2>> = {
  * ```
  */
 export function limitCount(op: CompOp): 0 | 1 | 2 {
-  return LIMITS[op];
+  return LIMIT_COUNTS.get(op) as 0 | 1 | 2;
 }
 
 function foldCase(value: unknown): unknown {

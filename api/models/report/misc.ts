@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { base64, bool, deferred, int, isRecord, num, text } from "./_primitives.ts";
+import { base64, bool, deferred, int, isRecord, normalised, num, text } from "./_primitives.ts";
 import type { Schema } from "./schema.ts";
 
 /** A free description/value pair on a report (`miscInfos[]`). */
@@ -146,7 +146,7 @@ export function foldNumericMisc(value: unknown): unknown {
 }
 
 /** @internal Misc info, `numeric` folded into `text`. */
-export const miscInfo: z.ZodType<MiscInfo> = z.preprocess(
+export const miscInfo: z.ZodType<MiscInfo> = normalised(
   foldNumericMisc,
   z.looseObject({ description: text(100, 1), text: text(100).nullish() }),
 );

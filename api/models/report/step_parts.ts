@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { base64, int, isRecord, num, text } from "./_primitives.ts";
+import { base64, int, isRecord, normalised, num, text } from "./_primitives.ts";
 
 /** Loop info: iteration entries carry `idx`; the summary entry carries the counts. */
 export interface LoopInfo {
@@ -84,7 +84,7 @@ export function foldLoopAliases(value: unknown): unknown {
 }
 
 /** @internal Loop info, aliases folded. */
-export const loopInfo: z.ZodType<LoopInfo> = z.preprocess(
+export const loopInfo: z.ZodType<LoopInfo> = normalised(
   foldLoopAliases,
   z.looseObject({
     idx: int.nullish(),

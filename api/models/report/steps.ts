@@ -16,7 +16,16 @@
  * @module
  */
 import { z } from "zod";
-import { asArray, compileSchema, dateTime, deferred, int, num, text } from "./_primitives.ts";
+import {
+  asArray,
+  compileSchema,
+  dateTime,
+  deferred,
+  int,
+  normalised,
+  num,
+  text,
+} from "./_primitives.ts";
 import { type Chart, chart } from "./chart.ts";
 import {
   type BooleanMeasurement,
@@ -150,8 +159,12 @@ function checkNames(ctx: CheckContext, key: MeasurementKey, required: boolean): 
   }
 }
 
-function checkMeasurements(ctx: CheckContext, rule: KindRule, key: MeasurementKey): void {
-  const list = ctx.value[key];
+function checkMeasurements(
+  ctx: CheckContext,
+  rule: KindRule,
+  key: MeasurementKey,
+  list: readonly unknown[] | null | undefined,
+): void {
   if (!list || list.length === 0) return;
   const stepType = ctx.value.stepType;
   if (key !== rule.measurements) {
@@ -163,21 +176,33 @@ function checkMeasurements(ctx: CheckContext, rule: KindRule, key: MeasurementKe
   }
 }
 
+const RULE_BY_TYPE = new Map<string, KindRule | null>();
+
+/** The rule of a step type, remembered for the step types seen (at most a few hundred). */
+function ruleOf(stepType: string): KindRule | null {
+  let rule = RULE_BY_TYPE.get(stepType);
+  if (rule === undefined) {
+    rule = RULES[stepKind(stepType)];
+    if (RULE_BY_TYPE.size < 512) RULE_BY_TYPE.set(stepType, rule);
+  }
+  return rule;
+}
+
 /** The rules of the step's kind, checked after its keys parsed. */
 function checkKind(ctx: CheckContext): void {
   const step = ctx.value;
-  const rule = RULES[stepKind(step.stepType)];
+  const rule = ruleOf(step.stepType);
   if (rule === null) return;
-  checkMeasurements(ctx, rule, "numericMeas");
-  checkMeasurements(ctx, rule, "booleanMeas");
-  checkMeasurements(ctx, rule, "stringMeas");
+  checkMeasurements(ctx, rule, "numericMeas", step.numericMeas);
+  checkMeasurements(ctx, rule, "booleanMeas", step.booleanMeas);
+  checkMeasurements(ctx, rule, "stringMeas", step.stringMeas);
   if (!rule.children && step.steps && step.steps.length > 0) {
     issue(ctx, ["steps"], `${step.stepType} steps have no child steps`);
   }
 }
 
 function measurementList<T>(item: z.ZodType<T>): z.ZodType<T[] | null | undefined> {
-  return z.preprocess(asArray, z.array(item).nullish());
+  return normalised(asArray, z.array(item).nullish());
 }
 
 const numericList = measurementList(numericMeasurement);

@@ -9,6 +9,13 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
 }
 
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => pad(i));
+
+/** `pad(value)` through a table for 0…99 (converters write a stamp per report). */
+function pad2(value: number): string {
+  return TWO_DIGITS[value] ?? pad(value);
+}
+
 /**
  * Writes a moment as local time with offset, the form of a report's `start`.
  *
@@ -29,9 +36,9 @@ export function formatLocalTime(
   const local = new Date(date.getTime() + offsetMinutes * 60_000);
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
-  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T` +
-    `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.` +
-    `${pad(local.getUTCMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T` +
+    `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}.` +
+    `${pad(local.getUTCMilliseconds(), 3)}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
 const STAMP = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-]\d\d:\d\d)?$/;

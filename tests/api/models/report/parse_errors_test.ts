@@ -150,6 +150,22 @@ Deno.test("parse: each step kind holds only its own measurements", () => {
   );
 });
 
+Deno.test("parse: the kind rules hold however often a step type and its spellings come back", () => {
+  const two = [{ status: "P", value: 1 }, { status: "P", value: 2 }];
+  const steps = ["ET_NLT", "et_nlt", "NumericLimitTest", "ET_NLT", "Et_Nlt"].map((stepType) =>
+    nlt(two, { stepType })
+  );
+  const issues = issuesOf(uutWithSteps(...steps, nlt(two, { stepType: "Vendor_Thing" })));
+  assert.deepStrictEqual(issues.map((issue) => issue.path), [
+    "root.steps[0].numericMeas",
+    "root.steps[1].numericMeas",
+    "root.steps[2].numericMeas",
+    "root.steps[3].numericMeas",
+    "root.steps[4].numericMeas",
+  ]);
+  assert.equal(issues[1].message, "et_nlt steps hold one measurement, not 2");
+});
+
 Deno.test("parse: step payloads are checked", () => {
   const action = (extra: Record<string, unknown>) => ({
     stepType: "Action",
