@@ -1,8 +1,8 @@
 /**
  * The one way the station service writes and moves files durably.
  *
- * A durable write is: write a temp file in the same folder, fsync it, rename it over the target,
- * fsync the folder. After the promise resolves the new content survives a power loss, and at no
+ * A durable write is: write a temp file in the same folder (or a temp folder on the same volume),
+ * fsync it, rename it over the target, fsync the target's folder. After the promise resolves the new content survives a power loss, and at no
  * moment does a reader see a half-written target. Every path is built with `node:path`, because
  * most stations run Windows.
  *
@@ -27,6 +27,12 @@ export interface WriteDurableOptions {
    * system (now) when it is within a second of the real time.
    */
   mtime?: number;
+  /**
+   * Folder of the temp file, on the same volume as the target; the target's folder by default.
+   * A busy folder gains from it: creating a file holds its folder's lock while the file system
+   * finds a free inode, which can take a millisecond, and renames out of that folder would wait.
+   */
+  tempDir?: string;
 }
 
 /** Four hex digits that start the random part of every temp file this process writes. */
@@ -78,7 +84,8 @@ export async function writeFileDurable(
   bytes: Uint8Array,
   options: WriteDurableOptions = {},
 ): Promise<void> {
-  const temp = tempPathFor(path);
+  const beside = tempPathFor(path);
+  const temp = options.tempDir === undefined ? beside : join(options.tempDir, basename(beside));
   let file: Deno.FsFile | undefined;
   try {
     // Creating a file is the costly step (the kernel allocates an inode): a worker thread does

@@ -7,6 +7,7 @@
 
 import { join } from "node:path";
 import {
+  isOwnTempName,
   isTempName,
   moveDurable,
   removeIfPresent,
@@ -29,9 +30,19 @@ import type { QueueState } from "./queue_envelope.ts";
 
 /** Removes temp files a crash left in a state folder. */
 export async function removeTempFiles(root: string, state: QueueState): Promise<void> {
-  const folder = stateFolder(root, state);
+  await removeTempFilesIn(stateFolder(root, state));
+}
+
+/**
+ * Removes the temp files a crash left in a folder; this process's own (a write under way) stay.
+ *
+ * @param folder The folder.
+ */
+export async function removeTempFilesIn(folder: string): Promise<void> {
   for await (const entry of Deno.readDir(folder)) {
-    if (entry.isFile && isTempName(entry.name)) await removeIfPresent(join(folder, entry.name));
+    if (entry.isFile && isTempName(entry.name) && !isOwnTempName(entry.name)) {
+      await removeIfPresent(join(folder, entry.name));
+    }
   }
 }
 

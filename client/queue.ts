@@ -7,6 +7,7 @@
  * <root>/done/<id>.json         accepted by the server; mtime = acceptance (pruned after retention)
  * <root>/failed/<id>.json       permanent error, reason inside and in <id>.json.reason.txt
  * <root>/quarantine/<name>      unreadable or invalid file, <name>.reason.txt beside, never deleted
+ * <root>/tmp/                   new envelopes being written, renamed into pending/ once fsynced
  * ```
  *
  * Every write is durable before its promise resolves (temp file, fsync, rename, fsync folder).
@@ -42,6 +43,7 @@ import {
   purgeOlder,
   recoverProcessing,
   removeTempFiles,
+  removeTempFilesIn,
   retryFailedEnvelope,
 } from "./_queue_maintenance.ts";
 import { type Clock, systemClock } from "../api/http/clock.ts";
@@ -91,6 +93,8 @@ export class ReportQueue {
   readonly #maxPending: number;
   readonly #index = new DueIndex();
   readonly #pending: string;
+  /** Where new envelopes are written before their rename into `pending/`. */
+  readonly #tmp: string;
   #scan: Promise<void> = Promise.resolve();
   readonly #idLocks = new Map<string, Promise<unknown>>();
   /** Envelope names this handle has claimed and not yet settled. */
@@ -102,6 +106,7 @@ export class ReportQueue {
   private constructor(root: string, options: ReportQueueOptions) {
     this.#root = root;
     this.#pending = stateFolder(root, "pending");
+    this.#tmp = join(root, "tmp");
     this.#clock = options.clock ?? systemClock;
     this.#maxPending = options.maxPending ?? 100_000;
     this.#claimContext = {
@@ -129,7 +134,9 @@ export class ReportQueue {
     for (const state of QUEUE_STATES) {
       await Deno.mkdir(stateFolder(root, state), { recursive: true });
     }
+    await Deno.mkdir(queue.#tmp, { recursive: true });
     if (recover) {
+      await removeTempFilesIn(queue.#tmp);
       // pending/ is cleaned by the index pass; done/, which may hold days of reports, by pruneDone.
       for (const state of ["processing", "failed", "quarantine"] as const) {
         await removeTempFiles(root, state);
@@ -211,8 +218,10 @@ export class ReportQueue {
         );
       }
       const name = envelopeName(id);
+      // Written in tmp/: creating the file there leaves pending/ free for the claims' renames.
       await writeFileDurable(join(this.#pending, name), encodeEnvelope(parsed.data), {
         mtime: now,
+        tempDir: this.#tmp,
       });
       this.#index.add(name, now);
       return parsed.data;

@@ -40,6 +40,7 @@ Deno.test("enqueue is on disk and parses when it resolves, with no temp file lef
   assert.ok(parsed.ok);
   assert.equal(parsed.envelope.report.pn, "PN-1");
   assert.deepEqual(parsed.envelope.source, SOURCE);
+  assert.deepEqual(await names(join(root, "tmp")), []);
 });
 
 Deno.test("enqueue of an id already pending or processing returns the existing envelope", async () => {
@@ -129,8 +130,10 @@ Deno.test("open returns processing/ to pending/ and removes leftover temp files"
   await queue.enqueue({ id: reportId(1) }, null);
   assert.ok(await queue.claimNext());
   await Deno.writeTextFile(join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`), "{");
+  await Deno.writeTextFile(join(root, "tmp", `.${reportId(3)}.json.0123abcd.tmp`), "{");
   // The process dies here: the claim is never settled.
   const reopened = await ReportQueue.open(root, { clock });
+  assert.deepEqual(await names(join(root, "tmp")), []);
   assert.deepEqual(await reopened.counts(), {
     pending: 1,
     processing: 0,
