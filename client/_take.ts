@@ -57,7 +57,9 @@ export type Taken =
   }
   | { outcome: "failed"; facts: ReasonFacts }
   | { outcome: "full"; message: string }
-  | { outcome: "gone" };
+  | { outcome: "gone" }
+  /** The service is stopping: the conversion was cancelled and the file stays for next time. */
+  | { outcome: "stopped" };
 
 /**
  * Takes one file into the queue (see the module doc).
@@ -177,6 +179,8 @@ async function readAndConvert(
     signal: context.signal,
     now: () => context.clock.now(),
   });
+  // Cancelled by the stop, not refused by the converter: nothing is wrong with the file.
+  if (!result.ok && context.signal.aborted) return { outcome: "stopped" };
   const converterId = result.ok ? result.converter.id : result.converter ?? "none";
   context.stats?.converted(converterId, result.ok, (performance.now() - started) / 1000);
   if (!result.ok) {

@@ -145,7 +145,8 @@ export class Intake {
   }
 
   /**
-   * Stops watching and lets files being handled reach the queue (or the error folder).
+   * Stops watching; conversions under way are cancelled (their files stay in the drop folder for
+   * the next start) and files already converted reach the queue (or the error folder).
    *
    * @returns A promise that resolves when no file is being handled.
    */

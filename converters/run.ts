@@ -138,6 +138,11 @@ async function* plugin(
   }
   const worker = new PluginWorker(modulePath, { readPaths: [inputPath], tempDir });
   host.worker = worker;
+  if (context.signal.aborted) {
+    // Cancelled while the worker was being made: it never starts the conversion.
+    worker.terminate();
+    throw context.signal.reason;
+  }
   await worker.load();
   worker.send({
     type: "convert",
@@ -203,8 +208,21 @@ export async function runConversion(
     }, { now });
   }
   const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(context.signal?.reason);
-  context.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const host: { worker?: PluginWorker; tempDir?: string } = {};
+  // Cancelled from outside (the service stops): a plug-in's worker ends at once, and the run
+  // answers without waiting for a converter that does not look at its signal.
+  let onCancel: () => void = () => {};
+  const cancelled = new Promise<never>((_, reject) => {
+    onCancel = () => reject(controller.signal.reason);
+  });
+  cancelled.catch(() => {});
+  const onOuterAbort = () => {
+    controller.abort(context.signal?.reason);
+    host.worker?.terminate();
+    onCancel();
+  };
+  if (context.signal?.aborted) onOuterAbort();
+  else context.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const logger: ConversionLogger = {
     info(message, fields) {
       log?.info(message, fields);
@@ -223,7 +241,6 @@ export async function runConversion(
     now,
     signal: controller.signal,
   };
-  const host: { worker?: PluginWorker; tempDir?: string } = {};
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -267,7 +284,7 @@ export async function runConversion(
     })();
     work.catch(() => {});
     try {
-      await Promise.race([work, deadline]);
+      await Promise.race([work, deadline, cancelled]);
     } finally {
       stopped = true;
     }
@@ -284,7 +301,7 @@ export async function runConversion(
         stage: "timeout",
         message: `${input.path}: Conversion took longer than ${timeoutMs} ms and was stopped`,
       }
-      : controller.signal.aborted && error === controller.signal.reason
+      : controller.signal.aborted
       ? { stage: "convert", message: `${input.path}: Conversion was cancelled` }
       : failureOf(error, "convert");
     result = { ok: false, ...failure, warnings };

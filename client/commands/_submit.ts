@@ -144,6 +144,9 @@ async function submitFiles(
       } else if (taken.outcome === "full") {
         failedFiles++;
         io.err(`${file}: ${taken.message}\n`);
+      } else if (taken.outcome === "stopped") {
+        failedFiles++;
+        io.err(`${file}: stopped before it was converted\n`);
       } else if (taken.outcome !== "gone") {
         for (const id of taken.reportIds) ids.add(id);
         if (taken.outcome === "duplicate") {

@@ -122,3 +122,22 @@ Deno.test("empty, oversized and unconvertible files fail with their reason", asy
     t.close();
   }
 });
+
+Deno.test("a conversion cancelled by the stop leaves the file unrecorded, for the next start", async () => {
+  const t = await setUp();
+  try {
+    const report = wsjfReport(3);
+    const path = await t.write("run.json", report.text);
+    const stop = new AbortController();
+    stop.abort(new Error("service stopping"));
+    const taken = await takeSource({ ...t.context, signal: stop.signal }, path, WSJF);
+    assert.deepEqual(taken, { outcome: "stopped" });
+    assert.equal(await t.queue.get(report.id), null);
+    const sha = await sha256Hex(new TextEncoder().encode(report.text));
+    assert.equal(await t.ledger.getSource(sha), null);
+    // The next start takes it as if nothing had happened.
+    assert.equal((await takeSource(t.context, path, WSJF)).outcome, "queued");
+  } finally {
+    t.close();
+  }
+});

@@ -189,6 +189,23 @@ Deno.test({
           `${inputPath}: RangeError: Gauge 7 is out of range`,
         ]);
       });
+      await t.step(
+        "a plug-in in an endless loop is terminated when the run is cancelled",
+        async () => {
+          const started = performance.now();
+          const stop = new AbortController();
+          setTimeout(() => stop.abort(new Error("service stopping")), 300);
+          const result = await runConversion(`${dir}/loops.js`, input, {
+            ...CONTEXT,
+            signal: stop.signal,
+          }, { timeoutMs: 60_000 });
+          ok(performance.now() - started < 5000, "ended long before its 60 s timeout");
+          deepStrictEqual(result.ok ? null : [result.stage, result.message], [
+            "convert",
+            `${inputPath}: Conversion was cancelled`,
+          ]);
+        },
+      );
       await t.step("a plug-in in an endless loop is terminated at the timeout", async () => {
         const started = performance.now();
         const result = await run("loops", 1000);
