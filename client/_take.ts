@@ -14,7 +14,7 @@
  */
 
 import { sha256Hex } from "./_fs.ts";
-import type { Conversion } from "./_convert.ts";
+import type { Conversion, ConvertResult } from "./_convert.ts";
 import type { ReasonFacts } from "./_source_files.ts";
 import type { ServiceStats } from "./_stats.ts";
 import type { ServiceConfigValues } from "./config_schema.ts";
@@ -124,14 +124,12 @@ export async function takeSource(
 
 /** A file read, hashed, looked up and converted, before anything is written. */
 interface Converted {
-  result: Extract<ConversionOutcome, { ok: true }>;
+  result: Extract<ConvertResult, { ok: true }>;
   sha256: string;
   size: number;
   known: SourceRecord | null;
   missing: Set<string> | null;
 }
-
-type ConversionOutcome = Awaited<ReturnType<Conversion["convert"]>>;
 
 /** Reads, hashes and converts a file; answers early for a refused, known or gone file. */
 async function readAndConvert(

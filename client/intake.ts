@@ -291,8 +291,4 @@ export class Intake {
     this.#running.add(tracked);
     tracked.finally(() => this.#running.delete(tracked));
   }
-
-  #now(): string {
-    return new Date(this.#clock.now()).toISOString();
-  }
 }
