@@ -16,6 +16,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { InsertBatcher } from "./_ledger_batch.ts";
 
@@ -27,6 +28,21 @@ export interface AcceptedRecord {
   serverId?: string;
   /** SHA-256 of the source file the report came from. */
   sha256?: string;
+  /**
+   * SHA-256 of the report as it was sent ({@linkcode reportDigest}): the same report is not sent
+   * again, a corrected one under the same id is. Records written before it existed lack it.
+   */
+  digest?: string;
+}
+
+/**
+ * The digest an accepted record keeps of its report: SHA-256 of its JSON, lowercase hex.
+ *
+ * @param report The report as queued.
+ * @returns 64 hex characters.
+ */
+export function reportDigest(report: unknown): string {
+  return createHash("sha256").update(JSON.stringify(report)).digest("hex");
 }
 
 /** A source file whose content was taken into the queue. */

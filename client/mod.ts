@@ -62,7 +62,13 @@ export {
   type QueueSource,
   type QueueState,
 } from "./queue_envelope.ts";
-export { type AcceptedRecord, Ledger, LEDGER_COUNTERS, type SourceRecord } from "./ledger.ts";
+export {
+  type AcceptedRecord,
+  Ledger,
+  LEDGER_COUNTERS,
+  reportDigest,
+  type SourceRecord,
+} from "./ledger.ts";
 export { FileWatcher, type FileWatcherOptions } from "./watcher.ts";
 export {
   type BreakerView,

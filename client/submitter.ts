@@ -6,8 +6,10 @@
  * the settle (ledger record, then the rename into `done/`, each durable) completes beside it, so
  * settles made at the same time share their commits and fsyncs (at most
  * {@linkcode SETTLES_PER_WORKER} per worker wait at once). A report the ledger already
- * lists as accepted (the process died between the server's answer and the settle) is settled
- * without a second POST; otherwise it is sent through the API client's limiter, retry and breaker.
+ * lists as accepted with the same content (the process died between the server's answer and the
+ * settle) is settled without a second POST; a corrected report under an accepted id is sent, and
+ * the server overwrites it, as WATS does. Otherwise a report is sent through the API client's
+ * limiter, retry and breaker.
  * A 2xx is recorded in the ledger, then the envelope goes to `done/`. A retryable failure sends
  * it back to `pending/` with capped full-jitter backoff (base × 2^attempts, never dropped for age)
  * or the server's `Retry-After`, which also pauses every worker until then. While the breaker is
@@ -21,7 +23,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ServiceStats } from "./_stats.ts";
-import type { Ledger } from "./ledger.ts";
+import { type Ledger, reportDigest } from "./ledger.ts";
 import type { Claim, ReportQueue } from "./queue.ts";
 import type { QueueReport } from "./queue_envelope.ts";
 import { type Clock, systemClock } from "../api/http/clock.ts";
@@ -240,8 +242,11 @@ export class Submitter {
   async #upload(claim: Claim): Promise<void> {
     const { ledger, stats, send } = this.#options;
     const { id, report } = claim.envelope;
+    const digest = reportDigest(report);
     const accepted = await ledger.getAccepted(id);
-    if (accepted) {
+    // Accepted already: the same report is settled without a POST; a corrected one (same id,
+    // other content) is sent, and the server overwrites, as WATS does.
+    if (accepted && (accepted.digest === undefined || accepted.digest === digest)) {
       await claim.complete();
       stats.ledgerHits++;
       this.#options.onSettled?.({ id, state: "done" });
@@ -261,14 +266,14 @@ export class Submitter {
     while (this.#settling.size >= SETTLES_PER_WORKER * this.#options.concurrency) {
       await Promise.race(this.#settling);
     }
-    const settle = this.#settleAccepted(claim, serverId).catch((error) =>
+    const settle = this.#settleAccepted(claim, serverId, digest).catch((error) =>
       this.#trouble(`Report ${id} could not be settled: ${(error as Error).message}`)
     ).finally(() => this.#settling.delete(settle));
     this.#settling.add(settle);
   }
 
   /** Records an accepted report in the ledger, then moves its envelope into `done/`. */
-  async #settleAccepted(claim: Claim, serverId: string | null): Promise<void> {
+  async #settleAccepted(claim: Claim, serverId: string | null, digest: string): Promise<void> {
     const { ledger, stats } = this.#options;
     const { id, source } = claim.envelope;
     const at = new Date(this.#clock.now()).toISOString();
@@ -276,6 +281,7 @@ export class Submitter {
       at,
       ...(serverId ? { serverId } : {}),
       ...(source ? { sha256: source.sha256 } : {}),
+      digest,
     });
     await claim.complete();
     stats.uploadsAccepted++;

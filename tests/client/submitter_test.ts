@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { retryDelayMs, type SettledEvent, Submitter } from "../../client/submitter.ts";
 import { ReportQueue } from "../../client/queue.ts";
-import { Ledger } from "../../client/ledger.ts";
+import { Ledger, reportDigest } from "../../client/ledger.ts";
 import { ServiceStats } from "../../client/_stats.ts";
 import type { QueueReport } from "../../client/queue_envelope.ts";
 import { ManualClock } from "../../api/http/clock.ts";
@@ -100,6 +100,33 @@ Deno.test("a report the ledger has as accepted is settled without a second POST"
     assert.equal(await t.queue.stateOf(reportId(1)), "done");
     assert.equal(posts, 0);
     assert.equal(t.stats.ledgerHits, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a corrected report under an accepted id is sent; the same one is not", async () => {
+  const sent: unknown[] = [];
+  const t = await setUp((report) => {
+    sent.push(report.sn);
+    return Promise.resolve(null);
+  });
+  try {
+    const first = { id: reportId(1), sn: "SN-1" };
+    await t.ledger.recordAccepted(reportId(1), {
+      at: "2026-01-01T00:00:00.000Z",
+      digest: reportDigest(first),
+    });
+    await t.queue.enqueue(first, null);
+    t.submitter.start();
+    await eventually("first settled", () => t.settled.length === 1);
+    assert.deepEqual(sent, []);
+    // The serial number was wrong: the file is fixed and dropped again, same report id.
+    await t.queue.enqueue({ id: reportId(1), sn: "SN-1A" }, null);
+    t.submitter.wake();
+    await eventually("correction settled", () => t.settled.length === 2);
+    assert.deepEqual(sent, ["SN-1A"]);
+    assert.equal(await t.queue.stateOf(reportId(1)), "done");
   } finally {
     await t.close();
   }
