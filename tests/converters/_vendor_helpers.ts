@@ -136,6 +136,26 @@ export function latin1(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 }
 
+/**
+ * Converts a sample saved as UTF-16 LE (with BOM) and as Latin-1 with `user` put in place of
+ * `from`, and checks the serial number read from the one and the operator read from the other.
+ */
+export async function assertReadsEncodings(
+  converter: Converter,
+  sample: { format: string; name: string },
+  expected: { sn: string; from: string; user: string },
+): Promise<void> {
+  const text = new TextDecoder().decode(sampleBytes(sample.format, sample.name));
+  const extension = sample.name.slice(sample.name.lastIndexOf("."));
+  const [u] = await convertAll(converter, inputOf(`u${extension}`, utf16le(text)));
+  assert(u.sn === expected.sn, `UTF-16: serial ${u.sn}, expected ${expected.sn}`);
+  const [l] = await convertAll(
+    converter,
+    inputOf(`l${extension}`, latin1(text.replace(expected.from, expected.user))),
+  );
+  assert(l.uut?.user === expected.user, `Latin-1: user ${l.uut?.user}, expected ${expected.user}`);
+}
+
 /** Deterministic junk bytes. */
 export function junk(length: number): Uint8Array {
   const out = new Uint8Array(length);

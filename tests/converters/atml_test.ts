@@ -1,17 +1,16 @@
 import { atmlConverter as converter } from "../../converters/atml.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
+  assertReadsEncodings,
   badInputErrors,
   BILLION_LAUGHS,
   conversionError,
   convertAll,
   inputOf,
-  latin1,
   rootSteps,
   sampleBytes,
   sampleInput,
   stepAt,
-  utf16le,
   XXE,
 } from "./_vendor_helpers.ts";
 
@@ -133,13 +132,11 @@ Deno.test("atml sniffs per the table", () => {
 });
 
 Deno.test("atml reads UTF-16 and Latin-1 files", async () => {
-  const [u] = await convertAll(converter, inputOf("u.xml", utf16le(text("uut_fail.xml"))));
-  assertEquals(u.sn, "PCB4711-0602");
-  const [l] = await convertAll(
-    converter,
-    inputOf("l.xml", latin1(text("uut_fail.xml").replace("asmith", "Åsa"))),
-  );
-  assertEquals(l.uut?.user, "Åsa");
+  await assertReadsEncodings(converter, { format: FORMAT, name: "uut_fail.xml" }, {
+    sn: "PCB4711-0602",
+    from: "asmith",
+    user: "Åsa",
+  });
 });
 
 Deno.test("atml refuses bad input, billion laughs and XXE", async () => {

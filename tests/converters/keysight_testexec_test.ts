@@ -1,17 +1,16 @@
 import { keysightTestExecConverter as converter } from "../../converters/keysight_testexec.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
+  assertReadsEncodings,
   badInputErrors,
   BILLION_LAUGHS,
   conversionError,
   convertAll,
   inputOf,
-  latin1,
   rootSteps,
   sampleBytes,
   sampleInput,
   stepAt,
-  utf16le,
   XXE,
 } from "./_vendor_helpers.ts";
 
@@ -109,13 +108,11 @@ Deno.test("keysight-testexec sniffs per the table", () => {
 });
 
 Deno.test("keysight-testexec reads UTF-16 and Latin-1 files", async () => {
-  const [u] = await convertAll(converter, inputOf("u.xml", utf16le(text("uut_pass.xml"))));
-  assertEquals(u.sn, "PCB4711-0401");
-  const [l] = await convertAll(
-    converter,
-    inputOf("l.xml", latin1(text("uut_pass.xml").replace("jdoe", "Jörg"))),
-  );
-  assertEquals(l.uut?.user, "Jörg");
+  await assertReadsEncodings(converter, { format: FORMAT, name: "uut_pass.xml" }, {
+    sn: "PCB4711-0401",
+    from: "jdoe",
+    user: "Jörg",
+  });
 });
 
 Deno.test("keysight-testexec refuses bad input with the file and place", async () => {

@@ -1,16 +1,15 @@
 import { speaConverter as converter } from "../../converters/spea.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
+  assertReadsEncodings,
   badInputErrors,
   conversionError,
   convertAll,
   inputOf,
-  latin1,
   rootSteps,
   sampleBytes,
   sampleInput,
   stepAt,
-  utf16le,
 } from "./_vendor_helpers.ts";
 
 const FORMAT = "spea";
@@ -82,13 +81,11 @@ Deno.test("spea sniffs per the table", () => {
 });
 
 Deno.test("spea reads UTF-16 and Latin-1 logs", async () => {
-  const [u] = await convertAll(converter, inputOf("u.txt", utf16le(text("board_pass.txt"))));
-  assertEquals(u.sn, "PCB4711-0301");
-  const [l] = await convertAll(
-    converter,
-    inputOf("l.txt", latin1(text("board_pass.txt").replace("jdoe", "Jörg"))),
-  );
-  assertEquals(l.uut?.user, "Jörg");
+  await assertReadsEncodings(converter, { format: FORMAT, name: "board_pass.txt" }, {
+    sn: "PCB4711-0301",
+    from: "jdoe",
+    user: "Jörg",
+  });
 });
 
 Deno.test("spea refuses bad input with the file and line", async () => {

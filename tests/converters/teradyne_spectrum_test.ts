@@ -1,16 +1,15 @@
 import { teradyneSpectrumConverter as converter } from "../../converters/teradyne_spectrum.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
+  assertReadsEncodings,
   badInputErrors,
   conversionError,
   convertAll,
   inputOf,
-  latin1,
   rootSteps,
   sampleBytes,
   sampleInput,
   stepAt,
-  utf16le,
 } from "./_vendor_helpers.ts";
 
 const FORMAT = "teradyne-spectrum";
@@ -83,13 +82,11 @@ Deno.test("teradyne-spectrum sniffs per the table", () => {
 });
 
 Deno.test("teradyne-spectrum reads UTF-16 and Latin-1 files", async () => {
-  const [u] = await convertAll(converter, inputOf("u.txt", utf16le(text(PASS))));
-  assertEquals(u.sn, "SN29412-0001");
-  const [l] = await convertAll(
-    converter,
-    inputOf("l.txt", latin1(text(PASS).replace("jdoe", "Jörg"))),
-  );
-  assertEquals(l.uut?.user, "Jörg");
+  await assertReadsEncodings(converter, { format: FORMAT, name: PASS }, {
+    sn: "SN29412-0001",
+    from: "jdoe",
+    user: "Jörg",
+  });
 });
 
 Deno.test("teradyne-spectrum refuses bad input with the file and line", async () => {
