@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { markStandIn } from "./_fixed_point.ts";
 
 /** A plain object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -117,7 +118,7 @@ export const numberList: z.ZodType<string> = z.string().regex(
  * every other part of the report compilable. Issues keep their paths.
  */
 export function deferred<T>(target: () => z.ZodType<T>): z.ZodType<T> {
-  return z.unknown().transform((value, ctx): T => {
+  const hop = z.unknown().transform((value, ctx): T => {
     const result = target().safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
@@ -125,6 +126,8 @@ export function deferred<T>(target: () => z.ZodType<T>): z.ZodType<T> {
     }
     return z.NEVER;
   });
+  markStandIn(hop, target);
+  return hop;
 }
 
 /**

@@ -120,8 +120,16 @@ const LIMIT_COUNTS: ReadonlyMap<string, 0 | 1 | 2> = new Map(Object.entries(LIMI
  * ```
  */
 export function limitCount(op: CompOp): 0 | 1 | 2 {
-  return LIMIT_COUNTS.get(op) as 0 | 1 | 2;
+  // Neighbouring measurements mostly share their operator: one comparison instead of a lookup.
+  if (op !== lastOp) {
+    lastCount = LIMIT_COUNTS.get(op) as 0 | 1 | 2;
+    lastOp = op;
+  }
+  return lastCount;
 }
+
+let lastOp: string | undefined;
+let lastCount: 0 | 1 | 2 = 0;
 
 function foldCase(value: unknown): unknown {
   return typeof value === "string" ? value.toUpperCase() : value;

@@ -14,6 +14,7 @@
  */
 import type { z } from "zod";
 import { compileSchema } from "./_primitives.ts";
+import { FIXED, fixedPointCheck } from "./_fixed_point.ts";
 import { formatIssuePath, ReportFormatError } from "./errors.ts";
 import { type Report, report as reportSchema } from "./report.ts";
 
@@ -88,4 +89,24 @@ export function parseReport(input: unknown, options: ParseReportOptions = {}): R
   const result = safeParseReport(input, options);
   if (!result.ok) throw result.error;
   return result.report;
+}
+
+/**
+ * @internal Validates a report the caller owns, keeping it when it is already in normal form.
+ *
+ * {@linkcode parseReport} returns a copy. When the schema would return the input unchanged
+ * (valid, every alias already in its normal spelling, known keys in the schema's order before
+ * unknown ones) this returns the input itself, as decided by a check generated from the same
+ * schema; otherwise it parses as {@linkcode parseReport} does, with the same result and errors.
+ * For values nobody else holds and that are plain data: a converter's fresh objects, the result
+ * of `JSON.parse` or `structuredClone`.
+ *
+ * @param input A report value nobody else will change.
+ * @param options Where the report came from, for the error message.
+ * @returns The report in its normal form.
+ * @throws {ReportFormatError} When the input is not a valid WSJF report.
+ */
+export function adoptReport(input: unknown, options: ParseReportOptions = {}): Report {
+  if (fixedPointCheck(reportSchema)(input) === FIXED) return input as Report;
+  return parseReport(input, options);
 }

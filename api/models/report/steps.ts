@@ -177,14 +177,22 @@ function checkMeasurements(
 }
 
 const RULE_BY_TYPE = new Map<string, KindRule | null>();
+let lastType = "";
+let lastRule: KindRule | null = null;
 
-/** The rule of a step type, remembered for the step types seen (at most a few hundred). */
+/**
+ * The rule of a step type, remembered for the step types seen (at most a few hundred); the last
+ * one is checked first, since neighbouring steps mostly share their type.
+ */
 function ruleOf(stepType: string): KindRule | null {
+  if (stepType === lastType) return lastRule;
   let rule = RULE_BY_TYPE.get(stepType);
   if (rule === undefined) {
     rule = RULES[stepKind(stepType)];
     if (RULE_BY_TYPE.size < 512) RULE_BY_TYPE.set(stepType, rule);
   }
+  lastType = stepType;
+  lastRule = rule;
   return rule;
 }
 
