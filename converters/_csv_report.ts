@@ -10,6 +10,8 @@ import {
   parseIsoDate,
   parseVendorDate,
   requireResult,
+  resultLetter,
+  type StationFields,
   stationFields,
 } from "./_report_kit.ts";
 import {
@@ -21,12 +23,13 @@ import {
   type NumericCompOp,
   type NumericMeasurement,
   type NumericValue,
-  parseReport,
   type Report,
   ReportFormatError,
+  type ReportResult,
   type Step,
   type StepStatus,
 } from "../api/models/report/mod.ts";
+import { adoptReport } from "../api/models/report/parse.ts";
 
 /** The header values of one report, as cells. */
 export interface HeaderCells {
@@ -49,6 +52,8 @@ export interface ReportSettings {
   startFormat?: string;
   utcOffsetMinutes?: number;
   sequence?: string;
+  /** The station fields when the file names no station, worked out once a conversion. */
+  station?: StationFields;
 }
 
 const OPS: ReadonlySet<string> = new Set(COMP_OPS);
@@ -109,22 +114,30 @@ export function numericStep(
   status?: StepStatus,
 ): Step {
   // Single-limit operators keep their limit in lowLimit.
-  if (limitCount(op) === 1 && low === undefined) [low, high] = [high, undefined];
+  const limits = limitCount(op);
+  if (limits === 1 && low === undefined) {
+    low = high;
+    high = undefined;
+  }
   const verdict = status ?? (evaluate(op, value, low, high) === false ? "F" : "P");
-  const m: NumericMeasurement = {
-    status: verdict,
-    value,
-    unit: unit || "NA",
-    compOp: op as NumericCompOp,
-  };
-  if (low !== undefined) m.lowLimit = low;
-  if (high !== undefined && limitCount(op) === 2) m.highLimit = high;
+  const compOp = op as NumericCompOp;
+  const u = unit || "NA";
+  // Each shape written out whole: one allocation instead of a literal grown key by key.
+  let m: NumericMeasurement;
+  if (low === undefined) m = { status: verdict, value, unit: u, compOp };
+  else if (high === undefined || limits !== 2) {
+    m = { status: verdict, value, unit: u, compOp, lowLimit: low };
+  } else m = { status: verdict, value, unit: u, compOp, lowLimit: low, highLimit: high };
   return {
     stepType: "ET_NLT",
-    name: name.slice(0, 100) || "StepName",
+    name: name.length > 100 ? name.slice(0, 100) : name || "StepName",
     status: verdict,
     numericMeas: [m],
   };
+}
+
+function placeOf(file: string, line: number, element: string) {
+  return { file, line, element };
 }
 
 /**
@@ -145,13 +158,20 @@ export function assembleReport(
   line: number,
 ): Report {
   const { file } = settings;
-  const place = (element: string) => ({ file, line, element });
   const sn = cells.serial ?? "";
   if (sn === "") {
-    throw new ConversionError("Missing serial number", { ...place("serial"), stage: "map" });
+    throw new ConversionError("Missing serial number", {
+      ...placeOf(file, line, "serial"),
+      stage: "map",
+    });
   }
   const pn = cells.part || settings.partNumber;
-  if (!pn) throw new ConversionError("Missing part number", { ...place("part"), stage: "map" });
+  if (!pn) {
+    throw new ConversionError("Missing part number", {
+      ...placeOf(file, line, "part"),
+      stage: "map",
+    });
+  }
   let start: string;
   if (cells.start) {
     const options = { file, line, element: "start", utcOffsetMinutes: settings.utcOffsetMinutes };
@@ -164,13 +184,18 @@ export function assembleReport(
     processCode = Number(cells.processCode);
     if (!Number.isSafeInteger(processCode)) {
       throw new ConversionError(`Process code "${cells.processCode}" is not a whole number`, {
-        ...place("processCode"),
+        ...placeOf(file, line, "processCode"),
         stage: "map",
       });
     }
   }
-  const failed = steps.some((s) => s.status === "F");
-  const result = cells.result ? requireResult(cells.result, place("result")) : failed ? "F" : "P";
+  let failed = false;
+  for (let i = 0; i < steps.length && !failed; i++) failed = steps[i].status === "F";
+  let result: ReportResult = failed ? "F" : "P";
+  if (cells.result) {
+    result = resultLetter(cells.result) ??
+      requireResult(cells.result, placeOf(file, line, "result"));
+  }
   const status: StepStatus = failed ? "F" : "P";
   let children = steps;
   if (settings.sequence !== undefined) {
@@ -183,10 +208,12 @@ export function assembleReport(
       steps,
     }];
   }
-  const station = stationFields(context, { machineName: cells.station });
+  const station = cells.station === undefined
+    ? (settings.station ??= stationFields(context))
+    : stationFields(context, { machineName: cells.station });
+  // Keys in the schema's order, so that validation can keep the object instead of copying it.
   const report = {
     id: crypto.randomUUID(),
-    type: "T",
     pn,
     sn,
     rev: cells.revision || settings.revision,
@@ -196,7 +223,8 @@ export function assembleReport(
     location: station.location,
     purpose: station.purpose,
     start,
-    uut: cells.operator ? { fixtureId: "Fixture", user: cells.operator } : { fixtureId: "Fixture" },
+    type: "T",
+    uut: cells.operator ? { user: cells.operator, fixtureId: "Fixture" } : { fixtureId: "Fixture" },
     root: {
       stepType: "SequenceCall",
       name: "MainSequence Callback",
@@ -207,7 +235,7 @@ export function assembleReport(
     },
   };
   try {
-    return markValidated(parseReport(report));
+    return markValidated(adoptReport(report));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     throw new ConversionError(error.message, { file, line, stage: "validate", cause: error });

@@ -14,6 +14,11 @@ import {
 } from "../api/models/report/mod.ts";
 
 const VALIDATED = new WeakSet<object>();
+/**
+ * The report marked last and not yet asked about. A converter mostly validates a report and
+ * yields it, and `runConversion` asks right away: that round trip needs no weak set.
+ */
+let lastMarked: object | null = null;
 
 /**
  * Marks a report that `parseReport` (or a builder's `build()`) just returned, so that
@@ -24,18 +29,25 @@ const VALIDATED = new WeakSet<object>();
  * @returns The same report.
  */
 export function markValidated<T extends Report>(report: T): T {
-  VALIDATED.add(report);
+  if (lastMarked !== null) VALIDATED.add(lastMarked);
+  lastMarked = report;
   return report;
 }
 
 /**
- * Whether a value is a report {@linkcode markValidated} marked.
+ * Whether a value is a report {@linkcode markValidated} marked. Asking answers once for the
+ * report marked last (it is let go of then); the others stay marked while they live.
  *
  * @param value Anything a converter yielded.
  * @returns True when it was validated already.
  */
 export function isValidated(value: unknown): value is Report {
-  return typeof value === "object" && value !== null && VALIDATED.has(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (value === lastMarked) {
+    lastMarked = null;
+    return true;
+  }
+  return VALIDATED.has(value);
 }
 
 /** Where a value came from, for messages. */
@@ -261,19 +273,32 @@ function isIn(value: number, min: number, max: number): boolean {
  * Gives the same text as formatting through `Date`, without the `Date` objects.
  */
 function plainStamp(f: Fields, offset: number): string | null {
-  if (
-    !isIn(f.year, 100, 9999) || !isIn(f.month, 1, 12) || !isIn(f.hour, 0, 23) ||
-    !isIn(f.minute, 0, 59) || !isIn(f.second, 0, 59) || !isIn(f.ms, 0, 999) ||
-    !isIn(offset, -5999, 5999) || !isIn(f.day, 1, daysInMonth(f.year, f.month))
-  ) {
-    return null;
-  }
-  const abs = Math.abs(offset);
+  if (!isPlain(f, offset)) return null;
   const ms = f.ms < 10 ? `00${f.ms}` : f.ms < 100 ? `0${f.ms}` : `${f.ms}`;
   return `${f.year}-${TWO_DIGITS[f.month]}-${TWO_DIGITS[f.day]}T${TWO_DIGITS[f.hour]}:` +
-    `${TWO_DIGITS[f.minute]}:${TWO_DIGITS[f.second]}.${ms}${offset < 0 ? "-" : "+"}` +
-    `${TWO_DIGITS[Math.floor(abs / 60)]}:${TWO_DIGITS[abs % 60]}`;
+    `${TWO_DIGITS[f.minute]}:${TWO_DIGITS[f.second]}.${ms}${offsetText(offset)}`;
 }
+
+/** Whether {@linkcode plainStamp} writes these fields (rather than the general path). */
+function isPlain(f: Fields, offset: number): boolean {
+  return isIn(f.year, 100, 9999) && isIn(f.month, 1, 12) && isIn(f.hour, 0, 23) &&
+    isIn(f.minute, 0, 59) && isIn(f.second, 0, 59) && isIn(f.ms, 0, 999) &&
+    isIn(offset, -5999, 5999) && isIn(f.day, 1, daysInMonth(f.year, f.month));
+}
+
+/** `+01:00` for 60 minutes; the last few are remembered. */
+function offsetText(offset: number): string {
+  if (offset === lastOffset) return lastOffsetText;
+  const abs = Math.abs(offset);
+  lastOffsetText = `${offset < 0 ? "-" : "+"}${TWO_DIGITS[Math.floor(abs / 60)]}:${
+    TWO_DIGITS[abs % 60]
+  }`;
+  lastOffset = offset;
+  return lastOffsetText;
+}
+
+let lastOffset = 60;
+let lastOffsetText = "+01:00";
 
 function localStamp(
   f: Fields,
@@ -304,6 +329,74 @@ let lastIso: { text: string; offset: number | undefined; stamp: string } | null 
 const ISO =
   /^\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?\s*(Z|[+-]\d\d:?\d\d)?\s*$/;
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** `count` digits of `text` from `at` as a number; -1 when one of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The fields of the common form `yyyy-MM-ddTHH:mm:ss[.f…][Z|±HH:mm|±HHmm]`, read as
+ * {@linkcode ISO} reads them but without the regular expression and its captures; `null` for
+ * anything else (blanks, no seconds, …), which takes the regular expression.
+ */
+function strictIso(
+  text: string,
+  stationOffset: number | undefined,
+): (Fields & { offset: number | undefined }) | null {
+  const n = text.length;
+  if (
+    n < 19 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d ||
+    (text.charCodeAt(10) !== 0x54 && text.charCodeAt(10) !== 0x20) ||
+    text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a
+  ) {
+    return null;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if ((year | month | day | hour | minute | second) < 0) return null;
+  let i = 19;
+  let ms = 0;
+  const mark = text.charCodeAt(i);
+  if (mark === 0x2e || mark === 0x2c) {
+    let end = i + 1;
+    while (end < n && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+    if (end === i + 1) return null;
+    // Three digits, the common case, are the milliseconds; other lengths are rounded as ISO does.
+    ms = end === i + 4
+      ? digitsAt(text, i + 1, 3)
+      : Math.min(999, Math.round(+`0.${text.slice(i + 1, end)}` * 1000));
+    i = end;
+  }
+  let offset = stationOffset;
+  if (i < n) {
+    const sign = text.charCodeAt(i);
+    if (sign === 0x5a && i + 1 === n) offset = 0;
+    else if (sign === 0x2b || sign === 0x2d) {
+      const colon = text.charCodeAt(i + 3) === 0x3a ? 1 : 0;
+      if (i + 5 + colon !== n) return null;
+      const hours = digitsAt(text, i + 1, 2);
+      const minutes = digitsAt(text, i + 3 + colon, 2);
+      if (hours < 0 || minutes < 0) return null;
+      offset = (sign === 0x2d ? -1 : 1) * (hours * 60 + minutes);
+    } else return null;
+  }
+  return { year, month, day, hour, minute, second, ms, offset };
+}
+
 /**
  * Reads an ISO 8601 date-time, with or without offset, into the report's `start` form. An offset
  * in the text is kept; without one, the station's offset applies.
@@ -317,7 +410,6 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
   if (lastIso !== null && lastIso.text === text && lastIso.offset === options.utcOffsetMinutes) {
     return lastIso.stamp;
   }
-  const m = ISO.exec(text);
   const fail = (problem: string) =>
     new ConversionError(problem, {
       file: options.file,
@@ -325,6 +417,25 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
       element: options.element,
       stage: "map",
     });
+  const strict = strictIso(text, options.utcOffsetMinutes);
+  if (strict !== null) {
+    const { offset } = strict;
+    let stamp: string;
+    if (
+      offset !== undefined && text.length >= 23 && text.charCodeAt(10) === 0x54 &&
+      text.charCodeAt(19) === 0x2e && isDigit(text.charCodeAt(22)) &&
+      (text.length === 23 || !isDigit(text.charCodeAt(23))) && strict.year >= 1000 &&
+      isPlain(strict, offset)
+    ) {
+      // Written as plainStamp would write it: the text up to the milliseconds, then the offset;
+      // the text itself when it already is in that form.
+      const zone = offsetText(offset);
+      stamp = text.length === 29 && text.endsWith(zone) ? text : text.slice(0, 23) + zone;
+    } else stamp = localStamp(strict, offset, fail, text);
+    if (offset !== undefined) lastIso = { text, offset: options.utcOffsetMinutes, stamp };
+    return stamp;
+  }
+  const m = ISO.exec(text);
   if (m === null) throw fail(`Not an ISO date-time: "${text}"`);
   const [, y, mo, d, h, mi, s = "0", frac = "0", zone] = m;
   let offset: number | undefined = options.utcOffsetMinutes;

@@ -33,7 +33,7 @@ import {
   type ConverterContext,
   type ConverterInput,
 } from "./contract.ts";
-import { csvRecords, detectSeparator } from "./_csv_parse.ts";
+import { csvRecordBatches, detectSeparator } from "./_csv_parse.ts";
 import { ColumnIndex, type CsvMapping, parseCsvMapping } from "./_csv_mapping.ts";
 import {
   assembleReport,
@@ -43,7 +43,14 @@ import {
   numericStep,
   type ReportSettings,
 } from "./_csv_report.ts";
-import { decodeHead, isBlank, type NumberOptions, parseNumber, trimmed } from "./_text.ts";
+import {
+  decodeHead,
+  isBlank,
+  type NumberOptions,
+  parseNumber,
+  plainDecimal,
+  trimmed,
+} from "./_text.ts";
 import { statusLetter } from "./_report_kit.ts";
 import type { CompOp, NumericValue, Report, Step } from "../api/models/report/mod.ts";
 
@@ -109,17 +116,20 @@ function rowCells(
   plan: Partial<Record<keyof HeaderCells, number>>,
   fields: string[],
 ): HeaderCells {
-  const cell = (i: number | undefined) => (i === undefined ? undefined : trimmed(fields[i] ?? ""));
   return {
-    serial: cell(plan.serial),
-    part: cell(plan.part),
-    revision: cell(plan.revision),
-    start: cell(plan.start),
-    result: cell(plan.result),
-    operator: cell(plan.operator),
-    station: cell(plan.station),
-    processCode: cell(plan.processCode),
+    serial: cellAt(fields, plan.serial),
+    part: cellAt(fields, plan.part),
+    revision: cellAt(fields, plan.revision),
+    start: cellAt(fields, plan.start),
+    result: cellAt(fields, plan.result),
+    operator: cellAt(fields, plan.operator),
+    station: cellAt(fields, plan.station),
+    processCode: cellAt(fields, plan.processCode),
   };
+}
+
+function cellAt(fields: string[], i: number | undefined): string | undefined {
+  return i === undefined ? undefined : trimmed(fields[i] ?? "");
 }
 
 class Reader {
@@ -134,6 +144,8 @@ class Reader {
   }
 
   num(text: string, line: number, element: string): NumericValue {
+    const plain = plainDecimal(text);
+    if (plain !== undefined) return plain;
     const options = this.#options;
     options.line = line;
     options.element = element;
@@ -294,7 +306,7 @@ export const csvConverter: Converter = {
       utcOffsetMinutes: mapping.utcOffsetMinutes,
       sequence: mapping.sequence,
     };
-    const records = csvRecords(input.stream(), {
+    const batches = csvRecordBatches(input.stream(), {
       file,
       separator: mapping.separator ?? "auto",
       signal: context.signal,
@@ -316,36 +328,38 @@ export const csvConverter: Converter = {
       width = Math.max(0, ...Object.values(plan), ...plans.map((p) => p.index)) + 1;
     };
     if (ix !== null) setup(ix);
-    for await (const { fields, line } of records) {
-      if (ix === null) {
-        ix = new ColumnIndex(fields, file);
-        setup(ix);
-        continue;
-      }
-      if (fields.length === 1 && fields[0].trim() === "") continue;
-      if (fields.length < width) {
-        throw new ConversionError(
-          `Row has ${fields.length} fields, the mapping needs ${width} (truncated row?)`,
-          {
-            file,
-            line,
-            stage: "parse",
-          },
+    for await (const records of batches) {
+      for (const { fields, line } of records) {
+        if (ix === null) {
+          ix = new ColumnIndex(fields, file);
+          setup(ix);
+          continue;
+        }
+        if (fields.length === 1 && fields[0].trim() === "") continue;
+        if (fields.length < width) {
+          throw new ConversionError(
+            `Row has ${fields.length} fields, the mapping needs ${width} (truncated row?)`,
+            {
+              file,
+              line,
+              stage: "parse",
+            },
+          );
+        }
+        if (mapping.mode === "file") {
+          fileCells ??= { serial: baseStem(input.name), ...headerCells(plan, fields) };
+          fileSteps.push(stepOf!(fields, line));
+          continue;
+        }
+        yield assembleReport(
+          rowCells(plan, fields),
+          rowSteps(plans, fields, line, r),
+          settings,
+          context,
+          line,
         );
+        count++;
       }
-      if (mapping.mode === "file") {
-        fileCells ??= { serial: baseStem(input.name), ...headerCells(plan, fields) };
-        fileSteps.push(stepOf!(fields, line));
-        continue;
-      }
-      yield assembleReport(
-        rowCells(plan, fields),
-        rowSteps(plans, fields, line, r),
-        settings,
-        context,
-        line,
-      );
-      count++;
     }
     if (mapping.mode === "file" && fileCells !== null) {
       yield assembleReport(fileCells, fileSteps, settings, context, hasHeader ? 2 : 1);

@@ -22,6 +22,7 @@ import { PluginWorker } from "./_plugin_host.ts";
 import { formatSize } from "./_text.ts";
 import { isValidated } from "./_report_kit.ts";
 import { parseReport, type Report, ReportFormatError } from "../api/models/report/mod.ts";
+import { adoptReport } from "../api/models/report/parse.ts";
 
 /** What a conversion gets besides its input; the run adds the abort signal. */
 export interface RunContext {
@@ -105,11 +106,14 @@ function failureOf(error: unknown, fallbackStage: string): Failure {
   return { stage: fallbackStage, message: String(error) };
 }
 
-/** Validates a yielded report, naming it by position. */
-function check(value: unknown, input: ConverterInput, index: number): Report {
+/**
+ * Validates a yielded report, naming it by position. A plug-in's report arrives as a structured
+ * clone nobody else holds, so when it is in normal form it is kept rather than copied.
+ */
+function check(value: unknown, input: ConverterInput, index: number, cloned: boolean): Report {
   if (isValidated(value)) return value;
   try {
-    return parseReport(value);
+    return cloned ? adoptReport(value) : parseReport(value);
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     throw new ConversionError(`Report ${index + 1}: ${error.message}`, {
@@ -273,7 +277,7 @@ export async function runConversion(
         : converter.convert(input, full);
       for await (const value of source) {
         if (stopped) return;
-        const report = check(value, input, count++);
+        const report = check(value, input, count++, typeof converter === "string");
         if (ids.length < 100) ids.push(report.id);
         if (options.onReport) {
           // Awaited only when it is asynchronous: awaiting `undefined` costs a tick per report.

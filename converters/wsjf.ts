@@ -20,12 +20,8 @@ import {
 } from "./contract.ts";
 import { argInteger, markValidated, resultLetter, stationFields } from "./_report_kit.ts";
 import { decodeHead } from "./_text.ts";
-import {
-  formatLocalTime,
-  parseReport,
-  type Report,
-  ReportFormatError,
-} from "../api/models/report/mod.ts";
+import { formatLocalTime, type Report, ReportFormatError } from "../api/models/report/mod.ts";
+import { adoptReport } from "../api/models/report/parse.ts";
 
 type Json = Record<string, unknown>;
 
@@ -159,7 +155,7 @@ function validate(
     );
   }
   try {
-    return markValidated(parseReport(normaliseWsjf(value as Json, context)));
+    return markValidated(adoptReport(normaliseWsjf(value as Json, context)));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     throw new ConversionError(`${where}${error.message}`, {

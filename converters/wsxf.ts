@@ -24,12 +24,12 @@ import { decodeHead } from "./_text.ts";
 import { groupFromWord, resultFromWord, statusFromWord } from "./_wsxf_names.ts";
 import {
   formatLocalTime,
-  parseReport,
   type Report,
   ReportFormatError,
   type Step,
   type StepStatus,
 } from "../api/models/report/mod.ts";
+import { adoptReport } from "../api/models/report/parse.ts";
 
 type Json = Record<string, unknown>;
 
@@ -308,7 +308,7 @@ export function readWsxfReport(el: XmlElement, file: string, context: ConverterC
   report.root = roots[0] ??
     { stepType: "SequenceCall", name: "MainSequence Callback", status: "D", steps: [] };
   try {
-    return markValidated(parseReport(report, { source: file }));
+    return markValidated(adoptReport(report, { source: file }));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     const problem = error.message.slice(file.length + 2);

@@ -44,3 +44,20 @@ Deno.test("an unclosed quote is a truncated file, naming its line", async () => 
   const error = await rejection(records('a,b\n1,"never closed\n2,3\n'));
   match(error.message, /^t\.csv:2: Truncated file: a quoted field is never closed$/);
 });
+
+Deno.test("unquoted records split as String.split does, empty fields included", async () => {
+  let seed = 99;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const alphabet = ["a", "1", ".", " ", ",", ";", "\t", "é", "-"];
+  for (const sep of [",", ";", "\t"]) {
+    const rows: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      let row = "x";
+      const length = Math.floor(next() * 30);
+      for (let c = 0; c < length; c++) row += alphabet[Math.floor(next() * alphabet.length)];
+      rows.push(row);
+    }
+    const got = await records(rows.join("\n"), sep, 17);
+    deepStrictEqual(got, rows.map((row, i) => [i + 1, row.split(sep)]), `separator ${sep}`);
+  }
+});

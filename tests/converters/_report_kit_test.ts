@@ -3,6 +3,8 @@ import {
   argBoolean,
   argInteger,
   argString,
+  isValidated,
+  markValidated,
   parseIsoDate,
   parseVendorDate,
   requireResult,
@@ -10,6 +12,7 @@ import {
   stationFields,
   statusLetter,
 } from "../../converters/_report_kit.ts";
+import type { Report } from "../../api/models/report/mod.ts";
 
 const at = { file: "d.txt", line: 3 };
 
@@ -121,4 +124,52 @@ Deno.test("arguments are read with defaults and refused when of the wrong type",
   throws(() => argInteger(args, "bad", 1), /Argument bad: expected a whole number, got "x"/);
   throws(() => argInteger(args, "half", 1), /expected a whole number/);
   throws(() => argBoolean(args, "bad", false), /expected true or false/);
+});
+
+Deno.test("markValidated: every marked report stays marked, however marks and asks interleave", () => {
+  const reports = Array.from({ length: 6 }, (_, i) => ({ sn: `SN${i}` }) as unknown as Report);
+  // Validate-then-yield, two conversions interleaved, and a converter that collects first.
+  markValidated(reports[0]);
+  equal(isValidated(reports[0]), true);
+  markValidated(reports[1]);
+  markValidated(reports[2]);
+  equal(isValidated(reports[2]), true);
+  equal(isValidated(reports[1]), true);
+  markValidated(reports[3]);
+  markValidated(reports[4]);
+  equal(isValidated(reports[3]), true);
+  equal(isValidated(reports[4]), true);
+  // Never marked, or not an object: not validated.
+  equal(isValidated(reports[5]), false);
+  equal(isValidated(null), false);
+  equal(isValidated("report"), false);
+});
+
+Deno.test("parseIsoDate's quick path reads what its pattern path reads", () => {
+  // A leading blank sends the same text down the pattern path; both must agree on every answer.
+  let seed = 5;
+  const next = (k: number) =>
+    Math.floor((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 * k);
+  const pick = <T>(items: T[]) => items[next(items.length)];
+  const two = (k: number) => String(next(k)).padStart(2, "0");
+  let quick = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const text = `${1990 + next(60)}-${two(14)}-${two(33)}${pick(["T", " ", "t"])}${two(26)}:${
+      two(62)
+    }${pick([":", ""])}${two(62)}${
+      pick(["", ".", ",5", ".1", ".12", ".123", ".1234567", ".9995"])
+    }${pick(["", "Z", "z", "+01:00", "-05:30", "+0100", "+01", " ", "-00:00", "+14:00Z"])}`;
+    const options = { file: "d.csv", line: 2, utcOffsetMinutes: pick([undefined, 60, -300]) };
+    const read = (t: string) => {
+      try {
+        return parseIsoDate(t, options);
+      } catch (error) {
+        return String(error).replace(`" ${text}"`, `"${text}"`);
+      }
+    };
+    const answer = read(text);
+    if (!answer.startsWith("ConversionError")) quick++;
+    equal(answer, read(` ${text}`), text);
+  }
+  equal(quick > 2000, true, `${quick} read`);
 });

@@ -4,9 +4,11 @@ import {
   decodeText,
   detectEncoding,
   isBlank,
+  lineBatches,
   lines,
   parseFiniteNumber,
   parseNumber,
+  plainDecimal,
   trimmed,
 } from "../../converters/_text.ts";
 
@@ -192,6 +194,77 @@ Deno.test("parseNumber's fast path refuses what its slow path refuses", () => {
   equal(parseNumber("\t1.5\u00a0", at), 1.5);
   for (const text of ["0x1A", "0B11", "0o17", " 0x1A", "-0x1", " ", "\u00a0", "1_000", "."]) {
     throws(() => parseNumber(text, at), /Not a number/, text);
+  }
+});
+
+Deno.test("plainDecimal reads exactly what Number() reads, and nothing else", () => {
+  // Edge cases, then random decimals of every length the fast path takes and a few it does not.
+  const samples = [
+    "0",
+    "-0",
+    "+0",
+    ".5",
+    "5.",
+    "-.5",
+    "+.5",
+    "",
+    "-",
+    "+",
+    ".",
+    "1.2.3",
+    "1e5",
+    " 1",
+    "1 ",
+    "0x1",
+    "999999999999999",
+    "9999999999999999",
+    "0.000000000000001",
+    "123456789012345.",
+    "-12345678.9012345",
+    "4,95",
+    "\u0661",
+  ];
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 200_000; i++) {
+    let text = next() < 0.3 ? "-" : next() < 0.05 ? "+" : "";
+    const whole = Math.floor(next() * 12);
+    for (let d = 0; d < whole; d++) text += String(Math.floor(next() * 10));
+    if (next() < 0.8) {
+      text += ".";
+      const frac = Math.floor(next() * 12);
+      for (let d = 0; d < frac; d++) text += String(Math.floor(next() * 10));
+    }
+    samples.push(text);
+  }
+  let read = 0;
+  for (const text of samples) {
+    const value = plainDecimal(text);
+    if (value === undefined) continue;
+    read++;
+    equal(value, Number(text), JSON.stringify(text));
+  }
+  equal(read > 100_000, true, `${read} read by the fast path`);
+  for (const text of ["", "-", ".", "1e5", " 1", "0x1", "9999999999999999", "4,95", "1.2.3"]) {
+    equal(plainDecimal(text), undefined, text);
+  }
+});
+
+Deno.test("lineBatches hands over the same lines as lines, a chunk at a time", async () => {
+  const text = "a\r\nbb\rccc\n\nd\r\n" + "row,1,2\n".repeat(50) + "last";
+  const bytes = new TextEncoder().encode(text);
+  for (const chunkSize of [1, 3, 7, 64, 4096]) {
+    const one: unknown[] = [];
+    for await (const line of lines(chunked(bytes, chunkSize), { file: "l.txt" })) one.push(line);
+    const batched: unknown[] = [];
+    let batches = 0;
+    for await (const batch of lineBatches(chunked(bytes, chunkSize), { file: "l.txt" })) {
+      equal(batch.length > 0, true);
+      batches++;
+      batched.push(...batch);
+    }
+    deepStrictEqual(batched, one, `chunk size ${chunkSize}`);
+    if (chunkSize === 4096) equal(batches, 1);
   }
 });
 

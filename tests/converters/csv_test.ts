@@ -2,7 +2,13 @@ import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { ConversionError } from "../../converters/contract.ts";
 import { bytesInput, fileInput } from "../../converters/input.ts";
 import { csvConverter, type CsvMapping, sniffCsv } from "../../converters/csv.ts";
-import type { Report, Step } from "../../api/models/report/mod.ts";
+import { parseReport, type Report, type Step } from "../../api/models/report/mod.ts";
+import {
+  assembleReport,
+  type HeaderCells,
+  numericStep,
+  type ReportSettings,
+} from "../../converters/_csv_report.ts";
 import { collect, rejection, samplePath, testContext } from "./_helpers.ts";
 
 /** The mappings documented in samples/csv/README.md. */
@@ -205,5 +211,41 @@ Deno.test("a UTF-16 CSV with BOM and a Latin-1 CSV read", async () => {
     );
     equal(r.sn, "Sü");
     ok(steps(r)[0].numericMeas?.[0].value === 1.5);
+  }
+});
+
+Deno.test("CSV reports are built in normal form, so validation keeps them instead of copying", () => {
+  // A report the schema would change comes back as zod's copy; one in normal form comes back
+  // itself. Every shape the assembly builds must be the second kind.
+  const context = testContext();
+  const shapes: [string, Step[], ReportSettings, HeaderCells][] = [
+    ["two limits", [numericStep("V", 5, "GELE", 4, 6, "V")], {
+      file: "a.csv",
+      revision: "1",
+      processCode: 10,
+    }, { serial: "S1", part: "P1", start: "2026-03-02T11:40:02+01:00" }],
+    ["one limit, no unit", [numericStep("V", 5, "LT", undefined, 6, undefined)], {
+      file: "a.csv",
+      revision: "1",
+      processCode: 10,
+    }, { serial: "S1", part: "P1", operator: "kari", station: "ICT 2", result: "Failed" }],
+    [
+      "logged, failing neighbour",
+      [
+        numericStep("I", "NaN", "LOG", undefined, undefined, "A"),
+        numericStep("V", 7, "GE", 6.5, undefined, "V", "F"),
+      ],
+      { file: "a.csv", revision: "B", processCode: 20, sequence: "Board" },
+      { serial: "S1", part: "P1", processCode: "30" },
+    ],
+  ];
+  for (const [name, steps, settings, cells] of shapes) {
+    const report = assembleReport(cells, steps, settings, context, 2);
+    const root = report.root as Step;
+    const kept = settings.sequence === undefined
+      ? root.steps === steps
+      : root.steps?.[0].steps === steps;
+    ok(kept, `${name}: the built report is kept`);
+    deepStrictEqual(report, parseReport(report));
   }
 });

@@ -114,6 +114,15 @@ export function evaluate(
   low?: Comparable | null,
   high?: Comparable | null,
 ): boolean | null {
+  // All numbers, the common case: straight to the comparison.
+  if (typeof value === "number" && typeof low === "number") {
+    const limits = limitCount(op);
+    if (limits === 1) return value === value && low === low && compareNumbers(op, value, low, 0);
+    if (limits === 2 && typeof high === "number") {
+      return value === value && low === low && high === high &&
+        compareNumbers(op, value, low, high);
+    }
+  }
   if (op === "LOG") return true;
   if (op === "EQT") return null;
   if (low === undefined || low === null) return null;

@@ -126,3 +126,23 @@ Deno.test("evaluate: agrees with every status the server computed in the exports
   }
   assert.ok(checked > 200, `only ${checked} measurements checked`);
 });
+
+Deno.test("evaluate: all-number limits give what the text forms of the same numbers give", () => {
+  // Text limits take the general path; numbers take the quick one. Both must agree everywhere,
+  // NaN and the infinities included.
+  const values = [NaN, -Infinity, -20, -0.5, -0, 0, 9, 10, 10.5, 11, 19, 20, 21, Infinity];
+  let compared = 0;
+  for (const op of COMP_OPS) {
+    for (const v of values) {
+      for (const low of values) {
+        for (const high of [undefined, ...values]) {
+          const quick = evaluate(op, v, low, high);
+          const general = evaluate(op, v, String(low), high === undefined ? high : String(high));
+          assert.equal(quick, general, `${op} ${v} ${low} ${high}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.ok(compared > 10_000);
+});
