@@ -155,7 +155,7 @@ function validate(
     );
   }
   try {
-    return markValidated(adoptReport(normaliseWsjf(value as Json, context)));
+    return markValidated(adoptReport(normaliseWsjf(value as Json, context), { site: "wsjf" }));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     throw new ConversionError(`${where}${error.message}`, {

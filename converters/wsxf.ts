@@ -308,7 +308,7 @@ export function readWsxfReport(el: XmlElement, file: string, context: ConverterC
   report.root = roots[0] ??
     { stepType: "SequenceCall", name: "MainSequence Callback", status: "D", steps: [] };
   try {
-    return markValidated(adoptReport(report, { source: file }));
+    return markValidated(adoptReport(report, { source: file, site: "wsxf" }));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     const problem = error.message.slice(file.length + 2);

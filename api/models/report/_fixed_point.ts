@@ -57,6 +57,31 @@ interface Payload {
 /** Schemas that stand for another schema at parse time (recursion hops), and how to reach it. */
 const STAND_INS = new WeakMap<object, () => unknown>();
 
+/** Custom checks that also answer from the values of a few keys, and how. */
+const FIELD_CHECKS = new WeakMap<
+  object,
+  { keys: string[]; fits: (...values: never[]) => boolean }
+>();
+
+/**
+ * Marks a custom check (the function given to zod's `.check`) as deciding from the values of
+ * `keys` alone, through `fits(...values)`: true exactly when the check reports no issue.
+ *
+ * Generated code then reads those keys itself and calls `fits`, instead of handing the whole
+ * object to the check, whose reads of it would have to serve every shape every caller builds.
+ *
+ * @param check The function given to `.check`.
+ * @param keys The keys it reads.
+ * @param fits Whether the values of those keys, in that order, pass.
+ */
+export function markFieldCheck<A extends unknown[]>(
+  check: object,
+  keys: string[],
+  fits: (...values: A) => boolean,
+): void {
+  FIELD_CHECKS.set(check, { keys, fits: fits as unknown as (...values: never[]) => boolean });
+}
+
 /**
  * Marks `schema` as validating through `target()`, so that generated checks follow the hop.
  *
@@ -82,7 +107,7 @@ function runCheck(check: CheckLike, value: unknown): 0 | 2 {
 }
 
 /** zod's GUID pattern, for which {@linkcode isGuid} stands in. */
-const GUID_PATTERN =
+export const GUID_PATTERN =
   "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$";
 
 const HEX_DIGIT = new Uint8Array(128);
@@ -104,6 +129,63 @@ export function isGuid(text: string): boolean {
     } else if (c > 0x7f || HEX_DIGIT[c] === 0) return false;
   }
   return true;
+}
+
+/** zod's pattern for an ISO date-time with an offset or local time, for which {@linkcode isIsoDateTime} stands in. */
+export const DATE_TIME_PATTERN =
+  "^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d))|(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?)$";
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 0x30;
+  const b = text.charCodeAt(at + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * What {@linkcode DATE_TIME_PATTERN} matches, read without the regular expression: a calendar
+ * date (29 February in leap years only), `T`, then either `HH:mm:ss[.f…]` with `Z` or `±HH:mm`,
+ * or local time `HH:mm[:ss[.f…]]`. Exported for its test against the pattern.
+ *
+ * @param text The text.
+ * @returns Whether the pattern matches it.
+ */
+export function isIsoDateTime(text: string): boolean {
+  const n = text.length;
+  if (n < 16 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return false;
+  if (text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== 0x3a) return false;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1) return false;
+  if (month === 2 && day === 29) {
+    if (yy === 0 ? century % 4 !== 0 : yy % 4 !== 0) return false;
+  } else if (day > DAYS[month]) return false;
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return false;
+  if (n === 16) return true;
+  if (text.charCodeAt(16) !== 0x3a) return false;
+  const second = twoDigits(text, 17);
+  if (second < 0 || second > 59) return false;
+  let i = 19;
+  if (i < n && text.charCodeAt(i) === 0x2e) {
+    const first = ++i;
+    while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+    if (i === first) return false;
+  }
+  if (i === n) return true;
+  const zone = text.charCodeAt(i);
+  if (zone === 0x5a) return i + 1 === n;
+  if ((zone !== 0x2b && zone !== 0x2d) || i + 6 !== n || text.charCodeAt(i + 3) !== 0x3a) {
+    return false;
+  }
+  const zoneHour = twoDigits(text, i + 1);
+  const zoneMinute = twoDigits(text, i + 4);
+  return zoneHour >= 0 && zoneHour <= 23 && zoneMinute >= 0 && zoneMinute <= 59;
 }
 
 const PATTERN_FORMATS = ["$ZodGUID", "$ZodUUID", "$ZodISODateTime", "$ZodISODate", "$ZodISOTime"];
@@ -148,11 +230,14 @@ class Generator {
   }
 
   /** Generates the check for `root` and compiles it. */
-  compile(root: unknown): FixedPointCheck {
+  compile(root: unknown, site: string): FixedPointCheck {
     const entry = this.fn(root);
     const consts = this.#consts.map((_, i) => `const c${i} = K[${i}];`).join("\n");
     const source = [
       `"use strict";`,
+      // The site makes the text differ: the engine shares compiled code, and with it what the
+      // code learnt about the shapes it saw, between functions made from the same text.
+      `// ${JSON.stringify(site)}`,
       consts,
       "const I = [];",
       ...this.#bodies,
@@ -225,12 +310,20 @@ class Generator {
       if (pattern.source === GUID_PATTERN && pattern.flags === "") {
         return `if (!${this.#const(isGuid)}(${x})) return 2;`;
       }
+      if (pattern.source === DATE_TIME_PATTERN && pattern.flags === "") {
+        return `if (!${this.#const(isIsoDateTime)}(${x})) return 2;`;
+      }
       const re = this.#const(pattern);
       const reset = pattern.global || pattern.sticky ? `${re}.lastIndex = 0; ` : "";
       return `${reset}if (!${re}.test(${x})) return 2;`;
     }
     if (def.check === "number_format" && def.format === "safeint" && def.when === undefined) {
       return `if (!Number.isSafeInteger(${x})) return 2;`;
+    }
+    const field = FIELD_CHECKS.get(check._zod.check as object);
+    if (field !== undefined && def.when === undefined && type === "object") {
+      const values = field.keys.map((key) => `${x}[${JSON.stringify(key)}]`).join(", ");
+      return `if (!${this.#const(field.fits)}(${values})) return 2;`;
     }
     if (def.when === undefined && typeof check._zod.check === "function") {
       // zod's own call, on a payload of its own (cheaper than storing into a long-lived one) that
@@ -418,26 +511,36 @@ class LazyCheck {
   }
 }
 
-const CACHE = new WeakMap<object, FixedPointCheck>();
+const CACHE = new WeakMap<object, Map<string, FixedPointCheck>>();
 
 /**
  * The fixed-point check of a schema, generated on first use and kept.
+ *
+ * Each `site` gets a copy of its own. Generated code runs fastest on values of few shapes, and
+ * two callers building different shapes (a CSV row's report, an XML export's) would slow each
+ * other down through one shared copy.
  *
  * Where `new Function` is not allowed, the check answers {@linkcode UNSURE} for everything, so
  * callers parse with zod as before.
  *
  * @param schema A zod schema.
+ * @param site Who asks; callers with their own shapes of values name themselves.
  * @returns The check.
  */
-export function fixedPointCheck(schema: z.ZodType): FixedPointCheck {
-  let check = CACHE.get(schema);
+export function fixedPointCheck(schema: z.ZodType, site = ""): FixedPointCheck {
+  let sites = CACHE.get(schema);
+  if (sites === undefined) {
+    sites = new Map();
+    CACHE.set(schema, sites);
+  }
+  let check = sites.get(site);
   if (check === undefined) {
     try {
-      check = new Generator().compile(schema);
+      check = new Generator().compile(schema, site);
     } catch {
       check = () => UNSURE;
     }
-    CACHE.set(schema, check);
+    sites.set(site, check);
   }
   return check;
 }

@@ -17,6 +17,7 @@ import {
   stringCompOp,
 } from "./comp_op.ts";
 import { bool, numericValue, text } from "./_primitives.ts";
+import { markFieldCheck } from "./_fixed_point.ts";
 import type { Schema } from "./schema.ts";
 import { type StepStatus, stepStatus } from "./status.ts";
 
@@ -91,8 +92,24 @@ export const numericMeasurement: z.ZodType<NumericMeasurement> = z.looseObject({
   lowLimitFormat: z.string().nullish(),
   highLimit: numericValue.nullish(),
   highLimitFormat: z.string().nullish(),
-}).check((ctx) => {
+}).check(checkLimits);
+
+/** Whether a numeric measurement's limits fit its operator: what {@linkcode checkLimits} checks. */
+function limitsFit(
+  compOp: NumericCompOp | null | undefined,
+  lowLimit: unknown,
+  highLimit: unknown,
+): boolean {
+  const limits = limitCount(compOp ?? "LOG");
+  if (limits === 0) return true;
+  const low = lowLimit !== undefined && lowLimit !== null;
+  const high = highLimit !== undefined && highLimit !== null;
+  return limits === 1 ? low && !high : low && high;
+}
+
+function checkLimits(ctx: { value: NumericMeasurement; issues: z.core.$ZodRawIssue[] }): void {
   const m = ctx.value;
+  if (limitsFit(m.compOp, m.lowLimit, m.highLimit)) return;
   const op = m.compOp ?? "LOG";
   const limits = limitCount(op);
   if (limits >= 1 && (m.lowLimit === undefined || m.lowLimit === null)) {
@@ -119,7 +136,8 @@ export const numericMeasurement: z.ZodType<NumericMeasurement> = z.looseObject({
       input: m.highLimit,
     });
   }
-});
+}
+markFieldCheck(checkLimits, ["compOp", "lowLimit", "highLimit"], limitsFit);
 
 /** @internal The zod form of {@linkcode BooleanMeasurementSchema}. */
 export const booleanMeasurement: z.ZodType<BooleanMeasurement> = z.looseObject({

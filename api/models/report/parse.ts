@@ -102,11 +102,15 @@ export function parseReport(input: unknown, options: ParseReportOptions = {}): R
  * of `JSON.parse` or `structuredClone`.
  *
  * @param input A report value nobody else will change.
- * @param options Where the report came from, for the error message.
+ * @param options Where the report came from, for the error message; `site`, the caller, when it
+ * builds reports of shapes of its own (see `fixedPointCheck`).
  * @returns The report in its normal form.
  * @throws {ReportFormatError} When the input is not a valid WSJF report.
  */
-export function adoptReport(input: unknown, options: ParseReportOptions = {}): Report {
-  if (fixedPointCheck(reportSchema)(input) === FIXED) return input as Report;
+export function adoptReport(
+  input: unknown,
+  options: ParseReportOptions & { site?: string } = {},
+): Report {
+  if (fixedPointCheck(reportSchema, options.site)(input) === FIXED) return input as Report;
   return parseReport(input, options);
 }

@@ -27,6 +27,7 @@ import {
   text,
 } from "./_primitives.ts";
 import { type Chart, chart } from "./chart.ts";
+import { markFieldCheck } from "./_fixed_point.ts";
 import {
   type BooleanMeasurement,
   booleanMeasurement,
@@ -196,9 +197,47 @@ function ruleOf(stepType: string): KindRule | null {
   return rule;
 }
 
+/** Whether a measurement list fits the rule: what {@linkcode checkMeasurements} checks. */
+function measurementsFit(rule: KindRule, key: MeasurementKey, list: unknown): boolean {
+  if (!list || (list as unknown[]).length === 0) return true;
+  if (key !== rule.measurements) return false;
+  const items = list as { name?: string | null }[];
+  if (rule.count === "single") return items.length <= 1;
+  if (rule.count !== "multi" && rule.count !== "chart") return true;
+  const required = rule.count === "multi";
+  const seen = new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const name = items[i].name;
+    if (name === undefined || name === null) {
+      if (required) return false;
+    } else if (seen.has(name)) return false;
+    else seen.add(name);
+  }
+  return true;
+}
+
+/** Whether a step's parts fit the rules of its kind: what {@linkcode checkKind} checks. */
+function kindFits(
+  stepType: string,
+  numericMeas: unknown,
+  booleanMeas: unknown,
+  stringMeas: unknown,
+  steps: unknown,
+): boolean {
+  const rule = ruleOf(stepType);
+  if (rule === null) return true;
+  if (!rule.children && steps && (steps as unknown[]).length > 0) return false;
+  return measurementsFit(rule, "numericMeas", numericMeas) &&
+    measurementsFit(rule, "booleanMeas", booleanMeas) &&
+    measurementsFit(rule, "stringMeas", stringMeas);
+}
+
 /** The rules of the step's kind, checked after its keys parsed. */
 function checkKind(ctx: CheckContext): void {
   const step = ctx.value;
+  if (kindFits(step.stepType, step.numericMeas, step.booleanMeas, step.stringMeas, step.steps)) {
+    return;
+  }
   const rule = ruleOf(step.stepType);
   if (rule === null) return;
   checkMeasurements(ctx, rule, "numericMeas", step.numericMeas);
@@ -208,6 +247,12 @@ function checkKind(ctx: CheckContext): void {
     issue(ctx, ["steps"], `${step.stepType} steps have no child steps`);
   }
 }
+// Generated checks read the step's keys themselves and ask kindFits.
+markFieldCheck(
+  checkKind,
+  ["stepType", "numericMeas", "booleanMeas", "stringMeas", "steps"],
+  kindFits,
+);
 
 function measurementList<T>(item: z.ZodType<T>): z.ZodType<T[] | null | undefined> {
   return normalised(asArray, z.array(item).nullish());

@@ -6,15 +6,20 @@
  */
 import assert from "node:assert/strict";
 import {
+  DATE_TIME_PATTERN,
   FIXED,
   fixedPointCheck,
+  GUID_PATTERN,
   isGuid,
+  isIsoDateTime,
   REJECTED,
   UNSURE,
 } from "../../../../api/models/report/_fixed_point.ts";
+import { dateTime, guid } from "../../../../api/models/report/_primitives.ts";
 import { report as reportSchema } from "../../../../api/models/report/report.ts";
 import { parseReport, ReportFormatError } from "../../../../api/models/report/mod.ts";
 import { adoptReport } from "../../../../api/models/report/parse.ts";
+import { seeded } from "../../../_random.ts";
 import { fixtureNames, minimalUut, readFixture, uutWithSteps } from "./_fixtures.ts";
 
 const check = fixedPointCheck(reportSchema);
@@ -35,18 +40,6 @@ function sameData(a: unknown, b: unknown): boolean {
     ) return false;
   }
   return true;
-}
-
-/** A small seeded generator, so that a failure can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Path = (string | number)[];
@@ -178,7 +171,7 @@ Deno.test("fixed point: what zod returns is taken as it is", () => {
 });
 
 Deno.test("fixed point: every verdict agrees with zod on one-change variants", () => {
-  const next = random(20261123);
+  const next = seeded(20261123);
   const counts = [0, 0, 0];
   let cases = 0;
   for (const { name, value } of corpus()) {
@@ -240,7 +233,7 @@ Deno.test("fixed point: adoptReport keeps a report in normal form and copies the
 
 Deno.test("fixed point: isGuid matches zod's GUID pattern", () => {
   const pattern = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-  const next = random(7);
+  const next = seeded(7);
   const alphabet = "0123456789abcdefABCDEFgG-_ \n\u00e9\u0660";
   const samples = [
     "",
@@ -265,4 +258,43 @@ Deno.test("fixed point: isGuid matches zod's GUID pattern", () => {
     if (pattern.test(text)) matches++;
   }
   assert.ok(matches > 1000 && matches < samples.length - 1000, `${matches} matches`);
+});
+
+Deno.test("fixed point: isIsoDateTime matches zod's date-time pattern of the report schema", () => {
+  const pattern = (dateTime as unknown as { _zod: { def: { pattern: RegExp } } })._zod.def.pattern;
+  // The stand-in is used only for this exact pattern; a zod with another one gets the pattern.
+  assert.equal(pattern.source, DATE_TIME_PATTERN);
+  assert.equal(
+    (guid as unknown as { _zod: { def: { pattern: RegExp } } })._zod.def.pattern.source,
+    GUID_PATTERN,
+  );
+  const next = seeded(11);
+  const two = (k: number) => String(Math.floor(next() * k)).padStart(2, "0");
+  const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
+  const samples: string[] = [];
+  for (let year = 0; year < 10000; year += 4) {
+    samples.push(`${String(year).padStart(4, "0")}-02-29T00:00`);
+  }
+  for (let i = 0; i < 100_000; i++) {
+    const year = pick([
+      String(Math.floor(next() * 10000)).padStart(4, "0"),
+      "1900",
+      "2000",
+      "12345",
+    ]);
+    samples.push(
+      `${year}-${two(14)}-${two(33)}${pick(["T", "T", "t", " "])}${two(26)}:${two(62)}${
+        pick(["", `:${two(62)}`, ":00"])
+      }${pick(["", "", ".", ".5", ".123", ".1234567"])}${
+        pick(["", "Z", "+01:00", "-05:30", "+24:00", "+23:59", "+01:60", "+0100", "z"])
+      }`,
+    );
+  }
+  let matches = 0;
+  for (const text of samples) {
+    const expected = pattern.test(text);
+    assert.equal(isIsoDateTime(text), expected, text);
+    if (expected) matches++;
+  }
+  assert.ok(matches > 5000 && matches < samples.length - 5000, `${matches} matches`);
 });
