@@ -6,7 +6,7 @@
  * @module
  */
 import { ConversionError } from "./contract.ts";
-import { lineBatches } from "./_text.ts";
+import { lineBatches, plainDecimal } from "./_text.ts";
 
 /** One CSV record. */
 export interface CsvRecord {
@@ -133,6 +133,41 @@ export async function* csvRecordBatches(
   stream: ReadableStream<Uint8Array>,
   options: CsvOptions,
 ): AsyncGenerator<CsvRecord[]> {
+  let sep = "";
+  const onSeparator = (chosen: string) => {
+    sep = chosen;
+    options.onSeparator?.(chosen);
+  };
+  for await (const raw of csvRawBatches(stream, { ...options, onSeparator })) {
+    yield raw.map(({ text, fields, line }) => ({
+      fields: fields ?? splitPlain(text!, sep),
+      line,
+    }));
+  }
+}
+
+/**
+ * A record as {@linkcode csvRawBatches} hands it over: a line without quotes as its text, to be
+ * split by the reader (see {@linkcode CsvRow}), a quoted one as its fields.
+ */
+export type CsvRawRecord =
+  | { text: string; fields: null; line: number }
+  | { text: null; fields: string[]; line: number };
+
+/**
+ * {@linkcode csvRecordBatches} without splitting lines that have no quotes: a reader that needs
+ * few of a line's fields as text (numbers are read in place by {@linkcode CsvRow}) saves making
+ * a string of every field.
+ *
+ * @param stream The bytes.
+ * @param options The file, the separator, an abort signal.
+ * @returns Arrays of records, in order, none empty.
+ * @throws {ConversionError} On a quoted field that is never closed, or binary data.
+ */
+export async function* csvRawBatches(
+  stream: ReadableStream<Uint8Array>,
+  options: CsvOptions,
+): AsyncGenerator<CsvRawRecord[]> {
   const { file } = options;
   const maxLines = options.maxRecordLines ?? 10_000;
   let sep = options.separator === "auto" ? "" : options.separator;
@@ -141,7 +176,7 @@ export async function* csvRecordBatches(
   let pendingLine = 0;
   let spanned = 0;
   for await (const lines of lineBatches(stream, { file, signal: options.signal })) {
-    const batch: CsvRecord[] = [];
+    const batch: CsvRawRecord[] = [];
     for (const { text, line } of lines) {
       if (pending === null && text === "") continue;
       if (sep === "") {
@@ -150,7 +185,7 @@ export async function* csvRecordBatches(
       }
       const record: string = pending === null ? text : `${pending}\n${text}`;
       if (pending === null && record.indexOf('"') === -1) {
-        batch.push({ fields: splitPlain(record, sep), line });
+        batch.push({ text: record, fields: null, line });
         continue;
       }
       const fields = splitQuoted(record, sep);
@@ -166,7 +201,7 @@ export async function* csvRecordBatches(
         }
         continue;
       }
-      batch.push({ fields, line: pending === null ? line : pendingLine });
+      batch.push({ text: null, fields, line: pending === null ? line : pendingLine });
       pending = null;
       spanned = 0;
     }
@@ -178,5 +213,83 @@ export async function* csvRecordBatches(
       line: pendingLine,
       stage: "parse",
     });
+  }
+}
+
+/**
+ * One record of {@linkcode csvRawBatches}, read field by field: a quoted record from its fields,
+ * a plain line in place, where a field becomes a string only when asked for as text. One view
+ * serves a whole file ({@linkcode CsvRow.reset} points it at the next record).
+ */
+export class CsvRow {
+  /** 1-based line the record starts on. */
+  line = 0;
+  /** How many fields the record has. */
+  count = 0;
+  #text = "";
+  #fields: string[] | null = null;
+  #starts: number[] = [];
+  #ends: number[] = [];
+
+  /**
+   * Points the view at a record.
+   *
+   * @param record The record.
+   * @param sep The separator (`fields.length` of a quoted record, the line split by it otherwise).
+   */
+  reset(record: CsvRawRecord, sep: string): void {
+    this.line = record.line;
+    if (record.fields !== null) {
+      this.#fields = record.fields;
+      this.count = record.fields.length;
+      return;
+    }
+    this.#fields = null;
+    const text = record.text;
+    this.#text = text;
+    const starts = this.#starts;
+    const ends = this.#ends;
+    let count = 0;
+    let start = 0;
+    while (true) {
+      const end = text.indexOf(sep, start);
+      starts[count] = start;
+      ends[count] = end === -1 ? text.length : end;
+      count++;
+      if (end === -1) break;
+      start = end + sep.length;
+    }
+    this.count = count;
+  }
+
+  /**
+   * A field as text, as `text.split(sep)[i]` gives it.
+   *
+   * @param i The field's index.
+   * @returns The text, `undefined` past the last field.
+   */
+  field(i: number): string | undefined {
+    if (i >= this.count) return undefined;
+    return this.#fields !== null
+      ? this.#fields[i]
+      : this.#text.slice(this.#starts[i], this.#ends[i]);
+  }
+
+  /** Every field as text. */
+  fields(): string[] {
+    return Array.from({ length: this.count }, (_, i) => this.field(i)!);
+  }
+
+  /**
+   * A plain decimal field read in place (see `plainDecimal`), without making a string of it.
+   *
+   * @param i The field's index.
+   * @returns The number, or `undefined` when the field is missing or not a plain decimal (read
+   * it with {@linkcode CsvRow.field} and `parseNumber`).
+   */
+  plainNumber(i: number): number | undefined {
+    if (i >= this.count) return undefined;
+    if (this.#fields !== null) return plainDecimal(this.#fields[i]);
+    return plainDecimal(this.#text, this.#starts[i], this.#ends[i]);
   }
 }

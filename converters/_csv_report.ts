@@ -30,6 +30,7 @@ import {
   type StepStatus,
 } from "../api/models/report/mod.ts";
 import { adoptReport } from "../api/models/report/parse.ts";
+import { evaluateNumbers } from "../api/models/report/evaluate.ts";
 
 /** The header values of one report, as cells. */
 export interface HeaderCells {
@@ -119,7 +120,10 @@ export function numericStep(
     low = high;
     high = undefined;
   }
-  const verdict = status ?? (evaluate(op, value, low, high) === false ? "F" : "P");
+  const verdict = status ??
+    ((evaluateNumbers(op, value, low, high) ?? evaluate(op, value, low, high)) === false
+      ? "F"
+      : "P");
   const compOp = op as NumericCompOp;
   const u = unit || "NA";
   // Each shape written out whole: one allocation instead of a literal grown key by key.
@@ -235,7 +239,7 @@ export function assembleReport(
     },
   };
   try {
-    return markValidated(adoptReport(report));
+    return markValidated(adoptReport(report, { site: "csv" }));
   } catch (error) {
     if (!(error instanceof ReportFormatError)) throw error;
     throw new ConversionError(error.message, { file, line, stage: "validate", cause: error });

@@ -324,7 +324,15 @@ function localStamp(
 }
 
 /** The last ISO date-time read, for files whose rows repeat a start time. */
-let lastIso: { text: string; offset: number | undefined; stamp: string } | null = null;
+let lastIsoText: string | null = null;
+let lastIsoOffset: number | undefined;
+let lastIsoStamp = "";
+
+function remember(text: string, stationOffset: number | undefined, stamp: string): void {
+  lastIsoText = text;
+  lastIsoOffset = stationOffset;
+  lastIsoStamp = stamp;
+}
 
 const ISO =
   /^\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?\s*(Z|[+-]\d\d:?\d\d)?\s*$/;
@@ -407,9 +415,7 @@ function strictIso(
  * @throws {ConversionError} When the text is not an ISO date-time.
  */
 export function parseIsoDate(text: string, options: VendorDateOptions): string {
-  if (lastIso !== null && lastIso.text === text && lastIso.offset === options.utcOffsetMinutes) {
-    return lastIso.stamp;
-  }
+  if (text === lastIsoText && options.utcOffsetMinutes === lastIsoOffset) return lastIsoStamp;
   const fail = (problem: string) =>
     new ConversionError(problem, {
       file: options.file,
@@ -432,7 +438,7 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
       const zone = offsetText(offset);
       stamp = text.length === 29 && text.endsWith(zone) ? text : text.slice(0, 23) + zone;
     } else stamp = localStamp(strict, offset, fail, text);
-    if (offset !== undefined) lastIso = { text, offset: options.utcOffsetMinutes, stamp };
+    if (offset !== undefined) remember(text, options.utcOffsetMinutes, stamp);
     return stamp;
   }
   const m = ISO.exec(text);
@@ -455,7 +461,7 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
   };
   const stamp = localStamp(fields, offset, fail, text);
   // Without an offset the stamp depends on the host's time zone rules: not remembered.
-  if (offset !== undefined) lastIso = { text, offset: options.utcOffsetMinutes, stamp };
+  if (offset !== undefined) remember(text, options.utcOffsetMinutes, stamp);
   return stamp;
 }
 

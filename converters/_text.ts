@@ -428,22 +428,28 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * correctly rounded value of the decimal. Anything else answers `undefined`.
  *
  * @param text The text.
+ * @param start Where the decimal starts in `text`.
+ * @param end Where it ends.
  * @returns The number, or `undefined` when the text is not such a plain decimal.
  */
-export function plainDecimal(text: string): number | undefined {
-  const n = text.length;
-  if (n === 0 || n > 17) return undefined;
-  let i = 0;
-  let c = text.charCodeAt(0);
+export function plainDecimal(
+  text: string,
+  start = 0,
+  end: number = text.length,
+): number | undefined {
+  const n = end - start;
+  if (n <= 0 || n > 17) return undefined;
+  let i = start;
+  let c = text.charCodeAt(i);
   const negative = c === 0x2d;
   if (negative || c === 0x2b) {
     if (n === 1) return undefined;
-    i = 1;
+    i++;
   }
   let digits = 0;
   let mantissa = 0;
   let point = -1;
-  for (; i < n; i++) {
+  for (; i < end; i++) {
     c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
       mantissa = mantissa * 10 + (c - 0x30);
@@ -455,7 +461,7 @@ export function plainDecimal(text: string): number | undefined {
     }
   }
   if (digits === 0 || digits > 15) return undefined;
-  const scale = point === -1 ? 0 : n - 1 - point;
+  const scale = point === -1 ? 0 : end - 1 - point;
   const value = scale === 0 ? mantissa : mantissa / POWERS_OF_TEN[scale];
   return negative ? -value : value;
 }

@@ -33,7 +33,7 @@ import {
   type ConverterContext,
   type ConverterInput,
 } from "./contract.ts";
-import { csvRecordBatches, detectSeparator } from "./_csv_parse.ts";
+import { csvRawBatches, CsvRow, detectSeparator } from "./_csv_parse.ts";
 import { ColumnIndex, type CsvMapping, parseCsvMapping } from "./_csv_mapping.ts";
 import {
   assembleReport,
@@ -114,22 +114,22 @@ function headerCells(
  */
 function rowCells(
   plan: Partial<Record<keyof HeaderCells, number>>,
-  fields: string[],
+  row: CsvRow,
 ): HeaderCells {
   return {
-    serial: cellAt(fields, plan.serial),
-    part: cellAt(fields, plan.part),
-    revision: cellAt(fields, plan.revision),
-    start: cellAt(fields, plan.start),
-    result: cellAt(fields, plan.result),
-    operator: cellAt(fields, plan.operator),
-    station: cellAt(fields, plan.station),
-    processCode: cellAt(fields, plan.processCode),
+    serial: cellAt(row, plan.serial),
+    part: cellAt(row, plan.part),
+    revision: cellAt(row, plan.revision),
+    start: cellAt(row, plan.start),
+    result: cellAt(row, plan.result),
+    operator: cellAt(row, plan.operator),
+    station: cellAt(row, plan.station),
+    processCode: cellAt(row, plan.processCode),
   };
 }
 
-function cellAt(fields: string[], i: number | undefined): string | undefined {
-  return i === undefined ? undefined : trimmed(fields[i] ?? "");
+function cellAt(row: CsvRow, i: number | undefined): string | undefined {
+  return i === undefined ? undefined : trimmed(row.field(i) ?? "");
 }
 
 class Reader {
@@ -153,6 +153,20 @@ class Reader {
     return parseNumber(text, options);
   }
 
+  /** A field's number, `undefined` for an empty field; a plain decimal is read in place. */
+  number(
+    row: CsvRow,
+    i: number | undefined,
+    line: number,
+    element: string,
+  ): NumericValue | undefined {
+    if (i === undefined) return undefined;
+    const plain = row.plainNumber(i);
+    if (plain !== undefined) return plain;
+    const text = row.field(i);
+    return text === undefined || isBlank(text) ? undefined : this.num(text, line, element);
+  }
+
   /** A cell's number, `undefined` for an empty cell. */
   cell(
     fields: string[],
@@ -166,15 +180,15 @@ class Reader {
   }
 }
 
-function rowSteps(plans: MeasurementPlan[], fields: string[], line: number, r: Reader): Step[] {
+function rowSteps(plans: MeasurementPlan[], row: CsvRow, r: Reader): Step[] {
   const steps: Step[] = [];
+  const line = row.line;
   for (const p of plans) {
-    const text = fields[p.index];
-    if (text === undefined || isBlank(text)) continue;
-    const value = r.num(text, line, p.name);
-    const low = p.low ?? r.cell(fields, p.lowIndex, line, `${p.name} low limit`);
-    const high = p.high ?? r.cell(fields, p.highIndex, line, `${p.name} high limit`);
-    const unit = p.unit ?? (p.unitIndex === undefined ? undefined : fields[p.unitIndex]?.trim());
+    const value = r.number(row, p.index, line, p.name);
+    if (value === undefined) continue;
+    const low = p.low ?? r.number(row, p.lowIndex, line, `${p.name} low limit`);
+    const high = p.high ?? r.number(row, p.highIndex, line, `${p.name} high limit`);
+    const unit = p.unit ?? (p.unitIndex === undefined ? undefined : row.field(p.unitIndex)?.trim());
     steps.push(
       numericStep(
         p.name,
@@ -306,12 +320,17 @@ export const csvConverter: Converter = {
       utcOffsetMinutes: mapping.utcOffsetMinutes,
       sequence: mapping.sequence,
     };
-    const batches = csvRecordBatches(input.stream(), {
+    let sep = ",";
+    const batches = csvRawBatches(input.stream(), {
       file,
       separator: mapping.separator ?? "auto",
       signal: context.signal,
-      onSeparator: (sep) => r.decimalComma = mapping.decimalComma ?? sep === ";",
+      onSeparator: (chosen) => {
+        sep = chosen;
+        r.decimalComma = mapping.decimalComma ?? chosen === ";";
+      },
     });
+    const row = new CsvRow();
     const hasHeader = mapping.headerRow ?? true;
     let ix: ColumnIndex | null = hasHeader ? null : new ColumnIndex(null, file);
     let plan: ReturnType<typeof headerPlan> = {};
@@ -329,16 +348,18 @@ export const csvConverter: Converter = {
     };
     if (ix !== null) setup(ix);
     for await (const records of batches) {
-      for (const { fields, line } of records) {
+      for (const record of records) {
+        row.reset(record, sep);
+        const line = row.line;
         if (ix === null) {
-          ix = new ColumnIndex(fields, file);
+          ix = new ColumnIndex(row.fields(), file);
           setup(ix);
           continue;
         }
-        if (fields.length === 1 && fields[0].trim() === "") continue;
-        if (fields.length < width) {
+        if (row.count === 1 && row.field(0)!.trim() === "") continue;
+        if (row.count < width) {
           throw new ConversionError(
-            `Row has ${fields.length} fields, the mapping needs ${width} (truncated row?)`,
+            `Row has ${row.count} fields, the mapping needs ${width} (truncated row?)`,
             {
               file,
               line,
@@ -347,13 +368,14 @@ export const csvConverter: Converter = {
           );
         }
         if (mapping.mode === "file") {
+          const fields = row.fields();
           fileCells ??= { serial: baseStem(input.name), ...headerCells(plan, fields) };
           fileSteps.push(stepOf!(fields, line));
           continue;
         }
         yield assembleReport(
-          rowCells(plan, fields),
-          rowSteps(plans, fields, line, r),
+          rowCells(plan, row),
+          rowSteps(plans, row, r),
           settings,
           context,
           line,

@@ -1,4 +1,5 @@
 import { deepStrictEqual, equal, match } from "node:assert/strict";
+import { seeded } from "../_random.ts";
 import { csvRecords, detectSeparator } from "../../converters/_csv_parse.ts";
 import { bytesInput } from "../../converters/input.ts";
 import { rejection } from "./_helpers.ts";
@@ -46,8 +47,7 @@ Deno.test("an unclosed quote is a truncated file, naming its line", async () => 
 });
 
 Deno.test("unquoted records split as String.split does, empty fields included", async () => {
-  let seed = 99;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const next = seeded(99);
   const alphabet = ["a", "1", ".", " ", ",", ";", "\t", "é", "-"];
   for (const sep of [",", ";", "\t"]) {
     const rows: string[] = [];

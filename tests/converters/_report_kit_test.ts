@@ -1,4 +1,5 @@
 import { deepStrictEqual, equal, throws } from "node:assert/strict";
+import { seeded } from "../_random.ts";
 import {
   argBoolean,
   argInteger,
@@ -147,9 +148,8 @@ Deno.test("markValidated: every marked report stays marked, however marks and as
 
 Deno.test("parseIsoDate's quick path reads what its pattern path reads", () => {
   // A leading blank sends the same text down the pattern path; both must agree on every answer.
-  let seed = 5;
-  const next = (k: number) =>
-    Math.floor((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 * k);
+  const random = seeded(5);
+  const next = (k: number) => Math.floor(random() * k);
   const pick = <T>(items: T[]) => items[next(items.length)];
   const two = (k: number) => String(next(k)).padStart(2, "0");
   let quick = 0;

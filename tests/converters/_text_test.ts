@@ -1,4 +1,5 @@
 import { deepStrictEqual, equal, match, throws } from "node:assert/strict";
+import { seeded } from "../_random.ts";
 import { ConversionError } from "../../converters/contract.ts";
 import {
   decodeText,
@@ -224,8 +225,7 @@ Deno.test("plainDecimal reads exactly what Number() reads, and nothing else", ()
     "4,95",
     "\u0661",
   ];
-  let seed = 12345;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const next = seeded(12345);
   for (let i = 0; i < 200_000; i++) {
     let text = next() < 0.3 ? "-" : next() < 0.05 ? "+" : "";
     const whole = Math.floor(next() * 12);

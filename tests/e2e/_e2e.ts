@@ -82,17 +82,7 @@ export async function until<T>(
   }
 }
 
-/** A seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from "../_random.ts";
 
 /** Sleeps for real (end-to-end tests wait for other processes, not for a clock). */
 export function pause(ms: number): Promise<void> {

@@ -34,27 +34,28 @@ function toNumber(value: Comparable | null | undefined): number | undefined {
 }
 
 function compareNumbers(op: CompOp, v: number, low: number, high: number): boolean {
+  // The operators test stations use most come first: a switch on text compares in order.
   switch (op) {
+    case "GELE":
+      return low <= v && v <= high;
+    case "GE":
+      return v >= low;
+    case "LE":
+      return v <= low;
     case "EQ":
       return v === low;
     case "NE":
       return v !== low;
     case "LT":
       return v < low;
-    case "LE":
-      return v <= low;
     case "GT":
       return v > low;
-    case "GE":
-      return v >= low;
     case "GTLT":
       return low < v && v < high;
     case "GTLE":
       return low < v && v <= high;
     case "GELT":
       return low <= v && v < high;
-    case "GELE":
-      return low <= v && v <= high;
     case "LTGT":
       return v < low || v > high;
     case "LTGE":
@@ -80,6 +81,32 @@ function compareText(op: CompOp, value: string, limit: string): boolean | null {
     default:
       return null;
   }
+}
+
+/**
+ * {@linkcode evaluate} for the common case of numbers against numeric limits, small enough for
+ * the engine to fold into a caller that evaluates every step.
+ *
+ * @param op The operator.
+ * @param value The measured value.
+ * @param low The low limit.
+ * @param high The high limit.
+ * @returns What {@linkcode evaluate} answers, or `undefined` when the operator has no limits or
+ * a value is not a number (ask {@linkcode evaluate}).
+ */
+export function evaluateNumbers(
+  op: CompOp,
+  value: unknown,
+  low: unknown,
+  high: unknown,
+): boolean | undefined {
+  if (typeof value !== "number" || typeof low !== "number") return undefined;
+  const limits = limitCount(op);
+  if (limits === 1) return value === value && low === low && compareNumbers(op, value, low, 0);
+  if (limits === 2 && typeof high === "number") {
+    return value === value && low === low && high === high && compareNumbers(op, value, low, high);
+  }
+  return undefined;
 }
 
 /**
@@ -114,15 +141,8 @@ export function evaluate(
   low?: Comparable | null,
   high?: Comparable | null,
 ): boolean | null {
-  // All numbers, the common case: straight to the comparison.
-  if (typeof value === "number" && typeof low === "number") {
-    const limits = limitCount(op);
-    if (limits === 1) return value === value && low === low && compareNumbers(op, value, low, 0);
-    if (limits === 2 && typeof high === "number") {
-      return value === value && low === low && high === high &&
-        compareNumbers(op, value, low, high);
-    }
-  }
+  const quick = evaluateNumbers(op, value, low, high);
+  if (quick !== undefined) return quick;
   if (op === "LOG") return true;
   if (op === "EQT") return null;
   if (low === undefined || low === null) return null;
