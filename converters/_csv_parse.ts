@@ -49,24 +49,6 @@ export function detectSeparator(line: string): string {
   return best;
 }
 
-/**
- * `text.split(sep)`, in JavaScript: `split` goes through the
- * runtime for every line, which costs more than finding the separators here.
- */
-function splitPlain(text: string, sep: string): string[] {
-  const fields: string[] = [];
-  let start = 0;
-  while (true) {
-    const end = text.indexOf(sep, start);
-    if (end === -1) {
-      fields.push(text.slice(start));
-      return fields;
-    }
-    fields.push(text.slice(start, end));
-    start = end + sep.length;
-  }
-}
-
 /** Splits one record with quotes; `null` when a quoted field is still open at the end. */
 function splitQuoted(text: string, sep: string): string[] | null {
   const fields: string[] = [];
@@ -118,31 +100,17 @@ export async function* csvRecords(
   stream: ReadableStream<Uint8Array>,
   options: CsvOptions,
 ): AsyncGenerator<CsvRecord> {
-  for await (const batch of csvRecordBatches(stream, options)) yield* batch;
-}
-
-/**
- * {@linkcode csvRecords}, handed over a chunk's worth at a time (see {@linkcode lineBatches}).
- *
- * @param stream The bytes.
- * @param options The file, the separator, an abort signal.
- * @returns Arrays of records, in order, none empty.
- * @throws {ConversionError} On a quoted field that is never closed, or binary data.
- */
-export async function* csvRecordBatches(
-  stream: ReadableStream<Uint8Array>,
-  options: CsvOptions,
-): AsyncGenerator<CsvRecord[]> {
   let sep = "";
   const onSeparator = (chosen: string) => {
     sep = chosen;
     options.onSeparator?.(chosen);
   };
-  for await (const raw of csvRawBatches(stream, { ...options, onSeparator })) {
-    yield raw.map(({ text, fields, line }) => ({
-      fields: fields ?? splitPlain(text!, sep),
-      line,
-    }));
+  const row = new CsvRow();
+  for await (const batch of csvRawBatches(stream, { ...options, onSeparator })) {
+    for (const record of batch) {
+      row.reset(record, sep);
+      yield { fields: row.fields(), line: row.line };
+    }
   }
 }
 
@@ -155,9 +123,9 @@ export type CsvRawRecord =
   | { text: null; fields: string[]; line: number };
 
 /**
- * {@linkcode csvRecordBatches} without splitting lines that have no quotes: a reader that needs
- * few of a line's fields as text (numbers are read in place by {@linkcode CsvRow}) saves making
- * a string of every field.
+ * {@linkcode csvRecords}, handed over a chunk's worth at a time (see `lineBatches`) and without
+ * splitting lines that have no quotes: a reader that needs few of a line's fields as text
+ * (numbers are read in place by {@linkcode CsvRow}) saves making a string of every field.
  *
  * @param stream The bytes.
  * @param options The file, the separator, an abort signal.

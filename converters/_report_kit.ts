@@ -202,13 +202,7 @@ export interface VendorDateOptions extends Place {
 export function parseVendorDate(text: string, format: string, options: VendorDateOptions): string {
   const { regex, fields } = compile(format);
   const m = regex.exec(text);
-  const fail = (problem: string) =>
-    new ConversionError(problem, {
-      file: options.file,
-      line: options.line,
-      element: options.element,
-      stage: "map",
-    });
+  const fail = failAt(options);
   if (m === null) throw fail(`Date "${text}" does not match the format ${format}`);
   let year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, ms = 0;
   let pm: boolean | null = null;
@@ -337,6 +331,17 @@ function remember(text: string, stationOffset: number | undefined, stamp: string
 const ISO =
   /^\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?\s*(Z|[+-]\d\d:?\d\d)?\s*$/;
 
+/** Makes the error of a date at `place`. */
+function failAt(place: Place): (problem: string) => ConversionError {
+  return (problem) =>
+    new ConversionError(problem, {
+      file: place.file,
+      line: place.line,
+      element: place.element,
+      stage: "map",
+    });
+}
+
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
@@ -416,13 +421,6 @@ function strictIso(
  */
 export function parseIsoDate(text: string, options: VendorDateOptions): string {
   if (text === lastIsoText && options.utcOffsetMinutes === lastIsoOffset) return lastIsoStamp;
-  const fail = (problem: string) =>
-    new ConversionError(problem, {
-      file: options.file,
-      line: options.line,
-      element: options.element,
-      stage: "map",
-    });
   const strict = strictIso(text, options.utcOffsetMinutes);
   if (strict !== null) {
     const { offset } = strict;
@@ -437,10 +435,11 @@ export function parseIsoDate(text: string, options: VendorDateOptions): string {
       // the text itself when it already is in that form.
       const zone = offsetText(offset);
       stamp = text.length === 29 && text.endsWith(zone) ? text : text.slice(0, 23) + zone;
-    } else stamp = localStamp(strict, offset, fail, text);
+    } else stamp = localStamp(strict, offset, failAt(options), text);
     if (offset !== undefined) remember(text, options.utcOffsetMinutes, stamp);
     return stamp;
   }
+  const fail = failAt(options);
   const m = ISO.exec(text);
   if (m === null) throw fail(`Not an ISO date-time: "${text}"`);
   const [, y, mo, d, h, mi, s = "0", frac = "0", zone] = m;

@@ -43,14 +43,7 @@ import {
   numericStep,
   type ReportSettings,
 } from "./_csv_report.ts";
-import {
-  decodeHead,
-  isBlank,
-  type NumberOptions,
-  parseNumber,
-  plainDecimal,
-  trimmed,
-} from "./_text.ts";
+import { decodeHead, isBlank, type NumberOptions, parseNumber, trimmed } from "./_text.ts";
 import { statusLetter } from "./_report_kit.ts";
 import type { CompOp, NumericValue, Report, Step } from "../api/models/report/mod.ts";
 
@@ -144,8 +137,6 @@ class Reader {
   }
 
   num(text: string, line: number, element: string): NumericValue {
-    const plain = plainDecimal(text);
-    if (plain !== undefined) return plain;
     const options = this.#options;
     options.line = line;
     options.element = element;
@@ -164,18 +155,6 @@ class Reader {
     const plain = row.plainNumber(i);
     if (plain !== undefined) return plain;
     const text = row.field(i);
-    return text === undefined || isBlank(text) ? undefined : this.num(text, line, element);
-  }
-
-  /** A cell's number, `undefined` for an empty cell. */
-  cell(
-    fields: string[],
-    i: number | undefined,
-    line: number,
-    element: string,
-  ): NumericValue | undefined {
-    if (i === undefined) return undefined;
-    const text = fields[i];
     return text === undefined || isBlank(text) ? undefined : this.num(text, line, element);
   }
 }
@@ -214,8 +193,9 @@ function fileStep(steps: NonNullable<CsvMapping["steps"]>, ix: ColumnIndex, r: R
     compOp: at(steps.compOp, "comparison operator"),
     status: at(steps.status, "status"),
   };
-  return (fields: string[], line: number): Step => {
-    const get = (i: number | undefined) => (i === undefined ? "" : (fields[i] ?? "").trim());
+  return (row: CsvRow): Step => {
+    const line = row.line;
+    const get = (i: number | undefined) => (i === undefined ? "" : (row.field(i) ?? "").trim());
     const name = get(cols.name) || `Row ${line}`;
     const statusText = get(cols.status);
     const status = statusText === "" ? undefined : statusLetter(statusText);
@@ -242,8 +222,8 @@ function fileStep(steps: NonNullable<CsvMapping["steps"]>, ix: ColumnIndex, r: R
         booleanMeas: [{ status: verdict }],
       };
     }
-    const low = r.cell(fields, cols.low, line, "low limit");
-    const high = r.cell(fields, cols.high, line, "high limit");
+    const low = r.number(row, cols.low, line, "low limit");
+    const high = r.number(row, cols.high, line, "high limit");
     const value = r.num(valueText, line, name);
     return numericStep(
       name,
@@ -336,7 +316,7 @@ export const csvConverter: Converter = {
     let plan: ReturnType<typeof headerPlan> = {};
     let plans: MeasurementPlan[] = [];
     let width = 0;
-    let stepOf: ((fields: string[], line: number) => Step) | null = null;
+    let stepOf: ((row: CsvRow) => Step) | null = null;
     let fileCells: HeaderCells | null = null;
     const fileSteps: Step[] = [];
     let count = 0;
@@ -368,9 +348,8 @@ export const csvConverter: Converter = {
           );
         }
         if (mapping.mode === "file") {
-          const fields = row.fields();
-          fileCells ??= { serial: baseStem(input.name), ...headerCells(plan, fields) };
-          fileSteps.push(stepOf!(fields, line));
+          fileCells ??= { serial: baseStem(input.name), ...headerCells(plan, row.fields()) };
+          fileSteps.push(stepOf!(row));
           continue;
         }
         yield assembleReport(
