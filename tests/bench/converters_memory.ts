@@ -88,7 +88,9 @@ try {
           mib(r.baselineRss)
         }, ` +
         `peak ${mib(r.peakRss)} (+${mib(r.peakRss - r.baselineRss)}); live heap after GC ` +
-        `${mib(r.heapBefore)} before, at most ${mib(r.heapMax)} during`,
+        `${mib(r.heapBefore)} before, at most ${mib(r.heapMax)} during (+${
+          ((r.heapMax - r.heapBefore) / 1024).toFixed(0)
+        } KiB)`,
     );
     if (capped || mb !== Number(values.mb)) await Deno.remove(path);
   }

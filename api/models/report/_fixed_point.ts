@@ -467,28 +467,39 @@ class Generator {
       }\n}`;
     }
     let required = 0;
-    const cases = keys.map((key, index) => {
+    const known = this.#var();
+    // Keys are told apart by their length first (a jump), then by text: a long chain of text
+    // comparisons would cost more than the check of the value.
+    const byLength = new Map<number, string[]>();
+    keys.forEach((key, index) => {
       const el = shape[key]._zod;
       const mayBeAbsent = el.optin === "optional" && el.optout === "optional";
       if (!mayBeAbsent) required++;
       const count = mayBeAbsent ? "" : ` ${req}++;`;
       const value = this.#var();
-      return [
-        `case ${JSON.stringify(key)}: {`,
+      const code = [
+        `if (${k} === ${JSON.stringify(key)}) {`,
         `if (${extra} || ${last} >= ${index}) return 2; ${last} = ${index};${count}`,
         `const ${value} = ${x}[${JSON.stringify(key)}];`,
         this.#code(shape[key], value),
-        "break; }",
+        `break ${known}; }`,
       ].join("\n");
+      byLength.set(key.length, [...(byLength.get(key.length) ?? []), code]);
     });
+    const cases = [...byLength].map(([length, codes]) =>
+      `case ${length}:\n${codes.join("\n")}\nbreak;`
+    );
     return [
       `if (typeof ${x} !== "object" || ${x} === null || Array.isArray(${x})) ${REFUSE}`,
       `let ${last} = -1, ${req} = 0, ${extra} = false;`,
       `for (const ${k} in ${x}) {`,
-      `switch (${k}) {`,
+      `${known}: {`,
+      `switch (${k}.length) {`,
       ...cases,
-      `case "__proto__": return 2;`,
-      `default: ${unknown}`,
+      "}",
+      // Not a known key.
+      `if (${k} === "__proto__") return 2;`,
+      unknown,
       "}",
       "}",
       `if (${req} !== ${required}) return 2;`,
