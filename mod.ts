@@ -54,7 +54,7 @@ export {
   WatsError,
   type WatsErrorDetails,
 } from "./api/http/errors.ts";
-export { type Clock, ManualClock, systemClock } from "./api/http/clock.ts";
+export { type Clock, ManualClock, systemClock } from "./util/clock.ts";
 export {
   type Limiter,
   RateLimiter,

@@ -31,18 +31,23 @@
  * @module
  */
 
-import { ServiceConfigSchema as serviceConfigSchema } from "./config_schema.ts";
-import type { ServiceConfigValues } from "./config_schema.ts";
+import { ServiceConfigSchema as serviceConfigSchema } from "./config/schema.ts";
+import type { ServiceConfigValues } from "./config/schema.ts";
 import type { Schema } from "../api/models/report/schema.ts";
 
 export { PermissionError, StationService, type StationServiceOptions } from "./service.ts";
-export { ConfigSecrets, loadConfig, type LoadConfigOptions, type ServiceConfig } from "./config.ts";
+export {
+  ConfigSecrets,
+  loadConfig,
+  type LoadConfigOptions,
+  type ServiceConfig,
+} from "./config/config.ts";
 export {
   POST_ACTIONS,
   type PostAction,
   type ServiceConfigValues,
   type WatchConfig,
-} from "./config_schema.ts";
+} from "./config/schema.ts";
 export { ConfigError, QueueFullError } from "./errors.ts";
 export { describeExitCode, EXIT_CODES } from "./exit_codes.ts";
 export {
@@ -51,7 +56,7 @@ export {
   type QueueItem,
   ReportQueue,
   type ReportQueueOptions,
-} from "./queue.ts";
+} from "./queue/queue.ts";
 export {
   isValidReportId,
   parseEnvelope,
@@ -61,15 +66,15 @@ export {
   type QueueReport,
   type QueueSource,
   type QueueState,
-} from "./queue_envelope.ts";
+} from "./queue/envelope.ts";
 export {
   type AcceptedRecord,
   Ledger,
   LEDGER_COUNTERS,
   reportDigest,
   type SourceRecord,
-} from "./ledger.ts";
-export { FileWatcher, type FileWatcherOptions } from "./watcher.ts";
+} from "./ledger/ledger.ts";
+export { FileWatcher, type FileWatcherOptions } from "./intake/watcher.ts";
 export {
   type BreakerView,
   retryDelayMs,
@@ -77,15 +82,25 @@ export {
   Submitter,
   type SubmitterOptions,
 } from "./submitter.ts";
-export type { Conversion, ConverterInfo, ConvertRequest, ConvertResult } from "./_convert.ts";
-export { type ConverterStats, type RecentError, ServiceStats, type WatchStats } from "./_stats.ts";
+export type {
+  Conversion,
+  ConverterInfo,
+  ConvertRequest,
+  ConvertResult,
+} from "./intake/_convert.ts";
+export {
+  type ConverterStats,
+  type RecentError,
+  ServiceStats,
+  type WatchStats,
+} from "./status/_stats.ts";
 export {
   createStatusApp,
   type StatusApp,
   type StatusAppOptions,
   type StatusSource,
-} from "./status.ts";
-export type { ConverterStatus, HealthReport, ServiceStatus } from "./status_model.ts";
+} from "./status/status.ts";
+export type { ConverterStatus, HealthReport, ServiceStatus } from "./status/model.ts";
 export {
   InstanceLock,
   isLocked,
@@ -104,7 +119,7 @@ export {
 } from "./permissions.ts";
 export { type CliIo, runCli } from "./commands/mod.ts";
 // Types of the toolkit that the service's API refers to (their own entries export them too).
-export type { Clock } from "../api/http/clock.ts";
+export type { Clock } from "../util/clock.ts";
 export type {
   Schema,
   SchemaError,

@@ -15,7 +15,7 @@
 
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ServiceConfigValues } from "./config_schema.ts";
+import type { ServiceConfigValues } from "./config/schema.ts";
 
 /** One permission the service needs. */
 export interface PermissionNeed {
@@ -89,8 +89,9 @@ function osTempDir(): string {
 
 /** The toolkit's converters folder when it runs from files: the plug-in worker's code. */
 function workerCodeDir(): string | undefined {
-  const url = new URL("../converters/_worker.ts", import.meta.url);
-  return url.protocol === "file:" ? dirname(fileURLToPath(url)) : undefined;
+  // The worker (`converters/plugins/_worker.ts`) imports modules from the whole converters folder.
+  const url = new URL("../converters/plugins/_worker.ts", import.meta.url);
+  return url.protocol === "file:" ? dirname(dirname(fileURLToPath(url))) : undefined;
 }
 
 /**

@@ -20,22 +20,22 @@
 
 import { join } from "node:path";
 import { getLogger } from "@logtape/logtape";
-import { configuredConversion, type Conversion, unknownConverters } from "./_convert.ts";
+import { configuredConversion, type Conversion, unknownConverters } from "./intake/_convert.ts";
 import { pruneConversionLogs } from "../converters/log.ts";
-import { StatusBuilder } from "./_service_status.ts";
-import { ServiceStats } from "./_stats.ts";
-import type { ServiceConfig } from "./config.ts";
+import { StatusBuilder } from "./status/_service_status.ts";
+import { ServiceStats } from "./status/_stats.ts";
+import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
-import { Intake } from "./intake.ts";
-import { Ledger } from "./ledger.ts";
+import { Intake } from "./intake/intake.ts";
+import { Ledger } from "./ledger/ledger.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
-import { ReportQueue } from "./queue.ts";
-import { createStatusApp } from "./status.ts";
-import type { HealthReport, ServiceStatus } from "./status_model.ts";
+import { ReportQueue } from "./queue/queue.ts";
+import { createStatusApp } from "./status/status.ts";
+import type { HealthReport, ServiceStatus } from "./status/model.ts";
 import { type SettledEvent, Submitter } from "./submitter.ts";
 import { Wats } from "../api/wats.ts";
-import { type Clock, systemClock } from "../api/http/clock.ts";
+import { type Clock, systemClock } from "../util/clock.ts";
 import { VERSION } from "../api/version.ts";
 
 const log = getLogger(["wats", "service"]);

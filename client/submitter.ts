@@ -22,11 +22,11 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import type { ServiceStats } from "./_stats.ts";
-import { type Ledger, reportDigest } from "./ledger.ts";
-import type { Claim, ReportQueue } from "./queue.ts";
-import type { QueueReport } from "./queue_envelope.ts";
-import { type Clock, systemClock } from "../api/http/clock.ts";
+import type { ServiceStats } from "./status/_stats.ts";
+import { type Ledger, reportDigest } from "./ledger/ledger.ts";
+import type { Claim, ReportQueue } from "./queue/queue.ts";
+import type { QueueReport } from "./queue/envelope.ts";
+import { type Clock, systemClock } from "../util/clock.ts";
 import {
   AuthenticationError,
   AuthorizationError,

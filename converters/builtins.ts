@@ -4,18 +4,18 @@
  * @module
  */
 import type { Converter } from "./contract.ts";
-import { csvConverter } from "./csv.ts";
+import { csvConverter } from "./csv/csv.ts";
 import { wsjfConverter } from "./wsjf.ts";
 import { wstfConverter } from "./wstf.ts";
-import { wsxfConverter } from "./wsxf.ts";
+import { wsxfConverter } from "./wsxf/wsxf.ts";
 // ---- Vendor formats (part B): import each vendor converter here. ----
 import { atmlConverter } from "./atml.ts";
 import { keysightTestExecConverter } from "./keysight_testexec.ts";
 import { klippelConverter } from "./klippel.ts";
 import { seicaConverter } from "./seica.ts";
 import { speaConverter } from "./spea.ts";
-import { teradyneIctConverter } from "./teradyne_ict.ts";
-import { teradyneSpectrumConverter } from "./teradyne_spectrum.ts";
+import { teradyneIctConverter } from "./teradyne/ict.ts";
+import { teradyneSpectrumConverter } from "./teradyne/spectrum.ts";
 import { xjtagConverter } from "./xjtag.ts";
 // ---- End of vendor imports. ----
 

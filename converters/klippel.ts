@@ -24,7 +24,7 @@ import {
 import { decodeText } from "./_text.ts";
 import { argInteger, argString, parseVendorDate, type Place } from "./_report_kit.ts";
 import { finishReport, finite, headText, startReport, type StepWriter } from "./_vendor_kit.ts";
-import { headEntries, headEntryBytes, isZip, readZip } from "./zip.ts";
+import { headEntries, headEntryBytes, isZip, readZip } from "../util/zip.ts";
 
 interface KlippelArgs {
   pn: string;

@@ -71,9 +71,9 @@ export {
   pruneConversionLogs,
   type PruneOptions,
 } from "./log.ts";
-export { toWsxf } from "./wsxf_write.ts";
+export { toWsxf } from "./wsxf/write.ts";
 export { wsjfConverter } from "./wsjf.ts";
-export { wsxfConverter } from "./wsxf.ts";
+export { wsxfConverter } from "./wsxf/wsxf.ts";
 export { wstfConverter } from "./wstf.ts";
 export {
   type CsvColumn,
@@ -81,4 +81,4 @@ export {
   type CsvMapping,
   type CsvMeasurementMapping,
   type CsvStepColumns,
-} from "./csv.ts";
+} from "./csv/csv.ts";

@@ -13,7 +13,7 @@
 import { ConversionError, type Converter, CONVERTER_API_VERSION } from "./contract.ts";
 import { BUILTIN_CONVERTERS } from "./builtins.ts";
 import { checkConverter, type ConverterDescriptor } from "./_shape.ts";
-import { PluginWorker } from "./_plugin_host.ts";
+import { PluginWorker } from "./plugins/_host.ts";
 
 export type { ConverterDescriptor } from "./_shape.ts";
 

@@ -18,7 +18,7 @@ import {
 } from "./contract.ts";
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_WHOLE_BYTES } from "./input.ts";
 import { type ConversionLog, openConversionLog } from "./log.ts";
-import { PluginWorker } from "./_plugin_host.ts";
+import { PluginWorker } from "./plugins/_host.ts";
 import { formatSize } from "./_text.ts";
 import { isValidated } from "./_report_kit.ts";
 import { parseReport, type Report, ReportFormatError } from "../api/models/report/mod.ts";

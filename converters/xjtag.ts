@@ -7,7 +7,7 @@
  * `xjlink-serial`, `xjtag-version`, `project-description` → misc info; each `testgroup@name` → a
  * sequence, each `testfunction@name` → a pass/fail step (`result@value`, `text-output` as report
  * text, `time-taken` ms). Part number, revision, sequence and station purpose come from the
- * arguments. The archive is read with the bounded reader of `_zip.ts`.
+ * arguments. The archive is read with the bounded reader of `util/zip.ts`.
  *
  * @module
  */
@@ -45,7 +45,7 @@ import {
   readZip,
   type ZipArchive,
   type ZipEntry,
-} from "./zip.ts";
+} from "../util/zip.ts";
 
 interface XjtagArgs {
   pn: string;

@@ -5,8 +5,8 @@
  * @module
  */
 import { EmulatorHttpError } from "./_http.ts";
-import { ODataError } from "./_odata.ts";
-import { compareByKeys, compileFilter, type FilterSchema, parseOrderBy } from "./_odata_query.ts";
+import { ODataError } from "./odata/odata.ts";
+import { compareByKeys, compileFilter, type FilterSchema, parseOrderBy } from "./odata/_query.ts";
 
 type Rec = Record<string, unknown>;
 

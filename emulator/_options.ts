@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Clock } from "../api/http/clock.ts";
+import type { Clock } from "../util/clock.ts";
 import type { ProcessInfo } from "./_context.ts";
 import type { FaultRule } from "./_faults.ts";
 

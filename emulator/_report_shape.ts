@@ -2,7 +2,7 @@
  * What a WATS server does to a report between accepting it and handing it back, and the header
  * row it derives from it.
  *
- * Reproduced (see `shared/fixtures/reports/SOURCE.md`, the server-roundtrip pairs): trailing
+ * Reproduced (the server-roundtrip pairs of real WATS exports in the tests' fixtures): trailing
  * blanks trimmed on `rev` and on sub-unit `rev`/`partType`, `miscInfos[].numeric` dropped, the
  * measurement name of single pass/fail steps dropped, `assetStats: []` added, and a UUT's
  * `binaryData` and step attachments left out of a read-back unless `includeAttachments=true`. For UUR

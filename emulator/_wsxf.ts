@@ -8,8 +8,8 @@
 import { parseReport, serializeReport } from "../api/models/report/mod.ts";
 import { ConversionError, type ConverterContext } from "../converters/contract.ts";
 import { bytesInput } from "../converters/input.ts";
-import { wsxfConverter } from "../converters/wsxf.ts";
-import { toWsxf } from "../converters/wsxf_write.ts";
+import { wsxfConverter } from "../converters/wsxf/wsxf.ts";
+import { toWsxf } from "../converters/wsxf/write.ts";
 import { EmulatorHttpError } from "./_http.ts";
 
 type Rec = Record<string, unknown>;

@@ -42,7 +42,7 @@
 import { buildEmulatorApp } from "./_app.ts";
 import type { EmulatorOptions, EmulatorServer, ServeEmulatorOptions } from "./_options.ts";
 
-export type { Clock } from "../api/http/clock.ts";
+export type { Clock } from "../util/clock.ts";
 export type { EmulatorEnv, ProcessInfo } from "./_context.ts";
 export type { FaultAction, FaultRule, FaultRuleState } from "./_faults.ts";
 export {

@@ -41,7 +41,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 
 /** Where the breaker stands: passing calls, refusing them, or probing. */
 export type BreakerState = "closed" | "open" | "half-open";
@@ -100,7 +100,7 @@ function positiveInteger(name: string, value: number): number {
  *
  * @example The whole cycle with a test clock
  * ```ts
- * import { ManualClock } from "./clock.ts";
+ * import { ManualClock } from "../../util/clock.ts";
  * import { CircuitBreaker } from "./breaker.ts";
  *
  * const clock = new ManualClock();
@@ -271,7 +271,7 @@ export class CircuitBreaker {
    *
    * @example Freeing a probe slot
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import { ManualClock } from "../../util/clock.ts";
    * import { CircuitBreaker } from "./breaker.ts";
    *
    * const clock = new ManualClock();

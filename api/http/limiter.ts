@@ -33,7 +33,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 import { GrantLog } from "./_grant_log.ts";
 
 /** Options of {@link RateLimiter}. */
@@ -103,7 +103,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  *
  * @example Two grants a second
  * ```ts
- * import { ManualClock } from "./clock.ts";
+ * import { ManualClock } from "../../util/clock.ts";
  * import { RateLimiter } from "./limiter.ts";
  *
  * const clock = new ManualClock();

@@ -25,7 +25,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 
 /** Options of {@link RetryPolicy}. */
 export interface RetryOptions {

@@ -16,7 +16,7 @@
 import { getLogger } from "@logtape/logtape";
 import { VERSION } from "../version.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./breaker.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 import {
   AuthenticationError,
   AuthorizationError,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Clock } from "../http/clock.ts";
+import type { Clock } from "../../util/clock.ts";
 
 interface Entry<T> {
   value: Promise<T>;

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "../http/clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 import type { Transport } from "../http/transport.ts";
 import { type ProcessInfo, ProcessListSchema } from "../models/app.ts";
 import {

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "../http/clock.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 import { ValidationError } from "../http/errors.ts";
 import type { Transport } from "../http/transport.ts";
 import {

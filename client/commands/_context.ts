@@ -6,8 +6,8 @@
  */
 
 import { join } from "node:path";
-import { defaultDataDir } from "../_config_sources.ts";
-import { loadConfig, type ServiceConfig } from "../config.ts";
+import { defaultDataDir } from "../config/_sources.ts";
+import { loadConfig, type ServiceConfig } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import type { CliIo } from "./_io.ts";
 

@@ -10,9 +10,9 @@
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { readHead, registryConversion } from "../_convert.ts";
-import { isSkippedName } from "../_watch_paths.ts";
-import { loadConfig } from "../config.ts";
+import { readHead, registryConversion } from "../intake/_convert.ts";
+import { isSkippedName } from "../intake/_watch_paths.ts";
+import { loadConfig } from "../config/config.ts";
 import { StationService } from "../service.ts";
 import { serveEmulator } from "../../emulator/mod.ts";
 import { ConverterRegistry } from "../../converters/registry.ts";

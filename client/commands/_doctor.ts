@@ -11,8 +11,8 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadPlugins, unknownConverters } from "../_convert.ts";
-import type { ServiceConfig } from "../config.ts";
+import { loadPlugins, unknownConverters } from "../intake/_convert.ts";
+import type { ServiceConfig } from "../config/config.ts";
 import { ConverterRegistry } from "../../converters/registry.ts";
 import { isLocked, readLockInfo } from "../lock.ts";
 import { checkPermissions, servicePermissions } from "../permissions.ts";

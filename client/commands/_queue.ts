@@ -8,9 +8,9 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type AcceptedRecord, Ledger } from "../ledger.ts";
-import { ReportQueue } from "../queue.ts";
-import { QUEUE_STATES, type QueueItem, type QueueState } from "../queue_envelope.ts";
+import { type AcceptedRecord, Ledger } from "../ledger/ledger.ts";
+import { ReportQueue } from "../queue/queue.ts";
+import { QUEUE_STATES, type QueueItem, type QueueState } from "../queue/envelope.ts";
 import { CommandError, COMMON_OPTIONS, dataDirFrom, queueDir } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
 

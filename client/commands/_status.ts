@@ -7,7 +7,7 @@
 
 import { parseArgs } from "node:util";
 import { isLocked, readLockInfo } from "../lock.ts";
-import type { ServiceStatus } from "../status_model.ts";
+import type { ServiceStatus } from "../status/model.ts";
 import {
   CommandError,
   COMMON_OPTIONS,

@@ -9,15 +9,15 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { configuredConversion } from "../_convert.ts";
-import { type TakeContext, takeSource } from "../_take.ts";
-import { isSkippedName } from "../_watch_paths.ts";
-import type { ServiceConfig } from "../config.ts";
-import { Ledger } from "../ledger.ts";
+import { configuredConversion } from "../intake/_convert.ts";
+import { type TakeContext, takeSource } from "../intake/_take.ts";
+import { isSkippedName } from "../intake/_watch_paths.ts";
+import type { ServiceConfig } from "../config/config.ts";
+import { Ledger } from "../ledger/ledger.ts";
 import { isLocked } from "../lock.ts";
-import { ReportQueue } from "../queue.ts";
+import { ReportQueue } from "../queue/queue.ts";
 import { StationService } from "../service.ts";
-import { systemClock } from "../../api/http/clock.ts";
+import { systemClock } from "../../util/clock.ts";
 import { CommandError, COMMON_OPTIONS, configFrom, queueDir } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
 

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { CsvMapping } from "../../converters/csv.ts";
+import { fixtureUrl } from "../fixtures/mod.ts";
+import type { CsvMapping } from "../../converters/csv/csv.ts";
 
-const EXPORT = new URL("../../../shared/fixtures/reports/uut-wsxf-export.xml", import.meta.url);
+const EXPORT = fixtureUrl("uut-wsxf-export.xml");
 
 /** A WSXF document of about `bytes` bytes: copies of the real export, each with its own id and serial. */
 export function wsxfInput(bytes: number): string {

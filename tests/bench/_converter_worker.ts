@@ -10,9 +10,9 @@
  */
 import { runConversion } from "../../converters/run.ts";
 import { bytesInput } from "../../converters/input.ts";
-import { wsxfConverter } from "../../converters/wsxf.ts";
-import { csvConverter } from "../../converters/csv.ts";
-import { teradyneIctConverter } from "../../converters/teradyne_ict.ts";
+import { wsxfConverter } from "../../converters/wsxf/wsxf.ts";
+import { csvConverter } from "../../converters/csv/csv.ts";
+import { teradyneIctConverter } from "../../converters/teradyne/ict.ts";
 import type { Converter } from "../../converters/contract.ts";
 import { CSV_MAPPING, csvInput, teradyneInput, wsxfInput } from "./_converter_inputs.ts";
 

@@ -10,7 +10,7 @@
  */
 import { runConversion } from "../../converters/run.ts";
 import { bytesInput, fileInput } from "../../converters/input.ts";
-import { csvConverter } from "../../converters/csv.ts";
+import { csvConverter } from "../../converters/csv/csv.ts";
 import { CSV_MAPPING } from "./_converter_inputs.ts";
 
 function status(key: string): number {

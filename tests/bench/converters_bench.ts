@@ -19,7 +19,7 @@
  * @module
  */
 import { bytesInput } from "../../converters/input.ts";
-import { csvRawBatches, CsvRow } from "../../converters/_csv_parse.ts";
+import { csvRawBatches, CsvRow } from "../../converters/csv/_parse.ts";
 import { parseNumber } from "../../converters/_text.ts";
 import { csvInput } from "./_converter_inputs.ts";
 import type { BenchFormat, WorkerAnswer } from "./_converter_worker.ts";

@@ -9,6 +9,7 @@
  *
  * Run: `deno task bench` or `deno bench --allow-net=127.0.0.1 --allow-read tests/bench/emulator_bench.ts`
  */
+import { fixtureUrl } from "../fixtures/mod.ts";
 import { Wats } from "../../mod.ts";
 import { serveEmulator } from "../../emulator/mod.ts";
 
@@ -21,7 +22,7 @@ const wats = new Wats({
   breaker: false,
 });
 
-const exportUrl = new URL("../../../shared/fixtures/reports/uut-wsjf-export.json", import.meta.url);
+const exportUrl = fixtureUrl("uut-wsjf-export.json");
 const realExport: Record<string, unknown> = JSON.parse(await Deno.readTextFile(exportUrl));
 
 let serial = 0;

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { ReportQueue } from "../../client/queue.ts";
+import { ReportQueue } from "../../client/queue/queue.ts";
 
 const PENDING = 20_000;
 const root = await Deno.makeTempDir({ prefix: "wats-queue-bench-" });

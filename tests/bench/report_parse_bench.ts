@@ -9,12 +9,10 @@
  *
  * @module
  */
+import { fixtureUrl } from "../fixtures/mod.ts";
 import { parseReport, ReportSchema } from "../../api/models/report/mod.ts";
 
-const FIXTURE = new URL(
-  "../../../shared/fixtures/reports/new_report_example.json",
-  import.meta.url,
-);
+const FIXTURE = fixtureUrl("new_report_example.json");
 const text = new TextDecoder().decode(Deno.readFileSync(FIXTURE));
 
 // The first parse compiles the schema; keep that out of the measurement.

@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import { createUutReport, serializeReport } from "../../api/models/report/mod.ts";
-import { loadConfig, type ServiceConfig } from "../../client/config.ts";
+import { loadConfig, type ServiceConfig } from "../../client/config/config.ts";
 import { PLUGINS } from "../converters/_plugins.ts";
 
 /** A small valid WSJF report as JSON text, with a fixed id derived from `n`. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../client/config.ts";
+import { loadConfig } from "../../client/config/config.ts";
 import {
   checkPermissions,
   describeMissing,
@@ -107,9 +107,9 @@ Deno.test("the flags named for a plug-in are missing first, then enough to load 
     const client = (name: string) => new URL(`../../client/${name}`, import.meta.url).href;
     await Deno.writeTextFile(
       script,
-      `import { loadConfig } from "${client("config.ts")}";
+      `import { loadConfig } from "${client("config/config.ts")}";
 import { checkPermissions, describeMissing, servicePermissions } from "${client("permissions.ts")}";
-import { configuredConversion } from "${client("_convert.ts")}";
+import { configuredConversion } from "${client("intake/_convert.ts")}";
 const config = await loadConfig({ file: ${JSON.stringify(file)}, env: {}, hostname: "s7" });
 const needs = servicePermissions(config).filter((need) => need.why.startsWith("converters."));
 const problem = describeMissing(await checkPermissions(needs));

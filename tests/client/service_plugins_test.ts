@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serveEmulator } from "../../emulator/mod.ts";
-import { loadConfig } from "../../client/config.ts";
+import { loadConfig } from "../../client/config/config.ts";
 import { ConfigError } from "../../client/errors.ts";
 import { isLocked } from "../../client/lock.ts";
 import { StationService } from "../../client/service.ts";

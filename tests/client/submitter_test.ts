@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { retryDelayMs, type SettledEvent, Submitter } from "../../client/submitter.ts";
-import { ReportQueue } from "../../client/queue.ts";
-import { Ledger, reportDigest } from "../../client/ledger.ts";
-import { ServiceStats } from "../../client/_stats.ts";
-import type { QueueReport } from "../../client/queue_envelope.ts";
-import { ManualClock } from "../../api/http/clock.ts";
+import { ReportQueue } from "../../client/queue/queue.ts";
+import { Ledger, reportDigest } from "../../client/ledger/ledger.ts";
+import { ServiceStats } from "../../client/status/_stats.ts";
+import type { QueueReport } from "../../client/queue/envelope.ts";
+import { ManualClock } from "../../util/clock.ts";
 import {
   AuthenticationError,
   CircuitOpenError,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fixtureUrl } from "../fixtures/mod.ts";
 import type { Converter, ConverterContext, ConverterInput } from "../../converters/contract.ts";
 import type { Report } from "../../api/models/report/mod.ts";
 
@@ -51,9 +52,9 @@ export function samplePath(path: string): string {
   return new URL(`../../samples/${path}`, import.meta.url).pathname;
 }
 
-/** The path of a shared fixture report. */
+/** The path of a report fixture. */
 export function fixturePath(name: string): string {
-  return new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url).pathname;
+  return fixtureUrl(name).pathname;
 }
 
 /** Resolves with the error a promise rejects with; fails when it resolves. */

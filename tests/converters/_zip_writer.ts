@@ -2,7 +2,7 @@
  * Zip archives for the converter tests: the project's writer, deflating unless told otherwise,
  * with chosen names, methods and (lying) sizes.
  */
-import { writeZip, type ZipFile } from "../../converters/zip_write.ts";
+import { writeZip, type ZipFile } from "../../util/zip_write.ts";
 
 /** One entry to write: `method` 0 stored, 8 deflated (default). */
 export type TestEntry = ZipFile;

@@ -3,8 +3,8 @@ import { keysightTestExecConverter } from "../../converters/keysight_testexec.ts
 import { klippelConverter } from "../../converters/klippel.ts";
 import { seicaConverter } from "../../converters/seica.ts";
 import { speaConverter } from "../../converters/spea.ts";
-import { teradyneIctConverter } from "../../converters/teradyne_ict.ts";
-import { teradyneSpectrumConverter } from "../../converters/teradyne_spectrum.ts";
+import { teradyneIctConverter } from "../../converters/teradyne/ict.ts";
+import { teradyneSpectrumConverter } from "../../converters/teradyne/spectrum.ts";
 import { xjtagConverter } from "../../converters/xjtag.ts";
 import { BUILTIN_CONVERTERS } from "../../converters/builtins.ts";
 import { assert, assertEquals } from "../_assert.ts";

@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import type { EmulatorProcess } from "../_processes.ts";
-import type { ServiceStatus } from "../../client/status_model.ts";
+import type { ServiceStatus } from "../../client/status/model.ts";
 
 /** The folders of one end-to-end test. */
 export interface Workspace {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { fixtureUrl } from "../fixtures/mod.ts";
 import assert from "node:assert/strict";
 import { type Clock, Wats, WatsError, type WatsOptions } from "../../mod.ts";
 import { type EmulatorServer, type FaultRule, serveEmulator } from "../../emulator/mod.ts";
@@ -72,7 +73,7 @@ export async function startEmulator(
 
 /** Read a JSON fixture report. */
 export async function fixture(name: string): Promise<Record<string, unknown>> {
-  const url = new URL(`../../../shared/fixtures/reports/${name}`, import.meta.url);
+  const url = fixtureUrl(name);
   return JSON.parse(await Deno.readTextFile(url));
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type BreakerState, CircuitBreaker } from "../../../api/http/breaker.ts";
-import { ManualClock } from "../../../api/http/clock.ts";
+import { ManualClock } from "../../../util/clock.ts";
 
 function setup(options: ConstructorParameters<typeof CircuitBreaker>[0] = {}) {
   const clock = new ManualClock(10_000);

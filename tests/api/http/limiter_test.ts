@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Clock, ManualClock } from "../../../api/http/clock.ts";
+import { type Clock, ManualClock } from "../../../util/clock.ts";
 import { type Limiter, RateLimiter } from "../../../api/http/limiter.ts";
 
 /** A small seeded PRNG (mulberry32), so the property tests are reproducible. */

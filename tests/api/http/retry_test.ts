@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "../../../api/http/clock.ts";
+import { ManualClock } from "../../../util/clock.ts";
 import { parseRetryAfter, retry, RetryPolicy } from "../../../api/http/retry.ts";
 
 Deno.test("RetryPolicy backoff is random × min(cap, base × 2^attempt)", () => {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { writeZip } from "../../../converters/zip_write.ts";
+import { writeZip } from "../../../util/zip_write.ts";
 
 /** One file to put in the archive. */
 export interface ZipInput {

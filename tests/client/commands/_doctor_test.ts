@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runChecks } from "../../../client/commands/_doctor.ts";
-import { loadConfig } from "../../../client/config.ts";
+import { loadConfig } from "../../../client/config/config.ts";
 import { writePluginFiles } from "../_service_kit.ts";
 
 async function checksFor(root: string, plugins: string[], watch: object[]) {

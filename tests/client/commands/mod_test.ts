@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliIo, runCli } from "../../../client/commands/mod.ts";
-import { ReportQueue } from "../../../client/queue.ts";
+import { ReportQueue } from "../../../client/queue/queue.ts";
 import { StationService } from "../../../client/service.ts";
 import { serveEmulator } from "../../../emulator/mod.ts";
 import { dropFile, wsjfReport } from "../_service_kit.ts";
@@ -81,7 +81,7 @@ Deno.test("wats queue ls, show, retry and purge work on a data folder", async ()
   assert.equal(await runCli(["queue", "show", ids[1], "--json", ...args], show), 0);
   assert.equal(JSON.parse(show.stdout).envelope.lastError.status, 400);
   assert.equal(await runCli(["queue", "show", "nope", ...args], captured()), 1);
-  const { Ledger } = await import("../../../client/ledger.ts");
+  const { Ledger } = await import("../../../client/ledger/ledger.ts");
   const ledger = await Ledger.open(join(dataDir, "ledger.kv"));
   await ledger.recordAccepted(ids[0], { at: "2026-01-01T00:00:00.000Z", serverId: "srv-1" });
   ledger.close();
@@ -112,7 +112,7 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
   const idle = captured();
   assert.equal(await runCli(["status", "--data-dir", dataDir], idle), 32);
   assert.match(idle.stderr, /No WATS service is running on/);
-  const { loadConfig } = await import("../../../client/config.ts");
+  const { loadConfig } = await import("../../../client/config/config.ts");
   const service = await StationService.start({
     config: await loadConfig({ file }),
     configFile: file,

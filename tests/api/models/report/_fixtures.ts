@@ -1,14 +1,13 @@
 /**
- * Access to the shared report fixtures (`shared/` sits beside the repository) and small helpers
- * for report tests.
+ * Access to the report fixtures (`tests/fixtures/`) and small helpers for report tests.
  *
  * @module
  */
 import assert from "node:assert/strict";
+import { FIXTURES } from "../../../fixtures/mod.ts";
 import { safeParseReport } from "../../../../api/models/report/mod.ts";
 
-/** The folder of the shared report fixtures. */
-export const FIXTURES: URL = new URL("../../../../../shared/fixtures/reports/", import.meta.url);
+export { FIXTURES } from "../../../fixtures/mod.ts";
 
 /** Every JSON fixture, by its path below the fixtures folder. */
 export function fixtureNames(): string[] {

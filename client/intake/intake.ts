@@ -1,0 +1,294 @@
+/**
+ * The intake: drop folder → ready file → size limit → content dedup → conversion → durable queue
+ * entry → post action.
+ *
+ * The source file is touched only after every report it gave is durable in `pending/` (see
+ * `_take.ts`, which also keeps report ids stable across crashes). `concurrency` files are converted
+ * at once; up to {@linkcode FILES_PER_CONVERSION} times as many may be between the drop folder and
+ * their post action, so that the durable writes of many files (ledger records, envelopes, folder
+ * fsyncs) go out together instead of one file's waits holding up the next conversion. A file that cannot be taken (too
+ * large, not convertible, a symlink loop) goes to the watch entry's error folder with
+ * `<name>.reason.txt` beside it. Content seen before (the ledger's SHA-256 records) is a
+ * duplicate: no report is made again, and the file gets its post action like any other.
+ *
+ * @module
+ */
+
+import { basename, join } from "node:path";
+import { getLogger } from "@logtape/logtape";
+import type { Conversion } from "./_convert.ts";
+import { Semaphore } from "../_semaphore.ts";
+import { type Taken, takeSource } from "./_take.ts";
+import { isInside } from "./_watch_paths.ts";
+import {
+  archiveFile,
+  deleteFile,
+  moveInto,
+  moveToError,
+  type ReasonFacts,
+} from "./_source_files.ts";
+import type { ServiceStats, WatchStats } from "../status/_stats.ts";
+import type { ServiceConfig } from "../config/config.ts";
+import type { WatchConfig } from "../config/schema.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { ReportQueue } from "../queue/queue.ts";
+import { FileWatcher } from "./watcher.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
+
+const log = getLogger(["wats", "intake"]);
+
+/** Files that may be in the intake (reading, converting, writing, post action) per conversion. */
+export const FILES_PER_CONVERSION = 32;
+
+/** Files up to this size release their conversion slot before their reports are written. */
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/** Options of {@linkcode Intake}. */
+export interface IntakeOptions {
+  /** The service configuration (watch folders, limits, station, data folder). */
+  config: ServiceConfig;
+  /** Where reports go. */
+  queue: ReportQueue;
+  /** Content and acceptance records. */
+  ledger: Ledger;
+  /** The converters. */
+  conversion: Conversion;
+  /** Counters for status. */
+  stats: ServiceStats;
+  /** Told after reports were queued (wakes the submitter). */
+  onQueued?: () => void;
+  /** The clock; the system clock by default. */
+  clock?: Clock;
+  /** Files converted at once; 4 by default. */
+  concurrency?: number;
+  /** Time between full rescans of each folder; 60 s by default. */
+  rescanMs?: number;
+}
+
+/** The folders of one watch entry. */
+interface Entry {
+  config: WatchConfig;
+  stats: WatchStats;
+  doneDir: string;
+  errorDir: string;
+  archiveDir: string;
+}
+
+/**
+ * Watches every configured drop folder and turns ready files into queued reports.
+ *
+ * @example Run the intake of a service by hand
+ * ```ts ignore
+ * const intake = new Intake({ config, queue, ledger, conversion, stats });
+ * intake.start();
+ * await intake.stop();
+ * ```
+ */
+export class Intake {
+  readonly #options: IntakeOptions;
+  readonly #clock: Clock;
+  readonly #entries: Entry[];
+  readonly #stop = new AbortController();
+  readonly #running = new Set<Promise<void>>();
+  readonly #loops: Promise<void>[] = [];
+  readonly #watchers: FileWatcher[] = [];
+  /** Files between the drop folder and their post action. */
+  readonly #files: Semaphore;
+  /** Conversions under way. */
+  readonly #conversions: Semaphore;
+
+  /**
+   * Creates the intake; nothing is watched until {@linkcode Intake.start}.
+   *
+   * @param options Configuration, queue, ledger, converters, counters.
+   */
+  constructor(options: IntakeOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    const concurrency = options.concurrency ?? 4;
+    this.#files = new Semaphore(concurrency * FILES_PER_CONVERSION);
+    this.#conversions = new Semaphore(concurrency);
+    const { dataDir } = options.config;
+    this.#entries = options.config.watch.map((config, index) => ({
+      config,
+      stats: options.stats.watches[index],
+      doneDir: config.archiveDir ?? join(config.path, "Done"),
+      errorDir: config.errorDir ?? join(config.path, "Error"),
+      archiveDir: config.archiveDir ?? join(dataDir, "archive"),
+    }));
+  }
+
+  /** Files being handled now. */
+  get active(): number {
+    return this.#files.held;
+  }
+
+  /** Starts watching every folder. */
+  start(): void {
+    for (const entry of this.#entries) {
+      const root = entry.config.path;
+      const watcher = new FileWatcher({
+        root,
+        pattern: entry.config.pattern,
+        recursive: entry.config.recursive,
+        stableMs: entry.config.stableMs,
+        rescanMs: this.#options.rescanMs,
+        clock: this.#clock,
+        exclude: [entry.doneDir, entry.errorDir, entry.archiveDir].filter((dir) =>
+          isInside(root, dir)
+        ),
+        onSkip: (path, reason) => this.#track(this.#refuse(entry, path, reason)),
+      });
+      this.#watchers.push(watcher);
+      this.#loops.push(this.#watch(entry, watcher));
+    }
+  }
+
+  /**
+   * Stops watching; conversions under way are cancelled (their files stay in the drop folder for
+   * the next start) and files already converted reach the queue (or the error folder).
+   *
+   * @returns A promise that resolves when no file is being handled.
+   */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    for (const watcher of this.#watchers) watcher.close();
+    await Promise.all(this.#loops);
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  async #watch(entry: Entry, watcher: FileWatcher): Promise<void> {
+    try {
+      for await (const path of watcher.files(this.#stop.signal)) {
+        await this.#files.acquire();
+        if (this.#stop.signal.aborted) {
+          this.#files.release();
+          watcher.release(path);
+          break;
+        }
+        this.#track(this.#handle(entry, watcher, path).finally(() => this.#files.release()));
+      }
+    } catch (error) {
+      const message = `Watching ${entry.config.path} failed: ${(error as Error).message}`;
+      entry.stats.lastError = message;
+      this.#options.stats.error("intake", message);
+      log.error(message);
+    }
+  }
+
+  async #handle(entry: Entry, watcher: FileWatcher, path: string): Promise<void> {
+    const stats = this.#options.stats;
+    stats.conversionsActive++;
+    let outcome: Taken["outcome"] = "gone";
+    try {
+      outcome = await this.#take(entry, watcher, path);
+    } catch (error) {
+      // An I/O failure (disk full, permissions): the file stays and is tried at the next scan.
+      const message = `Could not take ${path}: ${(error as Error).message}`;
+      entry.stats.lastError = message;
+      stats.error("intake", message, { file: path });
+      log.error(message);
+    } finally {
+      stats.conversionsActive--;
+      entry.stats.lastFileAt = new Date(this.#clock.now()).toISOString();
+      const isKept = entry.config.postAction === "keep" &&
+        (outcome === "queued" || outcome === "duplicate" || outcome === "resumed");
+      watcher.release(path, { keepUntilChanged: isKept });
+    }
+  }
+
+  async #take(entry: Entry, watcher: FileWatcher, path: string): Promise<Taken["outcome"]> {
+    const { stats } = this.#options;
+    const size = watcher.sizeOf(path);
+    // A small file leaves its conversion slot once converted; a large one keeps it until its
+    // reports are queued, so at most `concurrency` large files' reports are held in memory.
+    const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
+    const take = () =>
+      takeSource(
+        {
+          ...this.#options,
+          clock: this.#clock,
+          signal: this.#stop.signal,
+          converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
+        },
+        path,
+        { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
+        { size },
+      );
+    const taken = isSmall ? await take() : await this.#conversions.run(take);
+    switch (taken.outcome) {
+      case "failed":
+        await this.#fail(entry, path, taken.facts);
+        break;
+      case "full":
+        stats.queueFullAt = this.#clock.now();
+        entry.stats.lastError = taken.message;
+        log.warn("{message}; {path} stays in the drop folder", { message: taken.message, path });
+        break;
+      case "duplicate":
+        stats.duplicates++;
+        entry.stats.duplicates++;
+        log.info("{path} is a duplicate of {first}; no report is made again", {
+          path,
+          first: taken.firstPath,
+        });
+        await this.#postAction(entry, path);
+        break;
+      case "queued":
+        this.#options.onQueued?.();
+        stats.conversionsCompleted++;
+        entry.stats.filesQueued++;
+        await this.#postAction(entry, path);
+        break;
+      case "resumed":
+        // Taken before a restart (or kept in place): only the post action may be left to do.
+        await this.#postAction(entry, path);
+        break;
+    }
+    return taken.outcome;
+  }
+
+  async #postAction(entry: Entry, path: string): Promise<void> {
+    const now = this.#clock.now();
+    switch (entry.config.postAction) {
+      case "move":
+        await moveInto(path, entry.doneDir, now);
+        break;
+      case "archive":
+        await archiveFile(path, entry.archiveDir, now);
+        break;
+      case "delete":
+        await deleteFile(path);
+        break;
+      case "keep":
+        break;
+    }
+  }
+
+  async #fail(entry: Entry, path: string, facts: ReasonFacts): Promise<void> {
+    const stats = this.#options.stats;
+    stats.conversionsFailed++;
+    entry.stats.filesFailed++;
+    entry.stats.lastError = `${basename(path)}: ${facts.reason}`;
+    stats.error("conversion", facts.reason, { file: path });
+    log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
+    await moveToError(path, entry.errorDir, facts, this.#clock.now());
+  }
+
+  /** A path the watcher refused: a symlink in the drop folder goes to the error folder. */
+  async #refuse(entry: Entry, path: string, reason: string): Promise<void> {
+    const info = await Deno.lstat(path).catch(() => null);
+    if (!info?.isSymlink || !isInside(entry.config.path, path)) {
+      log.warn("Skipped {path}: {reason}", { path, reason });
+      return;
+    }
+    await this.#fail(entry, path, { stage: "link", reason: `Symlink refused: ${reason}` })
+      .catch((error) => log.error("Could not move {path}: {error}", { path, error }));
+  }
+
+  #track(work: Promise<unknown>): void {
+    const tracked = work.then(() => {}, () => {});
+    this.#running.add(tracked);
+    tracked.finally(() => this.#running.delete(tracked));
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `/metrics` in the Prometheus text format (version 0.0.4): `wats_` series for per-state queue
+ * depth, the oldest pending age, upload results, HTTP requests, the last upload time and the
+ * breaker state.
+ *
+ * @module
+ */
+
+import type { ServiceStatus } from "./model.ts";
+import type { ServiceStats } from "./_stats.ts";
+
+type Labels = Record<string, string>;
+
+function escapeLabel(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+}
+
+function formatLabels(labels: Labels): string {
+  const parts = Object.entries(labels).map(([key, value]) => `${key}="${escapeLabel(value)}"`);
+  return parts.length > 0 ? `{${parts.join(",")}}` : "";
+}
+
+class MetricsText {
+  readonly lines: string[] = [];
+
+  metric(
+    name: string,
+    type: "gauge" | "counter" | "summary",
+    help: string,
+    samples: [Labels, number][],
+    suffixes?: string[],
+  ): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    samples.forEach(([labels, value], index) => {
+      const suffix = suffixes?.[index] ?? "";
+      this.lines.push(
+        `${name}${suffix}${formatLabels(labels)} ${Number.isFinite(value) ? value : 0}`,
+      );
+    });
+  }
+}
+
+const BREAKER_STATES: Record<string, number> = { closed: 0, "half-open": 1, open: 2 };
+const HEALTH_STATES: Record<string, number> = { ok: 0, degraded: 1, failing: 2 };
+
+/**
+ * Renders the metrics of a running service.
+ *
+ * @param status The status snapshot.
+ * @param stats The live counters (per converter and per submission outcome).
+ * @returns The Prometheus text, ending in a newline.
+ */
+export function renderMetrics(status: ServiceStatus, stats: ServiceStats): string {
+  const text = new MetricsText();
+  const { queue, uploads } = status;
+  text.metric(
+    "wats_queue_depth",
+    "gauge",
+    "Reports per queue state.",
+    (["pending", "processing", "done", "failed", "quarantine"] as const).map((state) => [
+      { queue_name: state },
+      queue[state],
+    ]),
+  );
+  text.metric("wats_queue_oldest_pending_age_seconds", "gauge", "Age of the oldest due report.", [
+    [{}, queue.oldestPendingAgeSeconds],
+  ]);
+  text.metric("wats_uploads_total", "counter", "Upload results since start.", [
+    [{ result: "accepted" }, uploads.accepted],
+    [{ result: "ledger_hit" }, uploads.ledgerHits],
+    [{ result: "retried" }, uploads.retried],
+    [{ result: "failed" }, uploads.failed],
+  ]);
+  text.metric(
+    "wats_http_requests_total",
+    "counter",
+    "Report submissions by outcome.",
+    [...stats.submissions].map(([outcome, count]) => [
+      { method: "POST", endpoint: "/api/Report/WSJF", status: outcome },
+      count,
+    ]),
+  );
+  text.metric("wats_uploads_in_flight", "gauge", "Uploads in flight.", [[{}, uploads.inFlight]]);
+  text.metric(
+    "wats_last_upload_timestamp_seconds",
+    "gauge",
+    "When the server last accepted a report (Unix time).",
+    [[{}, stats.lastUploadAt === null ? 0 : stats.lastUploadAt / 1000]],
+  );
+  const converters = [...stats.converters];
+  text.metric(
+    "wats_converter_executions_total",
+    "counter",
+    "Conversions by converter and outcome.",
+    converters.flatMap(([converter, counts]) => [
+      [{ converter, status: "success" }, counts.succeeded] as [Labels, number],
+      [{ converter, status: "failed" }, counts.failed] as [Labels, number],
+    ]),
+  );
+  text.metric(
+    "wats_converter_duration_seconds",
+    "summary",
+    "Time spent converting.",
+    converters.flatMap(([converter, counts]) => [
+      [{ converter }, counts.seconds] as [Labels, number],
+      [{ converter }, counts.succeeded + counts.failed] as [Labels, number],
+    ]),
+    converters.flatMap(() => ["_sum", "_count"]),
+  );
+  text.metric("wats_conversions_active", "gauge", "Files being converted.", [
+    [{}, status.conversions.active],
+  ]);
+  text.metric("wats_duplicates_total", "counter", "Files recognised as duplicates.", [
+    [{}, status.conversions.duplicates],
+  ]);
+  text.metric("wats_breaker_state", "gauge", "Circuit breaker: 0 closed, 1 half-open, 2 open.", [
+    [{}, BREAKER_STATES[status.api.breaker.state] ?? 0],
+  ]);
+  text.metric("wats_breaker_opens_total", "counter", "Times the breaker opened.", [
+    [{}, status.api.breaker.opens],
+  ]);
+  if (status.api.limiter) {
+    text.metric("wats_limiter_waiting", "gauge", "Requests waiting for the rate limiter.", [
+      [{}, status.api.limiter.waiting],
+    ]);
+    text.metric("wats_limiter_throttled_total", "counter", "Requests that had to wait.", [
+      [{}, status.api.limiter.throttled],
+    ]);
+  }
+  text.metric("wats_health_status", "gauge", "Health: 0 ok, 1 degraded, 2 failing.", [
+    [{}, HEALTH_STATES[status.health.status] ?? 2],
+  ]);
+  text.metric("wats_process_memory_bytes", "gauge", "Resident memory of the process.", [
+    [{}, status.memory.rss],
+  ]);
+  text.metric("wats_uptime_seconds", "gauge", "Seconds since the service started.", [
+    [{}, status.uptimeSeconds],
+  ]);
+  return text.lines.join("\n") + "\n";
+}
