@@ -2,17 +2,43 @@
  * The one way the station service writes and moves files durably.
  *
  * A durable write is: write a temp file in the same folder (or a temp folder on the same volume),
- * fsync it, rename it over the target, fsync the target's folder. After the promise resolves the new content survives a power loss, and at no
- * moment does a reader see a half-written target. Every path is built with `node:path`, because
- * most stations run Windows.
+ * fsync it, rename it over the target, then make the rename durable. After the promise resolves
+ * the new content survives a power loss, and at no moment does a reader see a half-written
+ * target. Every path is built with `node:path`, because most stations run Windows.
+ *
+ * How a rename is made durable is the platform's (`util/platform.ts`): POSIX fsyncs the folder
+ * that holds the new name; Windows flushes the renamed file, which commits the NTFS journal that
+ * holds the rename. A file another process holds open for a moment (antivirus, indexer, Excel,
+ * Explorer's preview) makes a rename fail with a transient error: it is tried again for a few
+ * seconds.
  *
  * @module
  */
 
 import { basename, dirname, join } from "node:path";
-import { createHash } from "node:crypto";
+import { getLogger } from "@logtape/logtape";
+import { currentPlatform, type Platform } from "../util/platform.ts";
 
-const isWindows = Deno.build.os === "windows";
+/** Waits between tries of a rename that failed with a transient error: about 5 s in all. */
+const RENAME_RETRY_DELAYS_MS = [100, 200, 400, 800, 1_600, 2_000];
+
+/** The OS and the file operations of the durable writes; tests inject failures here. */
+export interface DurableFsOptions {
+  /** The OS rules; this process's by default. */
+  platform?: Platform;
+  /** Renames a file, replacing the target; `Deno.renameSync` by default. */
+  rename?: (from: string, to: string) => void;
+  /** Waits between tries; a timer by default. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Flushes a file's data and metadata (Windows renames); opens it for writing by default. */
+  syncFile?: (path: string) => Promise<void>;
+  /** Flushes a folder's entries (POSIX renames); {@linkcode syncFolder} by default. */
+  syncFolder?: (folder: string) => Promise<void>;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** Names of temp files this module creates: `.<target name>.<random>.tmp`. */
 const TEMP_NAME = /^\..+\.[0-9a-f]{8}\.tmp$/;
@@ -21,7 +47,7 @@ const TEMP_NAME = /^\..+\.[0-9a-f]{8}\.tmp$/;
 const MTIME_SLACK_MS = 1_000;
 
 /** Options of {@linkcode writeFileDurable}. */
-export interface WriteDurableOptions {
+export interface WriteDurableOptions extends DurableFsOptions {
   /**
    * Modification (and access) time to give the file, in epoch milliseconds; left to the file
    * system (now) when it is within a second of the real time.
@@ -103,47 +129,98 @@ export async function writeFileDurable(
     await file.sync();
     file.close();
     file = undefined;
-    await renameReplacing(temp, path);
+    await renameReplacing(temp, path, options);
   } catch (error) {
     file?.close();
     await removeIfPresent(temp).catch(() => {});
     throw error;
   }
-  await syncFolder(dirname(path));
+  // Only the new name must last: a temp name a crash leaves behind is removed at the next open.
+  await makeRenameDurable(path, path, options);
 }
 
 /**
- * Moves a file durably: rename (replacing the target), then fsync the target and source folders.
+ * Moves a file durably: rename (replacing the target), then make the rename durable.
  *
  * @param from The file to move.
  * @param to Its new path; on the same volume as `from`.
+ * @param options The OS and file operations (tests).
  * @returns A promise that resolves once the move is on disk.
  */
-export async function moveDurable(from: string, to: string): Promise<void> {
-  await renameReplacing(from, to);
-  // Target first: a crash between the two syncs may leave both names, never neither.
-  await syncFolder(dirname(to));
-  if (dirname(from) !== dirname(to)) await syncFolder(dirname(from));
+export async function moveDurable(
+  from: string,
+  to: string,
+  options: DurableFsOptions = {},
+): Promise<void> {
+  await renameReplacing(from, to, options);
+  await makeRenameDurable(from, to, options);
 }
 
 /**
- * Renames `from` to `to`, replacing `to`; on Windows it retries a few times when another process
- * (an antivirus scanner, an indexer) holds one of the files open for a moment.
+ * Makes a rename that has happened durable, the platform's way: POSIX fsyncs the target's
+ * folder, then the source's; Windows flushes the renamed file, whose journal entry holds both
+ * names.
+ *
+ * @param from The old path.
+ * @param to The new path, which exists now.
+ * @param options The OS and file operations (tests).
+ * @returns A promise that resolves once the rename is on disk.
+ */
+export async function makeRenameDurable(
+  from: string,
+  to: string,
+  options: DurableFsOptions = {},
+): Promise<void> {
+  const platform = options.platform ?? currentPlatform;
+  if (platform.renameDurability === "file") {
+    await (options.syncFile ?? syncFile)(to);
+    return;
+  }
+  const sync = options.syncFolder ?? ((folder: string) => syncFolder(folder, { platform }));
+  // Target first: a crash between the two syncs may leave both names, never neither.
+  await sync(dirname(to));
+  if (dirname(from) !== dirname(to)) await sync(dirname(from));
+}
+
+/**
+ * Flushes one file's data and metadata to disk. On NTFS this also commits the journal entries
+ * of the file's last rename.
+ *
+ * @param path The file.
+ * @returns A promise that resolves once flushed.
+ */
+export async function syncFile(path: string): Promise<void> {
+  // Windows flushes only through a handle with write access (FlushFileBuffers).
+  using file = await Deno.open(path, { read: true, write: true });
+  await file.sync();
+}
+
+/**
+ * Renames `from` to `to`, replacing `to`. When another process holds one of the files open for
+ * a moment (a transient error of the platform: on Windows a sharing violation, `EBUSY`, `EPERM`,
+ * `EACCES`), it tries again with a backoff of up to about 5 s in all.
  *
  * @param from The file to rename.
  * @param to The new name.
+ * @param options The OS and file operations (tests).
  * @returns A promise that resolves after the rename.
  */
-export async function renameReplacing(from: string, to: string): Promise<void> {
+export async function renameReplacing(
+  from: string,
+  to: string,
+  options: DurableFsOptions = {},
+): Promise<void> {
+  const platform = options.platform ?? currentPlatform;
   // A rename is a few microseconds of metadata work: done in place, not on a worker thread.
+  const rename = options.rename ?? Deno.renameSync;
+  const sleep = options.sleep ?? sleepMs;
   for (let attempt = 0;; attempt++) {
     try {
-      return Deno.renameSync(from, to);
+      return rename(from, to);
     } catch (error) {
-      const isLocked = error instanceof Deno.errors.PermissionDenied ||
-        error instanceof Deno.errors.Busy;
-      if (!isWindows || !isLocked || attempt >= 4) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      const delay = RENAME_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !platform.isTransientError(error)) throw error;
+      await sleep(delay);
     }
   }
 }
@@ -156,15 +233,19 @@ export async function renameReplacing(from: string, to: string): Promise<void> {
  * in between. Each call still resolves only after an fsync that began after the call, so what
  * the caller renamed before calling is on disk; under load, many renames cost one fsync.
  *
+ * On Windows a folder is flushed through a handle with write access (Deno opens folders with
+ * backup semantics); where the file system refuses that, a warning says so once: a rename is
+ * made durable by flushing the renamed file instead ({@linkcode makeRenameDurable}).
+ *
  * @param folder The folder to sync.
- * @returns A promise that resolves once synced, or at once where the OS cannot sync folders.
+ * @param options The OS; this process's by default.
+ * @returns A promise that resolves once synced, or once the refusal is reported.
  */
-export function syncFolder(folder: string): Promise<void> {
-  // Windows cannot open a folder as a file without FILE_FLAG_BACKUP_SEMANTICS, which Deno does
-  // not set; NTFS journals the rename itself, so there is nothing to sync there.
-  if (isWindows) return Promise.resolve();
-  let syncer = folderSyncers.get(folder);
-  if (!syncer) folderSyncers.set(folder, syncer = new FolderSyncer(folder));
+export function syncFolder(folder: string, options: { platform?: Platform } = {}): Promise<void> {
+  const platform = options.platform ?? currentPlatform;
+  const key = `${platform.os}\n${folder}`;
+  let syncer = folderSyncers.get(key);
+  if (!syncer) folderSyncers.set(key, syncer = new FolderSyncer(folder, key, platform));
   return syncer.sync();
 }
 
@@ -177,12 +258,16 @@ const folderSyncers = new Map<string, FolderSyncer>();
  */
 class FolderSyncer {
   readonly #folder: string;
+  readonly #key: string;
+  readonly #platform: Platform;
   #handle: Deno.FsFile | null = null;
   #running: Promise<void> | null = null;
   #queued: Promise<void> | null = null;
 
-  constructor(folder: string) {
+  constructor(folder: string, key: string, platform: Platform) {
     this.#folder = folder;
+    this.#key = key;
+    this.#platform = platform;
   }
 
   sync(): Promise<void> {
@@ -204,7 +289,7 @@ class FolderSyncer {
       if (this.#running === null && this.#queued === null) {
         this.#handle?.close();
         this.#handle = null;
-        folderSyncers.delete(this.#folder);
+        folderSyncers.delete(this.#key);
       }
     });
     this.#running = run;
@@ -213,17 +298,35 @@ class FolderSyncer {
 
   async #fsync(): Promise<void> {
     try {
-      this.#handle ??= await Deno.open(this.#folder, { read: true });
+      // FlushFileBuffers on Windows needs write access, also on a folder.
+      this.#handle ??= await Deno.open(this.#folder, {
+        read: true,
+        write: this.#platform.isWindows,
+      });
       await this.#handle.sync();
     } catch (error) {
       this.#handle?.close();
       this.#handle = null;
       // Some file systems (network shares, FUSE, some containers) refuse fsync on a folder with
       // EPERM, EINVAL, EISDIR or ENOTSUP; the rename already happened, and there is no stronger
-      // guarantee to get there, so the refusal is not a failure of the write.
+      // guarantee to get there, so the refusal is not a failure of the write. It is said once.
       if (!isFolderSyncRefusal(error)) throw error;
+      reportRefusal(this.#folder, error);
     }
   }
+}
+
+/** Folders whose fsync refusal was logged already. */
+const refusedFolders = new Set<string>();
+
+function reportRefusal(folder: string, error: unknown): void {
+  if (refusedFolders.has(folder) || refusedFolders.size > 100) return;
+  refusedFolders.add(folder);
+  getLogger(["wats", "fs"]).warn(
+    "The file system refuses to flush the folder {folder} ({error}); a power loss may undo " +
+      "removals there",
+    { folder, error: (error as Error).message },
+  );
 }
 
 function isFolderSyncRefusal(error: unknown): boolean {
@@ -236,34 +339,27 @@ function isFolderSyncRefusal(error: unknown): boolean {
 }
 
 /**
- * Removes a file; a file that is already gone is not an error.
+ * Removes a file; a file that is already gone is not an error. A transient error (another
+ * process holds the file open) is tried again as in {@linkcode renameReplacing}.
  *
  * @param path The file to remove.
+ * @param options The OS and the wait (tests).
  * @returns `true` when this call removed it.
  */
-export async function removeIfPresent(path: string): Promise<boolean> {
-  try {
-    await Deno.remove(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
+export async function removeIfPresent(
+  path: string,
+  options: Pick<DurableFsOptions, "platform" | "sleep"> = {},
+): Promise<boolean> {
+  const platform = options.platform ?? currentPlatform;
+  for (let attempt = 0;; attempt++) {
+    try {
+      await Deno.remove(path);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      const delay = RENAME_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !platform.isTransientError(error)) throw error;
+      await (options.sleep ?? sleepMs)(delay);
+    }
   }
-}
-
-/**
- * Computes the SHA-256 of bytes or of a stream, as lowercase hex.
- *
- * Uses `node:crypto`: bytes in one call, a stream chunk by chunk (a 50 MiB file is never held in
- * memory to hash it).
- *
- * @param input The bytes, or a stream of them (e.g. `(await Deno.open(path)).readable`).
- * @returns 64 lowercase hex characters.
- */
-export async function sha256Hex(input: Uint8Array | ReadableStream<Uint8Array>): Promise<string> {
-  const hash = createHash("sha256");
-  // Bytes in memory are hashed in place: cheaper than a trip to Web Crypto's worker.
-  if (input instanceof Uint8Array) return hash.update(input).digest("hex");
-  for await (const chunk of input) hash.update(chunk);
-  return hash.digest("hex");
 }

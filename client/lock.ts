@@ -3,14 +3,17 @@
  * the life of the process.
  *
  * The OS releases the lock when the process ends, however it ends (`kill -9` included), so a lock
- * file left behind by a killed service is recognised as stale (the lock is free although the file
- * names a process) and simply taken over. The file holds who has it, as JSON, so a second
- * instance can say which process to stop, and `wats status` can find the status URL.
+ * file left behind by a killed service is recognised as stale (the lock is free although the
+ * holder file names a process) and simply taken over. Who has the lock is written, as JSON,
+ * durably to `service.holder.json` beside it, so a second instance can say which process to stop
+ * and `wats status` can find the status URL. It is a file of its own because on Windows the lock
+ * (`LockFileEx`) covers the whole lock file: no other process could read a holder written there.
  *
  * @module
  */
 
 import { join } from "node:path";
+import { writeFileDurable } from "./_fs.ts";
 
 /** What the lock file says about its holder. */
 export interface LockInfo {
@@ -53,21 +56,30 @@ export class LockHeldError extends Error {
   }
 }
 
-/** The name of the lock file in the data folder. */
+/** The name of the lock file in the data folder; it holds nothing, the OS lock is on it. */
 export const LOCK_FILE = "service.lock";
 
+/** The name of the file beside the lock file that says who holds the lock. */
+export const HOLDER_FILE = "service.holder.json";
+
 /**
- * Reads the lock file of a data folder without taking the lock.
+ * Reads who holds (or last held) the lock of a data folder, without taking the lock.
  *
  * @param dataDir The data folder.
- * @returns What the file says, or `null` when it is missing or unreadable.
+ * @returns What the holder file says, or `null` when it is missing or unreadable.
  */
 export async function readLockInfo(dataDir: string): Promise<LockInfo | null> {
+  // Services before 0.2 wrote the holder into the lock file itself.
+  return await readInfoFile(join(dataDir, HOLDER_FILE)) ??
+    await readInfoFile(join(dataDir, LOCK_FILE));
+}
+
+async function readInfoFile(path: string): Promise<LockInfo | null> {
   try {
-    const info = JSON.parse(await Deno.readTextFile(join(dataDir, LOCK_FILE)));
+    const info = JSON.parse(await Deno.readTextFile(path));
     return typeof info === "object" && info !== null && typeof info.pid === "number" ? info : null;
   } catch {
-    // Missing, half-written or (Windows) locked by its holder.
+    // Missing, empty, or (an old lock file on Windows) locked by its holder.
     return null;
   }
 }
@@ -99,15 +111,17 @@ export async function isLocked(dataDir: string): Promise<boolean> {
  *
  * @example Hold the lock while the service runs
  * ```ts
- * import { InstanceLock } from "./lock.ts";
+ * import assert from "node:assert/strict";
+ * import { InstanceLock, LockHeldError } from "@wats/toolkit/client";
+ *
  * const dataDir = await Deno.makeTempDir();
- * const lock = await InstanceLock.acquire(dataDir, { version: "0.1.0" });
  * try {
- *   await InstanceLock.acquire(dataDir, { version: "0.1.0" }); // throws LockHeldError
- * } catch (error) {
- *   console.log((error as Error).message);
+ *   const lock = await InstanceLock.acquire(dataDir, { version: "0.1.0" });
+ *   await assert.rejects(InstanceLock.acquire(dataDir, { version: "0.1.0" }), LockHeldError);
+ *   lock.release();
+ * } finally {
+ *   await Deno.remove(dataDir, { recursive: true });
  * }
- * lock.release();
  * ```
  */
 export class InstanceLock {
@@ -157,11 +171,18 @@ export class InstanceLock {
       info,
       previous && previous.pid !== Deno.pid ? previous : null,
     );
-    await lock.#write();
+    try {
+      // A lock file of an older service held the holder's JSON: the lock file holds nothing now.
+      await file.truncate(0);
+      await lock.#write();
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     return lock;
   }
 
-  /** What the lock file says now. */
+  /** What the holder file says now. */
   get info(): LockInfo {
     return { ...this.#info };
   }
@@ -177,7 +198,7 @@ export class InstanceLock {
     await this.#write();
   }
 
-  /** Releases the lock; the file stays (its content says who had it last). */
+  /** Releases the lock; the holder file stays (it says who had the lock last). */
   release(): void {
     try {
       this.#file.unlockSync();
@@ -188,10 +209,6 @@ export class InstanceLock {
 
   async #write(): Promise<void> {
     const bytes = new TextEncoder().encode(JSON.stringify(this.#info, null, 2) + "\n");
-    await this.#file.truncate(0);
-    await this.#file.seek(0, Deno.SeekMode.Start);
-    let written = 0;
-    while (written < bytes.length) written += await this.#file.write(bytes.subarray(written));
-    await this.#file.sync();
+    await writeFileDurable(join(this.#info.dataDir, HOLDER_FILE), bytes);
   }
 }

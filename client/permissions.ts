@@ -16,6 +16,8 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceConfigValues } from "./config/schema.ts";
+import { currentPlatform } from "../util/platform.ts";
+import { proxyFor } from "../api/http/proxy.ts";
 
 /** One permission the service needs. */
 export interface PermissionNeed {
@@ -70,6 +72,15 @@ function hostOf(url: string): string {
   return `${parsed.hostname}:${port}`;
 }
 
+/** The proxy the WATS server is reached through; a proxy URL that does not parse is none. */
+function proxyOf(config: ServiceConfigValues): { url: string; source: string } | null {
+  try {
+    return proxyFor(new URL(config.server.url), config.server.proxy, envIfGranted);
+  } catch {
+    return null;
+  }
+}
+
 /** An environment variable, if this process may read it (asking would prompt). */
 function envIfGranted(name: string): string | undefined {
   if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
@@ -80,7 +91,7 @@ function envIfGranted(name: string): string | undefined {
 
 /** The folder `Deno.makeTempDir` writes into, as the runtime picks it. */
 function osTempDir(): string {
-  if (Deno.build.os === "windows") {
+  if (currentPlatform.isWindows) {
     return envIfGranted("TMP") ?? envIfGranted("TEMP") ?? envIfGranted("USERPROFILE") ??
       "C:\\Windows\\Temp";
   }
@@ -141,7 +152,22 @@ export function servicePermissions(
       why: "converters.plugins: each plug-in conversion's temp folder",
     });
   }
+  if (config.server.caCertFile) {
+    needs.push({ name: "read", target: config.server.caCertFile, why: "server.caCertFile" });
+  }
+  const { proxy } = config.server;
+  if (typeof proxy === "object" && proxy.passwordFile) {
+    needs.push({
+      name: "read",
+      target: proxy.passwordFile,
+      why: "server.proxy.passwordFile",
+    });
+  }
   needs.push({ name: "net", target: hostOf(config.server.url), why: "the WATS server" });
+  const via = proxyOf(config);
+  if (via) {
+    needs.push({ name: "net", target: hostOf(via.url), why: `the proxy (${via.source})` });
+  }
   const port = config.status.port === 0 ? "" : `:${config.status.port}`;
   needs.push({
     name: "net",
@@ -160,9 +186,12 @@ export function servicePermissions(
  *
  * @example Name what is missing
  * ```ts
- * import { checkPermissions } from "./permissions.ts";
+ * import assert from "node:assert/strict";
+ * import { checkPermissions } from "@wats/toolkit/client";
+ *
  * const missing = await checkPermissions([{ name: "net", target: "acme.wats.com:443", why: "the server" }]);
- * for (const { flag, why } of missing) console.log(`missing ${flag} (${why})`);
+ * // The doc tests may reach loopback only, so the server's host is missing.
+ * assert.deepEqual(missing.map(({ why }) => why), ["the server"]);
  * ```
  */
 export async function checkPermissions(needs: PermissionNeed[]): Promise<MissingPermission[]> {

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, posix, win32 } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { configuredConversion, type Conversion, unknownConverters } from "./intake/_convert.ts";
 import { pruneConversionLogs } from "../converters/log.ts";
@@ -27,6 +27,7 @@ import { ServiceStats } from "./status/_stats.ts";
 import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
 import { Intake } from "./intake/intake.ts";
+import { sameFolderProblems } from "./intake/_watch_paths.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
@@ -35,8 +36,10 @@ import { createStatusApp } from "./status/status.ts";
 import type { HealthReport, ServiceStatus } from "./status/model.ts";
 import { type SettledEvent, Submitter } from "./submitter.ts";
 import { Wats } from "../api/wats.ts";
+import { networkOptions } from "./_network.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
 import { VERSION } from "../api/version.ts";
+import { currentPlatform, type Platform } from "../util/platform.ts";
 
 const log = getLogger(["wats", "service"]);
 
@@ -86,19 +89,43 @@ export interface StationServiceOptions {
   rescanMs?: number;
   /** Told after each upload settles. */
   onSettled?: (event: SettledEvent) => void;
+  /** The OS rules (which drop folders are on a share); this process's by default. */
+  platform?: Platform;
 }
 
 /**
  * A running station service.
  *
  * @example Run until stopped
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
  * import { loadConfig, StationService } from "@wats/toolkit/client";
- * const config = await loadConfig({ file: "/etc/wats/config.json" });
- * const service = await StationService.start({ config });
- * console.log(`status: ${service.statusUrl}`);
- * Deno.addSignalListener("SIGTERM", () => service.stop());
- * await service.stopped;
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const folder = await Deno.makeTempDir();
+ * try {
+ *   await Deno.mkdir(join(folder, "drop"));
+ *   const config = await loadConfig({
+ *     env: { WATS_TOKEN: emulator.token },
+ *     hostname: "station-7",
+ *     flags: {
+ *       server: { url: emulator.url },
+ *       dataDir: join(folder, "data"),
+ *       watch: [{ path: join(folder, "drop"), pattern: "*.json" }],
+ *       status: { port: 0 },
+ *     },
+ *   });
+ *   const service = await StationService.start({ config });
+ *   const health = await fetch(`${service.statusUrl}/health`);
+ *   assert.equal(health.status, 200);
+ *   await health.body?.cancel();
+ *   await service.stop();
+ *   await service.stopped;
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export class StationService {
@@ -190,7 +217,8 @@ export class StationService {
    * @throws {PermissionError} When a required permission is missing (exit 14).
    * @throws {LockHeldError} When another service runs on the data folder (exit 1).
    * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
-   *   does not load, or a watch entry names an unknown converter (exit 22).
+   *   does not load, or a watch entry names an unknown converter (exit 22); when a local drop
+   *   folder does not exist (exit 21).
    */
   static async start(options: StationServiceOptions): Promise<StationService> {
     const { config } = options;
@@ -217,6 +245,10 @@ export class StationService {
       const prefix = options.configFile === undefined ? "" : `${options.configFile}: `;
       throw new ConfigError(unknown.map((problem) => prefix + problem));
     }
+    const network = await networkOptions(config);
+    if (options.intake !== false) {
+      warnings.push(...await checkWatchFolders(config, options.platform ?? currentPlatform));
+    }
     const clock = options.clock ?? systemClock;
     const lock = await InstanceLock.acquire(config.dataDir, {
       version: VERSION,
@@ -229,13 +261,15 @@ export class StationService {
     }
     let queue: ReportQueue | undefined;
     let ledger: Ledger | undefined;
+    let wats: Wats | undefined;
     try {
       queue = await ReportQueue.open(join(config.dataDir, "queue"), {
         clock,
         maxPending: config.limits.maxQueueSize,
       });
       ledger = await Ledger.open(join(config.dataDir, "ledger.kv"));
-      const wats = new Wats({
+      wats = new Wats({
+        ...network,
         baseUrl: config.server.url,
         token,
         timeoutMs: config.server.timeoutMs,
@@ -259,6 +293,7 @@ export class StationService {
       return service;
     } catch (error) {
       await queue?.indexed().catch(() => {});
+      wats?.close();
       ledger?.close();
       lock.release();
       throw error;
@@ -324,13 +359,8 @@ export class StationService {
       await this.#lock.update({ statusUrl: this.#statusUrl });
     }
     this.#submitter.start();
-    if (this.#intake) {
-      // A drop folder that cannot be made (a share not mounted yet) is reported by its watcher.
-      for (const watch of config.watch) {
-        await Deno.mkdir(watch.path, { recursive: true }).catch(() => {});
-      }
-      this.#intake.start();
-    }
+    // A drop folder on a share that is not there yet is waited for by its watcher.
+    this.#intake?.start();
     this.#state = "running";
     this.#watchdog = this.#watch(config);
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
@@ -374,6 +404,7 @@ export class StationService {
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
     await this.#server?.shutdown();
+    this.#wats.close();
     await this.queue.indexed();
     this.ledger.close();
     this.#lock.release();
@@ -383,4 +414,43 @@ export class StationService {
     });
     this.#markStopped();
   }
+}
+
+/**
+ * Checks that the drop folders exist. A missing folder on a network share (a UNC path, or a
+ * drive whose root is missing: a mapped drive not connected yet) is waited for by its watcher,
+ * with a warning; a missing local folder is a mistake in the configuration, refused.
+ *
+ * @returns Warnings for the folders that are waited for.
+ * @throws {ConfigError} Naming each missing local folder (exit 21).
+ */
+async function checkWatchFolders(config: ServiceConfig, platform: Platform): Promise<string[]> {
+  const warnings: string[] = [];
+  // Real paths where they exist: on Windows they give 8.3 short names their long form.
+  const realPaths = await Promise.all(
+    config.watch.map((watch) => Deno.realPath(watch.path).catch(() => watch.path)),
+  );
+  const problems = sameFolderProblems(realPaths, platform);
+  if (problems.length > 0) throw new ConfigError(problems, 22);
+  for (const [index, watch] of config.watch.entries()) {
+    const info = await Deno.stat(watch.path).catch((error) => error as Error);
+    if (!(info instanceof Error)) {
+      if (!info.isDirectory) problems.push(`watch[${index}].path: ${watch.path} is not a folder`);
+      continue;
+    }
+    if (!(info instanceof Deno.errors.NotFound)) continue; // The watcher reports it and retries.
+    if (platform.isNetworkPath(watch.path) || !await rootExists(watch.path, platform)) {
+      warnings.push(`drop folder ${watch.path} is not reachable yet; watching for it`);
+    } else {
+      problems.push(`watch[${index}].path: ${watch.path}: the drop folder does not exist`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 21);
+  return warnings;
+}
+
+/** Whether the drive (Windows) or root of a path exists: a mapped drive may not be yet. */
+async function rootExists(path: string, platform: Platform): Promise<boolean> {
+  const root = (platform.isWindows ? win32 : posix).parse(path).root;
+  return root === "" || await Deno.stat(root).then(() => true, () => false);
 }

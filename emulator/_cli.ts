@@ -1,11 +1,13 @@
 /**
  * `wats emulator [--port N] [--host H] [--token T] [--kv PATH] [--faults] [--inspect]`: start the
- * emulator, print its URL and token, run until SIGINT/SIGTERM (or the given signal), then close.
+ * emulator, print its URL and token, run until a stop signal (SIGINT/SIGTERM; on Windows also
+ * SIGBREAK and SIGHUP) or the given signal, then close.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { serveEmulator } from "./mod.ts";
+import { currentPlatform } from "../util/platform.ts";
 
 const USAGE = `Usage: wats emulator [options]
 
@@ -37,10 +39,7 @@ function stopSignals(): { promise: Promise<void>; dispose(): void } {
   const { promise, resolve } = Promise.withResolvers<void>();
   const handler = () => resolve();
   const installed: Deno.Signal[] = [];
-  const wanted: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT", "SIGBREAK"]
-    : ["SIGINT", "SIGTERM"];
-  for (const signal of wanted) {
+  for (const signal of currentPlatform.stopSignals) {
     try {
       Deno.addSignalListener(signal, handler);
       installed.push(signal);
@@ -64,13 +63,21 @@ function stopSignals(): { promise: Promise<void>; dispose(): void } {
  * @returns the exit code: 0 after a clean stop, 1 when it cannot start, 2 for bad arguments
  *
  * @example Start and stop from code
- * ```ts ignore
- * import { runEmulatorCommand } from "./mod.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runEmulatorCommand } from "@wats/toolkit/emulator";
  *
  * const stop = new AbortController();
- * const done = runEmulatorCommand(["--port", "0"], { signal: stop.signal });
- * stop.abort();
- * console.log(await done); // 0
+ * let output = "";
+ * const done = runEmulatorCommand(["--port", "0"], {
+ *   signal: stop.signal,
+ *   write: (text) => {
+ *     output += text;
+ *     if (output.includes("http://")) stop.abort();
+ *   },
+ * });
+ * assert.equal(await done, 0);
+ * assert.match(output, /http:\/\/127\.0\.0\.1:\d+/);
  * ```
  */
 export async function runEmulatorCommand(

@@ -124,7 +124,6 @@ export class ZipArchive {
       this.#fail(`Zip archive holds ${count} entries, more than the limit of ${maxEntries}`);
     }
     if (at + size > end) this.#fail("Zip central directory lies outside the archive");
-    const decoder = new TextDecoder();
     const entries: ZipEntry[] = [];
     let declared = 0;
     for (let i = 0; i < count; i++) {
@@ -133,7 +132,7 @@ export class ZipArchive {
       const nameLength = this.#u16(at + 28);
       const skip = nameLength + this.#u16(at + 30) + this.#u16(at + 32);
       if (at + 46 + nameLength > this.#bytes.length) this.#fail("Zip archive is truncated");
-      const raw = decoder.decode(this.#bytes.subarray(at + 46, at + 46 + nameLength));
+      const raw = decodeEntryName(this.#bytes.subarray(at + 46, at + 46 + nameLength), flags);
       const name = safeName(raw);
       if (name === null) this.#fail(`Zip entry has an unsafe path ${JSON.stringify(raw)}`, raw);
       const entry: ZipEntry = {
@@ -281,7 +280,6 @@ export interface HeadEntry {
 export function headEntries(head: Uint8Array): HeadEntry[] {
   if (!isZip(head)) return [];
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const decoder = new TextDecoder();
   const local = (offset: number, name?: string, size?: number, packed?: number) => {
     if (offset + 30 > head.length || view.getUint32(offset, true) !== LOCAL) return null;
     const flags = view.getUint16(offset + 6, true);
@@ -289,7 +287,7 @@ export function headEntries(head: Uint8Array): HeadEntry[] {
     const start = offset + 30 + nameLength + view.getUint16(offset + 28, true);
     const compressed = packed ?? view.getUint32(offset + 18, true);
     const entry: HeadEntry = {
-      name: name ?? decoder.decode(head.subarray(offset + 30, offset + 30 + nameLength)),
+      name: name ?? decodeEntryName(head.subarray(offset + 30, offset + 30 + nameLength), flags),
       method: view.getUint16(offset + 8, true),
       size: size ?? view.getUint32(offset + 22, true),
       data: start + compressed <= head.length && (packed !== undefined || !(flags & 8))
@@ -335,4 +333,26 @@ export function headEntryBytes(entry: HeadEntry, max = 65536): Uint8Array | null
   } catch {
     return null;
   }
+}
+
+/** General purpose flag bit 11: the entry name is UTF-8. */
+const UTF8_FLAG = 0x800;
+
+/** The upper half of code page 437, which zip names use without the UTF-8 flag (APPNOTE D.1). */
+const CP437_HIGH =
+  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+
+const utf8 = new TextDecoder();
+
+/**
+ * Decodes a zip entry name: UTF-8 when the entry's flag says so, else code page 437, as the zip
+ * format says (Windows' built-in zip and many testers write `ü` as one CP437 byte).
+ */
+function decodeEntryName(bytes: Uint8Array, flags: number): string {
+  if (flags & UTF8_FLAG) return utf8.decode(bytes);
+  let name = "";
+  for (const byte of bytes) {
+    name += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
+  }
+  return name;
 }

@@ -35,13 +35,22 @@ import {
 } from "./errors.ts";
 import { type Limiter, RateLimiter, type RateLimiterOptions } from "./limiter.ts";
 import { parseRetryAfter, type RetryOptions, RetryPolicy } from "./retry.ts";
+import { HttpClients, type ProxySetting } from "./proxy.ts";
 
 const log = getLogger(["wats", "http"]);
 
-/** HTTP methods the WATS API uses. */
+/**
+ * HTTP methods the WATS API uses.
+ *
+ * @category HTTP
+ */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 
-/** A query-string value; `null` and `undefined` are dropped, arrays are comma-joined. */
+/**
+ * A query-string value; `null` and `undefined` are dropped, arrays are comma-joined.
+ *
+ * @category HTTP
+ */
 export type QueryValue =
   | string
   | number
@@ -51,7 +60,11 @@ export type QueryValue =
   | null
   | undefined;
 
-/** One request, as services describe it. */
+/**
+ * One request, as services describe it.
+ *
+ * @category HTTP
+ */
 export interface RequestSpec {
   /** HTTP method. */
   method: HttpMethod;
@@ -89,7 +102,11 @@ export interface RequestSpec {
   timeoutMs?: number;
 }
 
-/** A successful (2xx) response. */
+/**
+ * A successful (2xx) response.
+ *
+ * @category HTTP
+ */
 export interface WatsResponse<T = unknown> {
   /** HTTP status. */
   status: number;
@@ -101,10 +118,32 @@ export interface WatsResponse<T = unknown> {
   correlationId: string | null;
 }
 
-/** How a 404 or an empty body is answered. */
+/**
+ * How a 404 or an empty body is answered.
+ *
+ * @category Client
+ */
 export type ErrorMode = "strict" | "lenient";
 
-/** Options of a {@linkcode Transport}. */
+/**
+ * What a look-up returns under an error mode: `T` in strict mode, where a miss throws, and
+ * `T | null` in lenient mode, or when the mode is not known (`ErrorMode`).
+ *
+ * A lookup table rather than a conditional type: a client typed with either mode is then not
+ * taken for a strict one, as TypeScript relates conditional types by their check type both ways.
+ *
+ * @typeParam T The value found.
+ * @typeParam M The client's error mode.
+ *
+ * @category Client
+ */
+export type Found<T, M extends ErrorMode> = { strict: T; lenient: T | null }[M];
+
+/**
+ * Options of a {@linkcode Transport}.
+ *
+ * @category HTTP
+ */
 export interface TransportOptions {
   /** The WATS server, e.g. `https://acme.wats.com`; a trailing `/` or `/api` is stripped. */
   baseUrl: string;
@@ -126,6 +165,18 @@ export interface TransportOptions {
   userAgent?: string;
   /** The `fetch` to call; for the transport's own tests. */
   fetch?: typeof fetch;
+  /**
+   * The proxy: `"system"` (the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` variables), `"none"`, or a
+   * `ManualProxy` with its credentials and bypass hosts. Unset, Deno's `fetch` applies
+   * the proxy variables itself. See `@wats/toolkit/http`'s proxy notes.
+   */
+  proxy?: ProxySetting;
+  /**
+   * Extra certificate authorities (PEM) trusted besides Deno's store, e.g. an on-prem server's
+   * internal CA (`readCaCertFile` reads a file). The store itself is chosen with
+   * `DENO_TLS_CA_STORE` (`system,mozilla` adds the OS store).
+   */
+  caCerts?: readonly string[];
 }
 
 const CORRELATION_HEADERS = [
@@ -147,9 +198,13 @@ const SAFE_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
  *
  * @example Strip `/api`
  * ```ts
- * import { normalizeBaseUrl } from "./transport.ts";
- * normalizeBaseUrl("https://acme.wats.com/api/"); // "https://acme.wats.com"
+ * import assert from "node:assert/strict";
+ * import { normalizeBaseUrl } from "@wats/toolkit/http";
+ *
+ * assert.equal(normalizeBaseUrl("https://acme.wats.com/api/"), "https://acme.wats.com");
  * ```
+ *
+ * @category HTTP
  */
 export function normalizeBaseUrl(baseUrl: string): string {
   let url = baseUrl.trim().replace(/\/+$/, "");
@@ -180,10 +235,16 @@ export function normalizeBaseUrl(baseUrl: string): string {
  *
  * @example Encode a serial number with a slash
  * ```ts
- * import { buildPath } from "./transport.ts";
- * buildPath("/api/Asset/{id}", { id: "A/1" }, { top: 5, skip: null });
- * // "/api/Asset/A%2F1?top=5"
+ * import assert from "node:assert/strict";
+ * import { buildPath } from "@wats/toolkit/http";
+ *
+ * assert.equal(
+ *   buildPath("/api/Asset/{id}", { id: "A/1" }, { top: 5, skip: null }),
+ *   "/api/Asset/A%2F1?top=5",
+ * );
  * ```
+ *
+ * @category HTTP
  */
 export function buildPath(
   path: string,
@@ -215,11 +276,7 @@ export function buildPath(
  * @param data The parsed body: JSON, text or `null`.
  * @returns The message, or `null` when there is none.
  *
- * @example From a JSON body
- * ```ts
- * import { serverMessageOf } from "./transport.ts";
- * serverMessageOf({ Message: "Unit not found" }); // "Unit not found"
- * ```
+ * @category HTTP
  */
 export function serverMessageOf(data: unknown): string | null {
   if (typeof data === "string") return data.trim() ? excerpt(data) : null;
@@ -241,12 +298,7 @@ export function serverMessageOf(data: unknown): string | null {
  * @param retryAfterMs The server's `Retry-After`, in milliseconds.
  * @returns The error to throw.
  *
- * @example A 404
- * ```ts
- * import { errorForStatus } from "./transport.ts";
- * import { NotFoundError } from "./errors.ts";
- * errorForStatus(404, { operation: "product.get" }) instanceof NotFoundError; // true
- * ```
+ * @category HTTP
  */
 export function errorForStatus(
   status: number,
@@ -272,12 +324,23 @@ export function errorForStatus(
  * The HTTP core of the WATS client: auth, URL building, limiter, retry, breaker, error mapping.
  *
  * @example Call a route no service covers yet
- * ```ts ignore
- * import { Transport } from "./transport.ts";
- * const transport = new Transport({ baseUrl: "https://acme.wats.com", token: "dXNlcjpwYXNz" });
- * const res = await transport.request({ method: "GET", path: "/api/App/Version", operation: "app.version" });
- * console.log(res.data);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Transport } from "@wats/toolkit/http";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const transport = new Transport({ baseUrl: emulator.url, token: emulator.token });
+ * const res = await transport.request<string>({
+ *   method: "GET",
+ *   path: "/api/App/Version",
+ *   operation: "app.version",
+ * });
+ * assert.equal(res.status, 200);
+ * assert.equal(typeof res.data, "string");
  * ```
+ *
+ * @category HTTP
  */
 export class Transport {
   /** The normalised server root. */
@@ -295,6 +358,7 @@ export class Transport {
   #userAgent: string;
   #clock: Clock;
   #fetch: typeof fetch;
+  #clients: HttpClients | null;
 
   /**
    * Creates a transport.
@@ -308,6 +372,10 @@ export class Transport {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#clock = options.clock ?? systemClock;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // Without either option Deno's own client does the same, with no client to close.
+    this.#clients = options.proxy !== undefined || options.caCerts?.length
+      ? new HttpClients({ proxy: options.proxy, caCerts: options.caCerts })
+      : null;
     this.mode = options.mode ?? "strict";
     this.#userAgent = `wats-toolkit/${VERSION} Deno/${Deno.version.deno}` +
       (options.userAgent ? ` ${options.userAgent}` : "");
@@ -329,6 +397,18 @@ export class Transport {
       : breaker instanceof CircuitBreaker
       ? breaker
       : new CircuitBreaker({ clock: this.#clock, ...breaker });
+  }
+
+  /**
+   * Closes the HTTP clients made for `proxy` and `caCerts`; a later request makes new ones.
+   */
+  close(): void {
+    this.#clients?.close();
+  }
+
+  /** Closes the HTTP clients, as {@linkcode Transport.close}. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
@@ -466,7 +546,9 @@ export class Transport {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
     try {
-      const res = await this.#fetch(`${this.baseUrl}${pathAndQuery}`, {
+      const url = `${this.baseUrl}${pathAndQuery}`;
+      const res = await this.#fetch(url, {
+        client: this.#clients?.clientFor(new URL(url)),
         method: spec.method,
         headers,
         body,
@@ -486,7 +568,9 @@ export class Transport {
           { ...details, cause: error },
         );
       }
-      const reason = error instanceof Error ? error.message : String(error);
+      // Deno's message is "fetch failed"; the cause says why (a certificate, the proxy's answer).
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : null;
+      const reason = cause ? cause.message : error instanceof Error ? error.message : String(error);
       throw new NetworkError(
         `${spec.operation} could not reach the server: ${
           excerpt(reason)
@@ -503,11 +587,7 @@ export class Transport {
  * @param bytes The raw body.
  * @returns The parsed value.
  *
- * @example
- * ```ts
- * import { parseBody } from "./transport.ts";
- * parseBody(new TextEncoder().encode('{"a":1}')); // { a: 1 }
- * ```
+ * @category HTTP
  */
 export function parseBody(bytes: Uint8Array): unknown {
   if (bytes.length === 0) return null;

@@ -1,6 +1,8 @@
 /**
  * `wats doctor`: checks what the service needs, each check pass, warn or fail with what to do:
- * the configuration, permissions, the data folder, the converters (built-ins, and each plug-in of
+ * the configuration, permissions, the data folder, the trust store and `server.caCertFile` (each
+ * certificate parsed), the proxy in use (its URL without credentials, where it came from, the
+ * bypass list), the converters (built-ins, and each plug-in of
  * `converters.plugins` loaded in its worker as the service would), the drop folders and their
  * converter ids, the token, the server, and the clock against the server's `Date` header (more
  * than 5 minutes apart is a warning: report times would be off). Exits 0 (all pass), 1 (warnings)
@@ -18,6 +20,15 @@ import { isLocked, readLockInfo } from "../lock.ts";
 import { checkPermissions, servicePermissions } from "../permissions.ts";
 import { CommandError, COMMON_OPTIONS, configFrom } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
+import { proxySetting } from "../_network.ts";
+import {
+  bypassOf,
+  type ChosenProxy,
+  HttpClients,
+  processEnv,
+  proxyFor,
+  readCaCertFile,
+} from "../../api/http/proxy.ts";
 
 /** Help of `wats doctor`. */
 export const DOCTOR_HELP = `Usage: wats doctor [--config FILE] [--json]
@@ -73,7 +84,73 @@ async function converterChecks(
   return { checks, known: problems.length > 0 ? null : converters.map((c) => c.id) };
 }
 
-async function serverChecks(config: ServiceConfig, now: () => number): Promise<Check[]> {
+/** The proxy variables Deno applies to every request of the process, whatever the setting. */
+const PROXY_ENV = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"];
+
+/** The proxy and TLS checks, and the clients the server check sends through. */
+async function networkChecks(
+  config: ServiceConfig,
+): Promise<{ checks: Check[]; clients: HttpClients | null }> {
+  const checks: Check[] = [];
+  const setting = proxySetting(config);
+  let caCerts: string[] | undefined;
+  const store = processEnv("DENO_TLS_CA_STORE") ?? "mozilla";
+  const file = config.server.caCertFile;
+  if (file === undefined) {
+    checks.push({ name: "tls", result: "pass", detail: `trust store ${store}, no caCertFile` });
+  } else {
+    try {
+      caCerts = await readCaCertFile(file);
+      checks.push({
+        name: "tls",
+        result: "pass",
+        detail: `trust store ${store}, and ${caCerts.length} certificate(s) of ${file}`,
+      });
+    } catch (error) {
+      checks.push({
+        name: "tls",
+        result: "fail",
+        detail: `server.caCertFile: ${(error as Error).message}`,
+      });
+    }
+  }
+  let proxy: ChosenProxy | null;
+  try {
+    proxy = proxyFor(new URL(config.server.url), setting);
+  } catch (error) {
+    checks.push({ name: "proxy", result: "fail", detail: (error as Error).message });
+    return { checks, clients: null };
+  }
+  const bypass = bypassOf(setting);
+  const mode = typeof setting === "object" ? "config" : setting;
+  const bypassText = bypass.length > 0 ? `; bypass: ${bypass.join(", ")}` : "";
+  const auth = proxy?.basicAuth ? `, user ${proxy.basicAuth.username} (password not shown)` : "";
+  checks.push({
+    name: "proxy",
+    result: "pass",
+    detail: proxy === null
+      ? `none: ${config.server.url} is reached directly (server.proxy ${mode})${bypassText}`
+      : `${proxy.url} from ${proxy.source}${auth}${bypassText}`,
+  });
+  if (setting !== "system") {
+    const set = PROXY_ENV.filter((name) => processEnv(name) ?? processEnv(name.toLowerCase()));
+    if (set.length > 0) {
+      checks.push({
+        name: "proxy",
+        result: "warn",
+        detail: `${set.join(", ")} set in the environment: Deno applies it to the requests ` +
+          "server.proxy sends directly; unset it for the service or list the host in NO_PROXY",
+      });
+    }
+  }
+  return { checks, clients: new HttpClients({ proxy: setting, caCerts }) };
+}
+
+async function serverChecks(
+  config: ServiceConfig,
+  now: () => number,
+  client: Deno.HttpClient | undefined,
+): Promise<Check[]> {
   const token = config.secrets.apiToken;
   if (!token) {
     return [{
@@ -88,6 +165,7 @@ async function serverChecks(config: ServiceConfig, now: () => number): Promise<C
   const sentAt = now();
   try {
     res = await fetch(url, {
+      client,
       headers: { Authorization: `Basic ${token}`, Accept: "application/json" },
       signal: AbortSignal.timeout(Math.min(config.server.timeoutMs, 15_000)),
     });
@@ -95,7 +173,7 @@ async function serverChecks(config: ServiceConfig, now: () => number): Promise<C
     checks.push({
       name: "server",
       result: "fail",
-      detail: `${config.server.url} unreachable: ${(error as Error).message}`,
+      detail: `${config.server.url} unreachable: ${reasonOf(error)}`,
     });
     return checks;
   }
@@ -216,8 +294,21 @@ export async function runChecks(
       },
     );
   }
-  checks.push(...await serverChecks(config, now));
+  const network = await networkChecks(config);
+  checks.push(...network.checks);
+  try {
+    const client = network.clients?.clientFor(new URL(config.server.url));
+    checks.push(...await serverChecks(config, now, client));
+  } finally {
+    network.clients?.close();
+  }
   return checks;
+}
+
+/** Deno's fetch says "fetch failed"; its cause says why (a certificate, the proxy's answer). */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 const MARKS = { pass: "ok  ", warn: "WARN", fail: "FAIL" };

@@ -11,6 +11,7 @@ import {
   type LogRecord,
   reset,
 } from "@logtape/logtape";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 /** Where a command writes, and whether a person is watching. */
 export interface CliIo {
@@ -20,7 +21,7 @@ export interface CliIo {
   err(text: string): void;
   /** Whether standard output is a terminal (progress bars, colours). */
   isTty: boolean;
-  /** Aborted on SIGINT/SIGTERM (and SIGBREAK on Windows) while a command listens for it. */
+  /** Aborted on the platform's stop signals (see `stopSignal`) while a command listens for it. */
   signal?: AbortSignal;
 }
 
@@ -59,21 +60,36 @@ export async function tearDownLogging(): Promise<void> {
   await reset();
 }
 
+/** Options of {@linkcode stopSignal}. */
+export interface StopSignalOptions {
+  /** The OS whose stop signals are listened for; this process's by default. */
+  platform?: Platform;
+  /** Adds a signal listener; `Deno.addSignalListener` by default. */
+  addListener?: (name: Deno.Signal, handler: () => void) => void;
+  /** Removes a signal listener; `Deno.removeSignalListener` by default. */
+  removeListener?: (name: Deno.Signal, handler: () => void) => void;
+}
+
 /**
- * An abort signal for SIGINT and SIGTERM (SIGINT and SIGBREAK on Windows).
+ * An abort signal for the platform's stop signals: SIGINT and SIGTERM on POSIX; on Windows
+ * SIGINT, SIGBREAK, SIGHUP (console closed) and SIGTERM (logoff, shutdown).
  *
+ * @param options The platform and the listener functions (tests).
  * @returns The signal and a function that removes the listeners.
  */
-export function stopSignal(): { signal: AbortSignal; dispose(): void } {
+export function stopSignal(options: StopSignalOptions = {}): {
+  signal: AbortSignal;
+  dispose(): void;
+} {
+  const platform = options.platform ?? currentPlatform;
+  const addListener = options.addListener ?? Deno.addSignalListener;
+  const removeListener = options.removeListener ?? Deno.removeSignalListener;
   const controller = new AbortController();
   const handler = () => controller.abort(new Error("Interrupted"));
-  const wanted: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT", "SIGBREAK"]
-    : ["SIGINT", "SIGTERM"];
   const installed: Deno.Signal[] = [];
-  for (const name of wanted) {
+  for (const name of platform.stopSignals) {
     try {
-      Deno.addSignalListener(name, handler);
+      addListener(name, handler);
       installed.push(name);
     } catch {
       // A signal the platform does not offer; the others still stop the command.
@@ -82,7 +98,7 @@ export function stopSignal(): { signal: AbortSignal; dispose(): void } {
   return {
     signal: controller.signal,
     dispose() {
-      for (const name of installed) Deno.removeSignalListener(name, handler);
+      for (const name of installed) removeListener(name, handler);
     },
   };
 }

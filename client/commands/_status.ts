@@ -45,8 +45,15 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   }
   const dataDir = await dataDirFrom(values, io);
   const info = await readLockInfo(dataDir);
-  if (!await isLocked(dataDir) || !info?.statusUrl) {
+  if (!await isLocked(dataDir)) {
     throw new CommandError(`No WATS service is running on ${dataDir}`, 32);
+  }
+  if (!info?.statusUrl) {
+    const who = info ? `process ${info.pid}` : "a process that left no holder file";
+    throw new CommandError(
+      `The WATS service on ${dataDir} (${who}) has no status server (status.port)`,
+      32,
+    );
   }
   const token = await statusToken(values, io);
   let status: ServiceStatus;

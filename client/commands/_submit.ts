@@ -141,7 +141,8 @@ async function submitFiles(
       if (taken.outcome === "failed") {
         failedFiles++;
         io.err(`${file}: ${taken.facts.reason}\n`);
-      } else if (taken.outcome === "full") {
+      } else if (taken.outcome === "full" || taken.outcome === "busy") {
+        // A one-shot command does not wait for a file another program holds open.
         failedFiles++;
         io.err(`${file}: ${taken.message}\n`);
       } else if (taken.outcome === "stopped") {

@@ -6,6 +6,7 @@
  */
 
 import { dirname, isAbsolute, join, resolve, win32 } from "node:path";
+import { currentPlatform } from "../../util/platform.ts";
 import { isUrl, KNOWN_KEYS } from "./schema.ts";
 
 /** Where a configuration value came from. */
@@ -116,6 +117,9 @@ const ENV_KEYS: { names: string[]; path: string[]; seconds?: boolean }[] = [
 /** Names of the token variables, first set wins. */
 export const TOKEN_ENV: readonly string[] = ["WATS_TOKEN", "PYWATS_API_TOKEN"];
 
+/** The variable holding the password of `server.proxy`. */
+export const PROXY_PASSWORD_ENV = "WATS_PROXY_PASSWORD";
+
 /** Applies the environment layer; returns problems with values that cannot be used. */
 export function applyEnv(layers: Layers, env: EnvReader): string[] {
   const problems: string[] = [];
@@ -139,7 +143,12 @@ export function applyEnv(layers: Layers, env: EnvReader): string[] {
 
 /** Keys holding paths, resolved against the configuration file's folder when they came from it. */
 function pathKeys(layers: Layers): Path[] {
-  const keys: Path[] = [["dataDir"], ["server", "tokenFile"]];
+  const keys: Path[] = [
+    ["dataDir"],
+    ["server", "tokenFile"],
+    ["server", "caCertFile"],
+    ["server", "proxy", "passwordFile"],
+  ];
   const watch = layers.get(["watch"]);
   if (Array.isArray(watch)) {
     watch.forEach((_, index) => {
@@ -167,6 +176,35 @@ export function resolvePaths(layers: Layers, cwd: string): void {
   }
 }
 
+/** Names of the control characters a JSON escape in a Windows path turns into. */
+const ESCAPED_CONTROLS: Record<string, string> = {
+  "\t": "a TAB (\\t)",
+  "\n": "a line break (\\n)",
+  "\r": "a carriage return (\\r)",
+  "\b": "a backspace (\\b)",
+  "\f": "a form feed (\\f)",
+};
+
+/**
+ * Problems for paths holding control characters: in JSON `"C:\temp"` is `C:` TAB `emp`, since
+ * `\t` is an escape. No real folder name holds one, so the path is refused with the fix.
+ */
+export function controlCharacterProblems(layers: Layers, file: string | undefined): string[] {
+  const problems: string[] = [];
+  for (const path of pathKeys(layers)) {
+    const value = layers.get(path);
+    if (typeof value !== "string") continue;
+    const found = [...value].find((char) => char < " ");
+    if (found === undefined) continue;
+    const what = ESCAPED_CONTROLS[found] ?? "a control character";
+    problems.push(
+      `${originLabel(layers.originOf(path), file)}: ${formatPath(path)}: the path holds ${what}; ` +
+        'in JSON a backslash starts an escape: write "C:\\\\temp" or "C:/temp"',
+    );
+  }
+  return problems;
+}
+
 /** Token keys refused in the configuration file. */
 const TOKEN_KEYS = [
   ["server", "token"],
@@ -190,6 +228,22 @@ export function tokenInFileProblems(raw: Record<string, unknown>, file: string):
       `${file}: ${formatPath(path)}: a token is not accepted in the configuration file; ` +
         "set the WATS_TOKEN environment variable or put the token in a file readable only by " +
         "the service account and name that file in server.tokenFile",
+    );
+  }
+  const proxy = isPlainObject(raw.server) ? raw.server.proxy : undefined;
+  const proxyUrl = isPlainObject(proxy) ? proxy.url : undefined;
+  let urlHasPassword = false;
+  try {
+    urlHasPassword = typeof proxyUrl === "string" && new URL(proxyUrl).password !== "";
+  } catch {
+    // The schema names a URL that does not parse.
+  }
+  if ((isPlainObject(proxy) && proxy.password !== undefined) || urlHasPassword) {
+    const key = urlHasPassword ? "server.proxy.url" : "server.proxy.password";
+    problems.push(
+      `${file}: ${key}: a proxy password is not accepted in the configuration file; set the ` +
+        `${PROXY_PASSWORD_ENV} environment variable or put the password in a file readable only ` +
+        "by the service account and name that file in server.proxy.passwordFile",
     );
   }
   return problems;
@@ -218,7 +272,7 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, file: string): 
 
 /** The default data folder of the `default` instance on this OS. */
 export function defaultDataDir(env: EnvReader): string {
-  const os = Deno.build.os;
+  const os = currentPlatform.os;
   if (os === "windows") {
     return win32.join(env("PROGRAMDATA") ?? "C:\\ProgramData", "WATS", "instances", "default");
   }

@@ -7,7 +7,9 @@
  * flags: against the working folder). The API token is never read from the configuration file:
  * it comes from `WATS_TOKEN` or from the file named by `server.tokenFile`, and the loaded
  * configuration keeps it in a non-enumerable `secrets` object that prints and serializes as
- * `[redacted]`, so `JSON.stringify(config)` and logs of the configuration never carry it.
+ * `[redacted]`, so `JSON.stringify(config)` and logs of the configuration never carry it. The
+ * proxy password (`server.proxy`) is kept the same way: from `WATS_PROXY_PASSWORD` or the file
+ * named by `server.proxy.passwordFile`, refused in the configuration file.
  *
  * Environment: `WATS_BASE_URL`, `WATS_TOKEN`, `WATS_TIMEOUT` (seconds), `WATS_STATION`,
  * `WATS_DATA_DIR` (the `PYWATS_SERVER_URL`, `PYWATS_API_TOKEN`, `PYWATS_STATION` and
@@ -20,12 +22,14 @@ import { resolve } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import {
   applyEnv,
+  controlCharacterProblems,
   defaultDataDir,
   defaultStationName,
   type EnvReader,
   formatPath,
   Layers,
   originLabel,
+  PROXY_PASSWORD_ENV,
   resolvePaths,
   TOKEN_ENV,
   tokenInFileProblems,
@@ -33,6 +37,7 @@ import {
 } from "./_sources.ts";
 import { ServiceConfigSchema, type ServiceConfigValues } from "./schema.ts";
 import { ConfigError } from "../errors.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 const REDACTED = "[redacted]";
 
@@ -42,25 +47,30 @@ const REDACTED = "[redacted]";
  *
  * @example Read the token where it is needed, and only there
  * ```ts
- * import { ConfigSecrets } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * import { ConfigSecrets } from "@wats/toolkit/client";
+ *
  * const secrets = new ConfigSecrets("s3cret");
- * console.log(JSON.stringify(secrets)); // {"apiToken":"[redacted]"}
- * const header = `Basic ${secrets.apiToken}`;
+ * assert.equal(JSON.stringify(secrets), '{"apiToken":"[redacted]"}');
+ * assert.equal(`Basic ${secrets.apiToken}`, "Basic s3cret");
  * ```
  */
 export class ConfigSecrets {
   readonly #apiToken: string | undefined;
   readonly #statusToken: string | undefined;
+  readonly #proxyPassword: string | undefined;
 
   /**
    * Holds the secrets.
    *
    * @param apiToken The WATS API token.
    * @param statusToken The bearer token of the loopback status and control API.
+   * @param proxyPassword The password for `server.proxy`'s basic auth.
    */
-  constructor(apiToken?: string, statusToken?: string) {
+  constructor(apiToken?: string, statusToken?: string, proxyPassword?: string) {
     this.#apiToken = apiToken;
     this.#statusToken = statusToken;
+    this.#proxyPassword = proxyPassword;
     const inspect = () => `ConfigSecrets ${JSON.stringify(this.toJSON())}`;
     for (
       const key of [Symbol.for("Deno.customInspect"), Symbol.for("nodejs.util.inspect.custom")]
@@ -79,6 +89,11 @@ export class ConfigSecrets {
     return this.#statusToken;
   }
 
+  /** The proxy password, if one was configured. */
+  get proxyPassword(): string | undefined {
+    return this.#proxyPassword;
+  }
+
   /**
    * Shows which secrets are set, never their values.
    *
@@ -88,6 +103,7 @@ export class ConfigSecrets {
     const shown: Record<string, string> = {};
     if (this.#apiToken !== undefined) shown.apiToken = REDACTED;
     if (this.#statusToken !== undefined) shown.statusToken = REDACTED;
+    if (this.#proxyPassword !== undefined) shown.proxyPassword = REDACTED;
     return shown;
   }
 }
@@ -112,6 +128,8 @@ export interface LoadConfigOptions {
   cwd?: string;
   /** Receives warnings (unknown keys, a token file the group can read); logged by default. */
   onWarning?: (message: string) => void;
+  /** The OS rules (whether mode bits guard the token file); this process's by default. */
+  platform?: Platform;
 }
 
 function processEnv(name: string): string | undefined {
@@ -133,13 +151,19 @@ function processEnv(name: string): string | undefined {
  *
  * @example Load from a file with an environment override
  * ```ts
+ * import assert from "node:assert/strict";
  * import { join } from "node:path";
- * import { loadConfig } from "./config.ts";
+ * import { loadConfig } from "@wats/toolkit/client";
+ *
  * const folder = await Deno.makeTempDir();
- * const file = join(folder, "config.json");
- * await Deno.writeTextFile(file, JSON.stringify({ server: { url: "https://acme.wats.com" } }));
- * const config = await loadConfig({ file, env: { WATS_TOKEN: "s3cret", WATS_TIMEOUT: "10" } });
- * console.log(config.server.timeoutMs); // 10000
+ * try {
+ *   const file = join(folder, "config.json");
+ *   await Deno.writeTextFile(file, JSON.stringify({ server: { url: "https://acme.wats.com" } }));
+ *   const config = await loadConfig({ file, env: { WATS_TOKEN: "s3cret", WATS_TIMEOUT: "10" } });
+ *   assert.equal(config.server.timeoutMs, 10_000);
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ServiceConfig> {
@@ -167,6 +191,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
     statusToken = takeStatusToken(flags) ?? statusToken;
     layers.apply(flags, { kind: "flags" });
   }
+  problems.push(...controlCharacterProblems(layers, file));
   resolvePaths(layers, cwd);
 
   const parsed = ServiceConfigSchema.safeParse(layers.value);
@@ -183,9 +208,14 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems, 22);
 
   const config = parsed.data;
-  const apiToken = await readToken(config, env, layers, file, warn);
+  const readOptions = {
+    warn,
+    platform: options.platform ?? currentPlatform,
+  };
+  const apiToken = await readToken(config, env, layers, file, readOptions);
+  const proxyPassword = await readProxyPassword(config, env, layers, file, readOptions);
   Object.defineProperty(config, "secrets", {
-    value: new ConfigSecrets(apiToken, statusToken),
+    value: new ConfigSecrets(apiToken, statusToken, proxyPassword),
     enumerable: false,
   });
   return config as ServiceConfig;
@@ -228,7 +258,7 @@ async function readToken(
   env: EnvReader,
   layers: Layers,
   file: string | undefined,
-  warn: (message: string) => void,
+  options: { warn: (message: string) => void; platform: Platform },
 ): Promise<string | undefined> {
   for (const name of TOKEN_ENV) {
     const token = env(name)?.trim();
@@ -237,6 +267,24 @@ async function readToken(
   const path = config.server.tokenFile;
   if (path === undefined) return undefined;
   const where = `${originLabel(layers.originOf(["server", "tokenFile"]), file)}: server.tokenFile`;
+  return await readSecretFile(path, where, { ...options, what: "token", envName: "WATS_TOKEN" });
+}
+
+/**
+ * Reads a secret from a file that only the service account may read (refused when every user
+ * may, on systems where mode bits say so).
+ */
+async function readSecretFile(
+  path: string,
+  where: string,
+  options: {
+    warn: (message: string) => void;
+    platform: Platform;
+    what: string;
+    envName: string;
+  },
+): Promise<string> {
+  const { warn, platform } = options;
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);
@@ -244,17 +292,64 @@ async function readToken(
     const reason = error instanceof Deno.errors.NotFound ? "not found" : (error as Error).message;
     throw new ConfigError([`${where}: ${path}: ${reason}`], 22);
   }
-  // mode is null on Windows, where the installer restricts the file with an ACL instead.
-  const mode = info.mode;
+  // Windows reports made-up mode bits (0o666, or 0o444 read-only): its ACLs decide who reads
+  // the file, and checking them is the installer's job, so the operator is told once.
+  if (!platform.hasModeBits) {
+    warn(
+      `${where}: ${path}: file permissions are not checked on Windows; make sure only the ` +
+        "service account can read it (icacls)",
+    );
+  }
+  const mode = platform.hasModeBits ? info.mode : null;
   if (mode !== null && (mode & 0o004) !== 0) {
     throw new ConfigError([
-      `${where}: ${path} is readable by every user; restrict it (chmod 600 ${path}) or use WATS_TOKEN`,
+      `${where}: ${path} is readable by every user; restrict it (chmod 600 ${path}) or use ${options.envName}`,
     ], 22);
   }
   if (mode !== null && (mode & 0o040) !== 0) {
-    warn(`${where}: ${path} is readable by its group; chmod 600 ${path} keeps the token private`);
+    warn(
+      `${where}: ${path} is readable by its group; chmod 600 ${path} keeps the ${options.what} private`,
+    );
   }
-  const token = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "").trim();
-  if (!token) throw new ConfigError([`${where}: ${path} is empty`], 22);
-  return token;
+  const secret = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "").trim();
+  if (!secret) throw new ConfigError([`${where}: ${path} is empty`], 22);
+  return secret;
+}
+
+/**
+ * The proxy password: `WATS_PROXY_PASSWORD`, else the file named by `server.proxy.passwordFile`.
+ * A user name needs a password and a password a user name.
+ */
+async function readProxyPassword(
+  config: ServiceConfigValues,
+  env: EnvReader,
+  layers: Layers,
+  file: string | undefined,
+  options: { warn: (message: string) => void; platform: Platform },
+): Promise<string | undefined> {
+  const proxy = config.server.proxy;
+  if (typeof proxy !== "object") return undefined;
+  let password = env(PROXY_PASSWORD_ENV)?.trim() || undefined;
+  if (password === undefined && proxy.passwordFile !== undefined) {
+    const origin = layers.originOf(["server", "proxy", "passwordFile"]);
+    const where = `${originLabel(origin, file)}: server.proxy.passwordFile`;
+    password = await readSecretFile(proxy.passwordFile, where, {
+      ...options,
+      what: "proxy password",
+      envName: PROXY_PASSWORD_ENV,
+    });
+  }
+  const label = originLabel(layers.originOf(["server", "proxy"]), file);
+  if (password !== undefined && proxy.username === undefined) {
+    throw new ConfigError([
+      `${label}: server.proxy.username: required with a proxy password`,
+    ], 22);
+  }
+  if (password === undefined && proxy.username !== undefined) {
+    throw new ConfigError([
+      `${label}: server.proxy: the user name needs a password; set ${PROXY_PASSWORD_ENV} or ` +
+      "name a file readable only by the service account in server.proxy.passwordFile",
+    ], 22);
+  }
+  return password;
 }

@@ -37,6 +37,21 @@ export interface WatchConfig {
   converterArgs?: Record<string, unknown>;
 }
 
+/** A proxy named in the configuration; its password comes from the environment or a file. */
+export interface ProxyConfig {
+  /** The proxy, e.g. `http://proxy.acme.local:3128`; without credentials in it. */
+  url: string;
+  /** The user name for the proxy's basic auth; not a secret, the password is. */
+  username?: string;
+  /**
+   * A file holding the proxy password (readable by the service account only); the
+   * `WATS_PROXY_PASSWORD` environment variable wins over it.
+   */
+  passwordFile?: string;
+  /** Hosts reached directly, as in `NO_PROXY`: `.acme.local`, `10.0.0.0/8`, `host:port`. */
+  bypass: string[];
+}
+
 /** The station service configuration (without secrets). */
 export interface ServiceConfigValues {
   /** The WATS server. */
@@ -47,6 +62,18 @@ export interface ServiceConfigValues {
     tokenFile?: string;
     /** Request timeout in milliseconds; 30,000 by default. */
     timeoutMs: number;
+    /**
+     * A PEM file of certificate authorities trusted besides Deno's store (an on-prem server's
+     * internal CA, a TLS-inspecting proxy's root). `DENO_TLS_CA_STORE=system,mozilla` in the
+     * service's environment makes Deno trust the OS store too.
+     */
+    caCertFile?: string;
+    /**
+     * How requests reach the server: `system` (the default: the `HTTPS_PROXY`, `HTTP_PROXY`,
+     * `ALL_PROXY` and `NO_PROXY` variables of the service's environment, direct when none is
+     * set), `none`, or a proxy of its own with credentials and a bypass list.
+     */
+    proxy: "system" | "none" | ProxyConfig;
   };
   /** Station identity put into reports. */
   station: {
@@ -134,16 +161,33 @@ const positiveInt = (fallback: number) => z.number().int().positive().default(fa
  *
  * @param value The configured value.
  * @returns True for a URL.
- *
- * @example Tell a plug-in path from a URL
- * ```ts
- * import { isUrl } from "./schema.ts";
- * console.log(isUrl("plugins/acme_ict.ts"), isUrl("https://example.com/acme_ict.ts")); // false true
- * ```
  */
 export function isUrl(value: string): boolean {
   return /^[a-z][a-z0-9+.-]+:/i.test(value);
 }
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false;
+  }
+}
+
+const ProxySchema = z.union([
+  z.enum(["system", "none"]),
+  z.object({
+    url: z.url({ protocol: /^https?$/, error: "expected an http or https URL" })
+      .refine((url) => !hasCredentials(url), {
+        error: "credentials are not accepted in the URL; use username, and WATS_PROXY_PASSWORD " +
+          "or passwordFile",
+      }),
+    username: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    bypass: z.array(z.string().min(1)).default([]),
+  }),
+], { error: 'expected "system", "none" or an object with url' });
 
 const PluginPathSchema = z.string().min(1).refine((path) => !isUrl(path), {
   error: "expected a file path, not a URL (plug-ins load from local files only)",
@@ -169,6 +213,8 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
     url: z.url({ protocol: /^https?$/, error: "expected an http or https URL" }),
     tokenFile: z.string().min(1).optional(),
     timeoutMs: positiveInt(30_000),
+    caCertFile: z.string().min(1).optional(),
+    proxy: ProxySchema.default("system"),
   }),
   station: z.object({
     name: z.string().min(1),
@@ -228,7 +274,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "converters",
     "logs",
   ],
-  server: ["url", "tokenFile", "timeoutMs"],
+  server: ["url", "tokenFile", "timeoutMs", "caCertFile", "proxy"],
   station: ["name", "location", "purpose"],
   "watch[]": [
     "path",

@@ -224,15 +224,6 @@ function loadFailure(error: unknown, path: string): string {
  * @param registry The registry to add them to.
  * @param plugins The module paths, as `converters.plugins` lists them.
  * @returns One line a plug-in that did not load, naming its key, its path and the reason.
- *
- * @example Load a factory's plug-ins and list what failed
- * ```ts
- * import { ConverterRegistry } from "../../converters/registry.ts";
- * import { loadPlugins } from "./_convert.ts";
- * const registry = new ConverterRegistry();
- * const problems = await loadPlugins(registry, ["/opt/wats/plugins/acme_ict.ts"]);
- * for (const problem of problems) console.error(problem);
- * ```
  */
 export async function loadPlugins(
   registry: ConverterRegistry,
@@ -257,13 +248,6 @@ export async function loadPlugins(
  * @param watch The watch entries.
  * @param known The ids of the converters available.
  * @returns One line a watch entry, naming its folder and listing the known ids.
- *
- * @example Catch a typo before the first file
- * ```ts
- * import { unknownConverters } from "./_convert.ts";
- * const problems = unknownConverters([{ path: "/data/ict", converter: "acme_itc" }], ["acme_ict"]);
- * console.log(problems[0]); // watch[0].converter: /data/ict: unknown converter "acme_itc"; …
- * ```
  */
 export function unknownConverters(
   watch: readonly { path: string; converter: string }[],
@@ -285,16 +269,6 @@ export function unknownConverters(
  * @param options The conversion log folder, and the configuration file to name in errors.
  * @returns The conversion step.
  * @throws {ConfigError} When a plug-in does not load (one line each, naming its path and why).
- *
- * @example The converters of a configuration
- * ```ts
- * import { configuredConversion } from "./_convert.ts";
- * const conversion = await configuredConversion({
- *   converters: { plugins: [], timeoutMs: 300_000, sniffTimeoutMs: 5_000 },
- *   logs: { conversions: "problems" },
- * });
- * console.log(conversion.list().map((converter) => converter.id));
- * ```
  */
 export async function configuredConversion(
   config: Pick<ServiceConfigValues, "converters" | "logs">,

@@ -11,8 +11,9 @@
  */
 
 import { basename, dirname, extname, join } from "node:path";
-import { createHash } from "node:crypto";
+import { hashHex } from "../../util/hash.ts";
 import { moveDurable, removeIfPresent, syncFolder, writeFileDurable } from "../_fs.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 /** Longest file name, in UTF-8 bytes, on ext4, NTFS (in UTF-16 units, a looser limit), APFS. */
 const NAME_BYTES = 255;
@@ -47,7 +48,7 @@ function cutToBytes(text: string, bytes: number): string {
 export function roomyName(name: string): string {
   if (byteLength(name) <= NAME_BYTES - RESERVED_BYTES) return name;
   const extension = cutToBytes(extname(name), 20);
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  const hash = hashHex(name).slice(0, 8);
   const stemBytes = NAME_BYTES - RESERVED_BYTES - byteLength(extension) - hash.length - 1;
   return `${
     cutToBytes(name.slice(0, name.length - extname(name).length), stemBytes)
@@ -134,7 +135,8 @@ export interface ReasonFacts {
 
 /**
  * Moves a file the intake could not take into the error folder, with `<name>.reason.txt` beside
- * it (written first, so a file there never lacks its reason).
+ * it (written first, so a file there never lacks its reason). The reason file has the line
+ * endings of the OS (CRLF on Windows, where Notepad of older releases shows LF text as one line).
  *
  * @returns The new path of the file.
  */
@@ -143,7 +145,9 @@ export async function moveToError(
   folder: string,
   facts: ReasonFacts,
   now: number,
+  options: { platform?: Platform } = {},
 ): Promise<string> {
+  const platform = options.platform ?? currentPlatform;
   await Deno.mkdir(folder, { recursive: true });
   const target = freePath(folder, basename(path), now);
   const lines = [
@@ -153,7 +157,8 @@ export async function moveToError(
     `file: ${path}`,
     `at: ${new Date(now).toISOString()}`,
   ];
-  await writeFileDurable(target + REASON_SUFFIX, encoder.encode(lines.join("\n") + "\n"));
+  const text = platform.textLines(lines.join("\n") + "\n");
+  await writeFileDurable(target + REASON_SUFFIX, encoder.encode(text), { platform });
   await moveAnywhere(path, target);
   return target;
 }

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { sha256Hex } from "../_fs.ts";
+import { hashHex, hashStreamHex } from "../../util/hash.ts";
 import type { Conversion, ConvertResult } from "./_convert.ts";
 import type { ReasonFacts } from "./_source_files.ts";
 import type { ServiceStats } from "../status/_stats.ts";
@@ -23,6 +23,7 @@ import type { Ledger, SourceRecord } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import type { QueueReport } from "../queue/envelope.ts";
 import type { Clock } from "../../util/clock.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 /** Files up to this size are read once into memory for hashing and converting. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
@@ -43,6 +44,10 @@ export interface TakeContext {
   signal: AbortSignal;
   /** Runs the reading and the conversion (bounds how many run at once); directly by default. */
   converting?: <T>(convert: () => Promise<T>) => Promise<T>;
+  /** The OS rules (which read errors pass by themselves); this process's by default. */
+  platform?: Platform;
+  /** Reads a whole file; `Deno.readFile` by default (tests inject failures). */
+  readFile?: (path: string) => Promise<Uint8Array>;
 }
 
 /** How taking a file ended. */
@@ -58,6 +63,8 @@ export type Taken =
   | { outcome: "failed"; facts: ReasonFacts }
   | { outcome: "full"; message: string }
   | { outcome: "gone" }
+  /** Another process holds the file open (Windows sharing violation): not stable yet. */
+  | { outcome: "busy"; message: string }
   /** The service is stopping: the conversion was cancelled and the file stays for next time. */
   | { outcome: "stopped" };
 
@@ -145,11 +152,15 @@ async function readAndConvert(
     // The watcher has just seen the size; without it, ask the file system.
     size = options.size ?? (await Deno.stat(path)).size;
     if (size <= READ_WHOLE_BYTES) {
-      bytes = await Deno.readFile(path);
+      bytes = await (context.readFile ?? Deno.readFile)(path);
       size = bytes.length;
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { outcome: "gone" };
+    // The test software, Excel or a scanner still has it open: it is not ready, nothing is wrong.
+    if ((context.platform ?? currentPlatform).isTransientError(error)) {
+      return { outcome: "busy", message: (error as Error).message };
+    }
     throw error;
   }
   if (size === 0) {
@@ -161,7 +172,7 @@ async function readAndConvert(
       `File is ${size} bytes, over the limit of ${maxBytes} bytes (limits.maxFileBytes)`;
     return { outcome: "failed", facts: { stage: "size", reason } };
   }
-  const sha256 = bytes ? await sha256Hex(bytes) : await sha256Hex((await Deno.open(path)).readable);
+  const sha256 = bytes ? hashHex(bytes) : await hashStreamHex((await Deno.open(path)).readable);
   const known = await ledger.getSource(sha256);
   const missing = known ? await missingIds(context, known) : null;
   if (known && missing?.size === 0) return await finishKnown(context, path, sha256, known);

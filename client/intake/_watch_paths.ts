@@ -5,6 +5,7 @@
  */
 
 import { isAbsolute, relative, sep } from "node:path";
+import type { Platform } from "../../util/platform.ts";
 
 /** Size and modification time of a file: equal twice across the wait means it is stable. */
 export interface Fingerprint {
@@ -75,4 +76,30 @@ export async function inspectPath(
     }
   }
   return { fingerprint: info.isFile ? fingerprintOf(info) : null };
+}
+
+/**
+ * Problems for watch entries that name a folder another entry names already, by the platform's
+ * comparison (on Windows: any casing, `/` or `\\`, a trailing separator, `\\?\` and UNC
+ * spellings). Callers pass real paths where they exist, so 8.3 short names are long already.
+ *
+ * @param paths The watch folders, in configuration order.
+ * @param platform The OS rules.
+ * @returns One problem per repeated folder, naming both entries.
+ */
+export function sameFolderProblems(paths: readonly string[], platform: Platform): string[] {
+  const problems: string[] = [];
+  const first = new Map<string, number>();
+  paths.forEach((path, index) => {
+    const key = platform.pathKey(path);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, index);
+    else {
+      problems.push(
+        `watch[${index}].path: ${path} is the folder of watch[${earlier}].path ` +
+          `(${paths[earlier]}); watch it once`,
+      );
+    }
+  });
+  return problems;
 }

@@ -76,13 +76,6 @@ interface Entry {
 
 /**
  * Watches every configured drop folder and turns ready files into queued reports.
- *
- * @example Run the intake of a service by hand
- * ```ts ignore
- * const intake = new Intake({ config, queue, ledger, conversion, stats });
- * intake.start();
- * await intake.stop();
- * ```
  */
 export class Intake {
   readonly #options: IntakeOptions;
@@ -138,6 +131,12 @@ export class Intake {
           isInside(root, dir)
         ),
         onSkip: (path, reason) => this.#track(this.#refuse(entry, path, reason)),
+        onUnavailable: (reason) => {
+          if (reason !== null && entry.stats.unavailable === null) {
+            log.warn("Drop folder {reason}", { reason });
+          } else if (reason === null) log.info("Drop folder {path} is back", { path: root });
+          entry.stats.unavailable = reason;
+        },
       });
       this.#watchers.push(watcher);
       this.#loops.push(this.#watch(entry, watcher));
@@ -193,7 +192,7 @@ export class Intake {
       entry.stats.lastFileAt = new Date(this.#clock.now()).toISOString();
       const isKept = entry.config.postAction === "keep" &&
         (outcome === "queued" || outcome === "duplicate" || outcome === "resumed");
-      watcher.release(path, { keepUntilChanged: isKept });
+      watcher.release(path, { keepUntilChanged: isKept, notStableYet: outcome === "busy" });
     }
   }
 
@@ -239,6 +238,12 @@ export class Intake {
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
         await this.#postAction(entry, path);
+        break;
+      case "busy":
+        log.debug("{path} is held open by another process ({message}); tried again soon", {
+          path,
+          message: taken.message,
+        });
         break;
       case "resumed":
         // Taken before a restart (or kept in place): only the post action may be left to do.

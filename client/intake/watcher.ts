@@ -31,9 +31,19 @@ import {
   isSkippedName,
 } from "./_watch_paths.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 /** How soon after an event the folder is scanned for files whose events were lost. */
 export const EVENT_SCAN_DELAY_MS = 200;
+
+/** The first wait before a drop folder that cannot be reached is tried again. */
+export const ROOT_RETRY_FIRST_MS = 1_000;
+
+/** The longest wait between tries of a drop folder that cannot be reached. */
+export const ROOT_RETRY_MAX_MS = 60_000;
+
+/** How long a file another process holds open waits before it is tried again. */
+export const BUSY_WAIT_MS = 2_000;
 
 /** The share of `stableMs` a file already unchanged for `stableMs` is watched before it is taken. */
 export const CONFIRM_SHARE = 0.2;
@@ -60,6 +70,13 @@ export interface FileWatcherOptions {
   maxTracked?: number;
   /** Told about refused paths (symlinks out of the folder, loops); logged by default. */
   onSkip?: (path: string, reason: string) => void;
+  /** The OS rules (pattern case, 8.3 names in events); this process's by default. */
+  platform?: Platform;
+  /**
+   * Told when the folder cannot be reached (missing, a share that dropped), with the reason,
+   * and with `null` once it is back. It is tried again with a backoff meanwhile.
+   */
+  onUnavailable?: (reason: string | null) => void;
 }
 
 interface Observation extends Fingerprint {
@@ -72,12 +89,22 @@ interface Observation extends Fingerprint {
  *
  * @example Take ready files until stopped
  * ```ts
- * import { FileWatcher } from "./watcher.ts";
- * const watcher = new FileWatcher({ root: await Deno.makeTempDir(), pattern: "*.json" });
- * const stop = AbortSignal.timeout(100);
- * for await (const path of watcher.files(stop)) {
- *   console.log("ready:", path);
- *   watcher.release(path);
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { FileWatcher } from "@wats/toolkit/client";
+ *
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await Deno.writeTextFile(join(root, "run.json"), "{}");
+ *   const watcher = new FileWatcher({ root, pattern: "*.json", stableMs: 10 });
+ *   const ready = [];
+ *   for await (const path of watcher.files(AbortSignal.timeout(500))) {
+ *     ready.push(path);
+ *     watcher.release(path);
+ *   }
+ *   assert.deepEqual(ready, [join(root, "run.json")]);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
  * }
  * ```
  */
@@ -92,6 +119,10 @@ export class FileWatcher {
   readonly #exclude: string[];
   readonly #maxTracked: number;
   readonly #onSkip: (path: string, reason: string) => void;
+  readonly #platform: Platform;
+  readonly #onUnavailable: (reason: string | null) => void;
+  /** The root could not be listed by the last scan (removed, a share that dropped). */
+  #isRootLost = false;
   readonly #observed = new Map<string, Observation>();
   readonly #inFlight = new Map<string, Fingerprint>();
   readonly #settled = new Map<string, Fingerprint>();
@@ -114,8 +145,9 @@ export class FileWatcher {
    */
   constructor(options: FileWatcherOptions) {
     this.#root = resolve(options.root);
-    const isWindows = Deno.build.os === "windows";
-    this.#pattern = compilePattern(options.pattern ?? "*", isWindows);
+    this.#platform = options.platform ?? currentPlatform;
+    this.#onUnavailable = options.onUnavailable ?? (() => {});
+    this.#pattern = compilePattern(options.pattern ?? "*", this.#platform.isWindows);
     this.#recursive = options.recursive ?? false;
     this.#stableMs = options.stableMs ?? 500;
     this.#rescanMs = options.rescanMs ?? 60_000;
@@ -139,10 +171,18 @@ export class FileWatcher {
     this.#isRunning = true;
     const stop = signal ? AbortSignal.any([signal, this.#closed.signal]) : this.#closed.signal;
     try {
-      this.#realRoot = await Deno.realPath(this.#root);
+      if (!await this.#reachRoot(stop)) return;
       if (this.#useEvents) this.#startEvents();
       let nextScan = this.#clock.now();
       while (!stop.aborted) {
+        if (this.#isRootLost) {
+          // The events of a removed folder are gone for good: watch it afresh once it is back.
+          this.#events?.close();
+          this.#events = undefined;
+          if (!await this.#reachRoot(stop)) return;
+          if (this.#useEvents) this.#startEvents();
+          nextScan = this.#clock.now();
+        }
         const isEventScanDue = this.#eventScanAt !== null && this.#clock.now() >= this.#eventScanAt;
         if (this.#isScanRequested || isEventScanDue || this.#clock.now() >= nextScan) {
           this.#isScanRequested = false;
@@ -151,6 +191,7 @@ export class FileWatcher {
           await this.#scan(this.#root, stop);
           this.#lastScanCostMs = performance.now() - started;
           nextScan = this.#clock.now() + this.#rescanMs;
+          if (this.#isRootLost) continue;
         }
         this.#hasNews = false;
         for (const path of await this.#takeReady()) {
@@ -176,11 +217,23 @@ export class FileWatcher {
    *
    * @param path A path {@linkcode FileWatcher.files} yielded.
    * @param options `keepUntilChanged`: do not yield it again while its size and mtime stay the
-   *   same (for sources left in place, `postAction: keep`).
+   *   same (for sources left in place, `postAction: keep`); `notStableYet`: another process
+   *   holds it open, yield it again after {@linkcode BUSY_WAIT_MS}.
    */
-  release(path: string, options: { keepUntilChanged?: boolean } = {}): void {
+  release(
+    path: string,
+    options: { keepUntilChanged?: boolean; notStableYet?: boolean } = {},
+  ): void {
     const fingerprint = this.#inFlight.get(path);
     this.#inFlight.delete(path);
+    if (options.notStableYet && fingerprint) {
+      // Another process holds it open: looked at again after BUSY_WAIT_MS, like a file whose
+      // writer is still at it.
+      const since = this.#clock.now() + BUSY_WAIT_MS - this.#stableMs;
+      this.#observed.set(path, { ...fingerprint, since });
+      this.#wake?.abort();
+      return;
+    }
     if (options.keepUntilChanged && fingerprint) {
       this.#settled.delete(path);
       this.#settled.set(path, fingerprint);
@@ -205,6 +258,36 @@ export class FileWatcher {
     this.#closed.abort();
     this.#events?.close();
     this.#events = undefined;
+  }
+
+  /**
+   * Waits until the root folder can be listed, trying again with a backoff (1 s, doubling, at
+   * most {@linkcode ROOT_RETRY_MAX_MS}) and telling `onUnavailable` why meanwhile.
+   *
+   * @returns `false` when stopped first.
+   */
+  async #reachRoot(stop: AbortSignal): Promise<boolean> {
+    let delay = ROOT_RETRY_FIRST_MS;
+    let wasLost = this.#isRootLost;
+    while (!stop.aborted) {
+      try {
+        this.#realRoot = await Deno.realPath(this.#root);
+        const info = await Deno.stat(this.#realRoot);
+        if (!info.isDirectory) throw new Error("not a folder");
+        if (wasLost) this.#onUnavailable(null);
+        this.#isRootLost = false;
+        return true;
+      } catch (error) {
+        const reason = error instanceof Deno.errors.NotFound
+          ? "the folder does not exist (a share not reachable?)"
+          : (error as Error).message;
+        this.#onUnavailable(`${this.#root}: ${reason}; trying again in ${delay / 1000} s`);
+        wasLost = true;
+      }
+      await this.#clock.sleep(delay, stop).catch(() => {});
+      delay = Math.min(delay * 2, ROOT_RETRY_MAX_MS);
+    }
+    return false;
   }
 
   async #takeReady(): Promise<string[]> {
@@ -287,8 +370,9 @@ export class FileWatcher {
         }
       }
     } catch (error) {
-      // A sub-folder removed during the scan is normal; the root itself missing is reported.
-      if (folder === this.#root || !(error instanceof Deno.errors.NotFound)) {
+      // A sub-folder removed during the scan is normal; the root itself lost is waited for.
+      if (folder === this.#root) this.#isRootLost = true;
+      else if (!(error instanceof Deno.errors.NotFound)) {
         this.#skip(folder, `cannot scan: ${(error as Error).message}`);
       }
     }
@@ -321,6 +405,11 @@ export class FileWatcher {
       this.#eventScanAt = this.#clock.now() + delay;
       // The loop may be waiting for a later time: let it wait for this scan instead.
       this.#wake?.abort();
+    }
+    // Windows may report a file by its 8.3 short name (REPORT~1.CSV) while a scan lists its long
+    // name: both would be tracked, and the second post action fails. Its real path is long.
+    if (this.#platform.mayHoldShortName(eventPath)) {
+      eventPath = await Deno.realPath(eventPath).catch(() => eventPath);
     }
     // Some platforms report real paths (macOS: /private/var/...) for a root reached by symlink.
     const path = !isInside(this.#root, eventPath) && isInside(this.#realRoot, eventPath)

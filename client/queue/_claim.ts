@@ -32,6 +32,7 @@ import {
   writeReason,
 } from "./_files.ts";
 import type { Clock } from "../../util/clock.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 import type { QueueEnvelope, QueueErrorRecord, QueueState } from "./envelope.ts";
 
 /** How long a pending file another process holds open waits before the next claim try. */
@@ -73,6 +74,10 @@ export interface ClaimContext {
   onPending(name: string, due: number): void;
   /** Called when a claimed envelope left `processing/` (settled, put back or quarantined). */
   onReleased(name: string): void;
+  /** The OS rules (which errors pass by themselves); this process's by default. */
+  platform?: Platform;
+  /** Reads an envelope file; `Deno.readTextFileSync` by default (tests inject failures). */
+  readTextFile?: (path: string) => string;
 }
 
 function errorRecord(error: ClaimError, at: number): QueueErrorRecord {
@@ -187,20 +192,32 @@ export async function claimFile(context: ClaimContext, name: string): Promise<Cl
     // what recovery would have made of it anyway.
     Deno.renameSync(from, to);
   } catch (error) {
-    // NotFound: another claimer won. PermissionDenied (Windows): someone holds the file open,
-    // so it is tried again a little later.
+    // NotFound: another claimer won. A transient error (Windows: a sharing violation as EBUSY,
+    // EPERM or EACCES): someone holds the file open, so it is tried again a little later.
     if (error instanceof Deno.errors.NotFound) return null;
-    if (error instanceof Deno.errors.PermissionDenied) {
+    if ((context.platform ?? currentPlatform).isTransientError(error)) {
       context.onPending(name, context.clock.now() + BUSY_RETRY_MS);
       return null;
     }
     throw error;
   }
   const now = context.clock.now();
-  const read = await readEnvelopeFile(to, idOfName(name)).catch((error) => ({
-    ok: false as const,
-    reason: `unreadable: ${(error as Error).message}`,
-  }));
+  const platform = context.platform ?? currentPlatform;
+  let read;
+  try {
+    read = await readEnvelopeFile(to, idOfName(name), { platform, read: context.readTextFile });
+  } catch (error) {
+    if (!platform.isTransientError(error)) {
+      read = { ok: false as const, reason: `unreadable: ${(error as Error).message}` };
+    } else {
+      // Held open by another process for a moment: back to pending/, tried again later. Only a
+      // file that reads but does not parse is quarantined.
+      await renameReplacing(to, from, { platform });
+      context.onReleased(name);
+      context.onPending(name, now + BUSY_RETRY_MS);
+      return null;
+    }
+  }
   if (!read.ok || !name.endsWith(".json")) {
     const reason = read.ok
       ? "not a queue envelope file name (expected <report id>.json)"

@@ -7,6 +7,7 @@
 import { extname, join } from "node:path";
 import { isTempName, moveDurable, writeFileDurable } from "../_fs.ts";
 import { parseEnvelope, type QueueEnvelope, type QueueItem, type QueueState } from "./envelope.ts";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
 
 const encoder = new TextEncoder();
 
@@ -47,15 +48,23 @@ export function encodeEnvelope(envelope: QueueEnvelope): Uint8Array {
 export type ReadResult = { ok: true; envelope: QueueEnvelope } | { ok: false; reason: string };
 
 /**
- * Reads and parses an envelope file; `NotFound` is thrown, every other failure is a reason.
+ * Reads and parses an envelope file; `NotFound` and transient errors (another process holds the
+ * file open) are thrown, every other failure is a reason.
  */
-export function readEnvelopeFile(path: string, expectedId?: string): Promise<ReadResult> {
+export function readEnvelopeFile(
+  path: string,
+  expectedId?: string,
+  options: { platform?: Platform; read?: (path: string) => string } = {},
+): Promise<ReadResult> {
   let text: string;
   try {
     // A queue file is a few kB on the local data folder: read in place, not on a worker thread.
-    text = Deno.readTextFileSync(path);
+    text = (options.read ?? Deno.readTextFileSync)(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return Promise.reject(error);
+    if ((options.platform ?? currentPlatform).isTransientError(error)) {
+      return Promise.reject(error);
+    }
     return Promise.resolve({ ok: false, reason: `unreadable: ${(error as Error).message}` });
   }
   const parsed = parseEnvelope(text);

@@ -105,9 +105,11 @@ const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?$/i;
  *
  * @example Check an id
  * ```ts
- * import { isValidReportId } from "./envelope.ts";
- * isValidReportId("8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b"); // true
- * isValidReportId("../etc/passwd"); // false
+ * import assert from "node:assert/strict";
+ * import { isValidReportId } from "@wats/toolkit/client";
+ *
+ * assert.equal(isValidReportId("8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b"), true);
+ * assert.equal(isValidReportId("../etc/passwd"), false);
  * ```
  */
 export function isValidReportId(id: string): boolean {
@@ -159,9 +161,11 @@ export const QueueEnvelopeSchema: z.ZodType<QueueEnvelope> = z.object({
  *
  * @example Parse an envelope file
  * ```ts
- * import { parseEnvelope } from "./envelope.ts";
+ * import assert from "node:assert/strict";
+ * import { parseEnvelope } from "@wats/toolkit/client";
+ *
  * const parsed = parseEnvelope("{}");
- * if (!parsed.ok) console.log(parsed.reason);
+ * assert.equal(parsed.ok, false);
  * ```
  */
 export function parseEnvelope(

@@ -79,12 +79,20 @@ export interface ReportQueueOptions {
  *
  * @example Enqueue, claim, settle
  * ```ts
- * import { ReportQueue } from "./queue.ts";
- * const queue = await ReportQueue.open(await Deno.makeTempDir());
- * await queue.enqueue({ id: "8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b", type: "T" }, null);
- * const claim = await queue.claimNext();
- * await claim?.complete();
- * console.log(await queue.counts()); // { pending: 0, processing: 0, done: 1, ... }
+ * import assert from "node:assert/strict";
+ * import { ReportQueue } from "@wats/toolkit/client";
+ *
+ * const folder = await Deno.makeTempDir();
+ * try {
+ *   const queue = await ReportQueue.open(folder);
+ *   await queue.enqueue({ id: "8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b", type: "T" }, null);
+ *   const claim = await queue.claimNext();
+ *   await claim?.complete();
+ *   const counts = await queue.counts();
+ *   assert.deepEqual([counts.pending, counts.processing, counts.done], [0, 0, 1]);
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export class ReportQueue {

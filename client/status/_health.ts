@@ -37,6 +37,8 @@ export interface HealthInputs {
   isAuthRefused: boolean;
   /** Background tasks that died and could not be restarted. */
   deadTasks: string[];
+  /** Drop folders that cannot be reached now, each with the reason (they are tried again). */
+  unavailableFolders?: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -66,6 +68,9 @@ export function evaluateHealth(inputs: HealthInputs): HealthReport {
   const degraded: string[] = [];
   if (inputs.state !== "running") failing.push(`service is ${inputs.state}`);
   for (const task of inputs.deadTasks) failing.push(`${task} stopped working`);
+  for (const reason of inputs.unavailableFolders ?? []) {
+    failing.push(`drop folder cannot be watched: ${reason}`);
+  }
   if (inputs.isAuthRefused) {
     failing.push("the server refuses the token (401/403); check WATS_TOKEN or server.tokenFile");
   }

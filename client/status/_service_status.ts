@@ -74,6 +74,9 @@ export class StatusBuilder {
       isQueueFull: stats.queueFullAt !== null && now - stats.queueFullAt < QUEUE_FULL_MEMORY_MS,
       isAuthRefused: stats.authRefusedAt !== null,
       deadTasks: [],
+      unavailableFolders: stats.watches.flatMap((watch) =>
+        watch.unavailable === null ? [] : [watch.unavailable]
+      ),
     });
     const lastOk = stats.lastServerOkAt ?? 0;
     const lastDown = stats.lastServerDownAt ?? 0;

@@ -36,6 +36,8 @@ export interface WatchStats {
   lastFileAt: string | null;
   /** The last error, if any. */
   lastError: string | null;
+  /** Why the folder cannot be watched now (missing, a share that dropped); `null` while it can. */
+  unavailable: string | null;
 }
 
 /** Per converter counters. */
@@ -109,6 +111,7 @@ export class ServiceStats {
       duplicates: 0,
       lastFileAt: null,
       lastError: null,
+      unavailable: null,
     }));
   }
 

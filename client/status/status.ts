@@ -67,9 +67,39 @@ function isSameToken(given: string, expected: string): boolean {
  * @returns The app; give its `fetch` to `Deno.serve`.
  *
  * @example Serve the status of a running service
- * ```ts ignore
- * const app = createStatusApp(service, { token: config.secrets.statusToken });
- * Deno.serve({ hostname: "127.0.0.1", port: 8181 }, app.fetch);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { createStatusApp, loadConfig, StationService } from "@wats/toolkit/client";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const folder = await Deno.makeTempDir();
+ * await Deno.mkdir(join(folder, "drop"));
+ * const config = await loadConfig({
+ *   env: { WATS_TOKEN: emulator.token },
+ *   flags: {
+ *     server: { url: emulator.url },
+ *     dataDir: join(folder, "data"),
+ *     watch: [{ path: join(folder, "drop"), pattern: "*.json" }],
+ *     status: { port: 0 },
+ *   },
+ * });
+ * const service = await StationService.start({ config });
+ * try {
+ *   const app = createStatusApp(service, { token: "t0ken" });
+ *   const refused = await app.fetch(new Request("http://127.0.0.1/status"));
+ *   assert.equal(refused.status, 401);
+ *   await refused.body?.cancel();
+ *   const res = await app.fetch(
+ *     new Request("http://127.0.0.1/status", { headers: { Authorization: "Bearer t0ken" } }),
+ *   );
+ *   assert.equal(res.status, 200);
+ *   await res.body?.cancel();
+ * } finally {
+ *   await service.stop();
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export function createStatusApp(source: StatusSource, options: StatusAppOptions = {}): StatusApp {

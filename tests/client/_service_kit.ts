@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createUutReport, serializeReport } from "../../api/models/report/mod.ts";
 import { loadConfig, type ServiceConfig } from "../../client/config/config.ts";
 import { PLUGINS } from "../converters/_plugins.ts";
+import { tempDir } from "../_temp.ts";
 
 /** A small valid WSJF report as JSON text, with a fixed id derived from `n`. */
 export function wsjfReport(n: number, options: { id?: string } = {}): { id: string; text: string } {
@@ -63,13 +64,17 @@ export interface ServiceFolders {
   drop: string;
 }
 
-/** Makes the folders of a test service (in the system's temp folder, or `base`). */
-export async function serviceFolders(base?: string): Promise<ServiceFolders> {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-service-", dir: base }));
+/**
+ * Makes the folders of a test service (in the system's temp folder, or `base`); disposing the
+ * result removes them (`await using`).
+ */
+export async function serviceFolders(base?: string): Promise<ServiceFolders & AsyncDisposable> {
+  const temp = await tempDir("wats-service-", { dir: base });
+  const root = temp.path;
   const dataDir = join(root, "data");
   const drop = join(root, "drop");
   await Deno.mkdir(drop, { recursive: true });
-  return { root, dataDir, drop };
+  return { root, dataDir, drop, [Symbol.asyncDispose]: () => temp[Symbol.asyncDispose]() };
 }
 
 /** A configuration for a test service against `url`, with fast timings. */

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  HOLDER_FILE,
   InstanceLock,
   isLocked,
   LOCK_FILE,
   LockHeldError,
   readLockInfo,
 } from "../../client/lock.ts";
+import { tempDir } from "../_temp.ts";
 
 Deno.test("a second lock on the same data folder is refused, naming the holder", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "wats-lock-" });
+  await using temp = await tempDir("wats-lock-");
+  const dataDir = temp.path;
   const lock = await InstanceLock.acquire(dataDir, {
     version: "1.2.3",
     configPath: "/etc/wats.json",
@@ -36,7 +39,8 @@ Deno.test("a second lock on the same data folder is refused, naming the holder",
 });
 
 Deno.test("a lock file left by a killed process is taken over and reported as stale", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "wats-lock-" });
+  await using temp = await tempDir("wats-lock-");
+  const dataDir = temp.path;
   // What a service killed with SIGKILL leaves: the file, but no OS lock on it.
   await Deno.writeTextFile(
     join(dataDir, LOCK_FILE),
@@ -54,5 +58,30 @@ Deno.test("a lock file left by a killed process is taken over and reported as st
     assert.equal((await readLockInfo(dataDir))?.pid, Deno.pid);
   } finally {
     lock.release();
+  }
+});
+
+Deno.test("the holder is read while the lock is held, from a durable file of its own", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "wats-lock-" });
+  try {
+    const lock = await InstanceLock.acquire(dataDir, { version: "1.2.3" });
+    try {
+      await lock.update({ statusUrl: "http://127.0.0.1:8181" });
+      // On Windows LockFileEx keeps every other handle out of the lock file: nothing may be
+      // needed from it.
+      assert.equal((await Deno.stat(join(dataDir, LOCK_FILE))).size, 0);
+      const holder = JSON.parse(await Deno.readTextFile(join(dataDir, HOLDER_FILE)));
+      assert.equal(holder.pid, Deno.pid);
+      assert.equal(holder.statusUrl, "http://127.0.0.1:8181");
+      assert.equal(await isLocked(dataDir), true);
+      assert.equal((await readLockInfo(dataDir))?.pid, Deno.pid);
+      const names = [];
+      for await (const entry of Deno.readDir(dataDir)) names.push(entry.name);
+      assert.deepEqual(names.sort(), [HOLDER_FILE, LOCK_FILE], "no temp file is left");
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { serveEmulator } from "../../emulator/mod.ts";
 import { StationService } from "../../client/service.ts";
 import { LockHeldError } from "../../client/lock.ts";
+import { ConfigError } from "../../client/errors.ts";
+import { platformFor } from "../../util/platform.ts";
 import {
   dropFile,
   namesIn,
@@ -21,7 +23,7 @@ async function emulatorStats(url: string, token: string) {
 
 Deno.test("dropped WSJF files are uploaded once, moved to Done, and shown in /status", async () => {
   await using emulator = await serveEmulator({ faults: true, inspect: true });
-  const folders = await serviceFolders();
+  await using folders = await serviceFolders();
   const config = await testConfig(folders, emulator);
   const service = await StationService.start({ config });
   try {
@@ -57,7 +59,7 @@ Deno.test("dropped WSJF files are uploaded once, moved to Done, and shown in /st
 
 Deno.test("a second service on the same data folder refuses with a clear message", async () => {
   await using emulator = await serveEmulator();
-  const folders = await serviceFolders();
+  await using folders = await serviceFolders();
   const config = await testConfig(folders, emulator);
   const first = await StationService.start({ config });
   try {
@@ -69,4 +71,46 @@ Deno.test("a second service on the same data folder refuses with a clear message
   }
   const again = await StationService.start({ config });
   await again.stop();
+});
+
+Deno.test("a drop folder on a share that appears after start is picked up; health fails meanwhile", async () => {
+  await using emulator = await serveEmulator({ inspect: true });
+  await using folders = await serviceFolders();
+  const share = join(folders.root, "share", "drop");
+  const config = await testConfig(folders, emulator, {
+    watch: [{ path: share, pattern: "*", stableMs: 50 }],
+  });
+  // A mapped drive whose share is not connected yet: the Windows form, told this folder is one.
+  const platform = { ...platformFor("windows"), isNetworkPath: (path: string) => path === share };
+  const service = await StationService.start({ config, platform });
+  try {
+    const health = await waitFor("health failing", async () => {
+      const health = await service.health();
+      return health.status === "failing" ? health : undefined;
+    }, { timeoutMs: 5_000 });
+    assert.match(health.reasons.join("\n"), /drop folder cannot be watched: .*share.*drop/);
+    await Deno.mkdir(share, { recursive: true });
+    const report = wsjfReport(41);
+    await dropFile(share, "late.json", report.text);
+    await waitFor("the late file accepted", async () => {
+      const status = await service.status();
+      return status.queue.done === 1 ? status : undefined;
+    }, { timeoutMs: 15_000 });
+    assert.equal((await service.health()).status, "ok");
+  } finally {
+    await service.stop();
+  }
+});
+
+Deno.test("a local drop folder missing at start is refused, naming it (exit 21)", async () => {
+  await using emulator = await serveEmulator();
+  await using folders = await serviceFolders();
+  const missing = join(folders.root, "no-such-drop");
+  const config = await testConfig(folders, emulator, {
+    watch: [{ path: missing, pattern: "*" }],
+  });
+  const error = await StationService.start({ config }).catch((caught) => caught);
+  assert.ok(error instanceof ConfigError, String(error));
+  assert.equal(error.exitCode, 21);
+  assert.match(error.message, /watch\[0\]\.path: .*no-such-drop: the drop folder does not exist/);
 });

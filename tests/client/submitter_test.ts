@@ -6,6 +6,7 @@ import { Ledger, reportDigest } from "../../client/ledger/ledger.ts";
 import { ServiceStats } from "../../client/status/_stats.ts";
 import type { QueueReport } from "../../client/queue/envelope.ts";
 import { ManualClock } from "../../util/clock.ts";
+import { tempDir } from "../_temp.ts";
 import {
   AuthenticationError,
   CircuitOpenError,
@@ -29,14 +30,15 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>)
   }
 }
 
+/** A submitter over a queue and a ledger in `root` (a {@linkcode tempDir} the test removes). */
 async function setUp(
+  root: string,
   send: (report: QueueReport, signal: AbortSignal) => Promise<string | null>,
   options: {
     concurrency?: number;
     breaker?: { stats: { state: string; retryAtMs: number | null } };
   } = {},
 ) {
-  const root = await Deno.makeTempDir({ prefix: "wats-submitter-" });
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const queue = await ReportQueue.open(join(root, "queue"), { clock });
   const ledger = await Ledger.open(join(root, "ledger.kv"));
@@ -65,7 +67,8 @@ async function setUp(
 
 Deno.test("an accepted report is recorded in the ledger and moved to done/", async () => {
   const sent: string[] = [];
-  const t = await setUp((report) => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, (report) => {
     sent.push(report.id);
     return Promise.resolve(`srv-${report.id.slice(-1)}`);
   });
@@ -87,7 +90,8 @@ Deno.test("an accepted report is recorded in the ledger and moved to done/", asy
 
 Deno.test("a report the ledger has as accepted is settled without a second POST", async () => {
   let posts = 0;
-  const t = await setUp(() => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, () => {
     posts++;
     return Promise.resolve(null);
   });
@@ -107,7 +111,8 @@ Deno.test("a report the ledger has as accepted is settled without a second POST"
 
 Deno.test("a corrected report under an accepted id is sent; the same one is not", async () => {
   const sent: unknown[] = [];
-  const t = await setUp((report) => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, (report) => {
     sent.push(report.sn);
     return Promise.resolve(null);
   });
@@ -135,7 +140,8 @@ Deno.test("a corrected report under an accepted id is sent; the same one is not"
 Deno.test("Retry-After delays the report and pauses every worker until then", async () => {
   const sentAt: number[] = [];
   let failures = 1;
-  const t = await setUp(() => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, () => {
     sentAt.push(t.clock.now());
     if (failures-- > 0) {
       return Promise.reject(
@@ -169,7 +175,8 @@ Deno.test("Retry-After delays the report and pauses every worker until then", as
 });
 
 Deno.test("a refused report goes to failed/ with the reason; a refused token is retried", async () => {
-  const t = await setUp((report) => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, (report) => {
     if (report.id === reportId(1)) {
       return Promise.reject(
         new ValidationError("Report rejected: unknown process", { status: 400 }),
@@ -200,7 +207,8 @@ Deno.test("nothing is claimed while the breaker is open", async () => {
   const breaker = {
     stats: { state: "open", retryAtMs: Date.UTC(2026, 0, 1) + 10_000 as number | null },
   };
-  const t = await setUp(() => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, () => {
     posts++;
     return Promise.resolve(null);
   }, { breaker });
@@ -219,11 +227,11 @@ Deno.test("nothing is claimed while the breaker is open", async () => {
 });
 
 Deno.test("stop lets uploads finish within the grace period, then aborts and leaves them in processing/", async () => {
-  const t = await setUp((_report, signal) =>
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, (_report, signal) =>
     new Promise((_resolve, reject) => {
       signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    })
-  );
+    }));
   await t.queue.enqueue({ id: reportId(1) }, null);
   t.submitter.start();
   await eventually("in flight", () => t.submitter.inFlight === 1);

@@ -1,6 +1,6 @@
 import { ConversionError } from "../../converters/contract.ts";
 import { headEntries, headEntryBytes, isZip, readZip } from "../../util/zip.ts";
-import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import assert from "node:assert/strict";
 import { sampleBytes } from "../converters/_vendor_helpers.ts";
 import { makeZip } from "../converters/_zip_writer.ts";
 
@@ -8,7 +8,7 @@ function refused(fn: () => unknown): ConversionError {
   try {
     fn();
   } catch (error) {
-    assert(error instanceof ConversionError, String(error));
+    assert.ok(error instanceof ConversionError, String(error));
     return error;
   }
   throw new Error("not refused");
@@ -19,14 +19,14 @@ Deno.test("zip reads stored and deflated entries", async () => {
     { name: "a.txt", data: "hello", method: 0 },
     { name: "dir/b.txt", data: "world ".repeat(100) },
   ]);
-  assert(isZip(zip));
+  assert.ok(isZip(zip));
   const archive = readZip(zip, "t.zip");
-  assertEquals(archive.entries.map((e) => [e.name, e.method, e.size]), [
+  assert.deepEqual(archive.entries.map((e) => [e.name, e.method, e.size]), [
     ["a.txt", 0, 5],
     ["dir/b.txt", 8, 600],
   ]);
-  assertEquals(new TextDecoder().decode(await archive.read(archive.find("A.TXT")!)), "hello");
-  assertEquals(
+  assert.equal(new TextDecoder().decode(await archive.read(archive.find("A.TXT")!)), "hello");
+  assert.deepEqual(
     new TextDecoder().decode(await archive.read(archive.entries[1])),
     "world ".repeat(100),
   );
@@ -34,9 +34,9 @@ Deno.test("zip reads stored and deflated entries", async () => {
 
 Deno.test("zip reads archives written by zip(1)", async () => {
   const archive = readZip(sampleBytes("xjtag", "two_runs.zip"), "two_runs.zip");
-  assertEquals(archive.entries.map((e) => e.name), ["Info.xml", "Run 1.xml", "Run 2.xml"]);
+  assert.deepEqual(archive.entries.map((e) => e.name), ["Info.xml", "Run 1.xml", "Run 2.xml"]);
   const info = new TextDecoder().decode(await archive.read(archive.entries[0]));
-  assert(info.includes("<TestRunCount>2</TestRunCount>"));
+  assert.ok(info.includes("<TestRunCount>2</TestRunCount>"));
 });
 
 Deno.test("zip refuses zip-slip names", () => {
@@ -44,8 +44,8 @@ Deno.test("zip refuses zip-slip names", () => {
     const name of ["../evil.txt", "a/../../evil.txt", "/etc/passwd", "C:\\x.txt", "a\\..\\..\\x"]
   ) {
     const error = refused(() => readZip(makeZip([{ name, data: "x" }]), "slip.zip"));
-    assert(/unsafe path/.test(error.message), error.message);
-    assertEquals(error.file, "slip.zip");
+    assert.ok(/unsafe path/.test(error.message), error.message);
+    assert.equal(error.file, "slip.zip");
   }
 });
 
@@ -53,18 +53,24 @@ Deno.test("zip refuses bombs: declared size, ratio, lying headers, entry count",
   const zeros = new Uint8Array(2 * 1024 * 1024);
   const bomb = makeZip([{ name: "z", data: zeros }]);
   const big = refused(() => readZip(bomb, "bomb.zip", { maxTotalBytes: 1024 * 1024 }));
-  assert(/more than the limit/.test(big.message), big.message);
+  assert.ok(/more than the limit/.test(big.message), big.message);
   const ratio = readZip(bomb, "bomb.zip");
   const started = performance.now();
-  const ratioError = await assertRejects(() => ratio.read(ratio.entries[0]), ConversionError);
-  assert(/ratio/.test(ratioError.message), ratioError.message);
+  await assert.rejects(() => ratio.read(ratio.entries[0]), (error) => {
+    assert.ok(error instanceof ConversionError);
+    assert.match(error.message, /ratio/);
+    return true;
+  });
   const liar = readZip(makeZip([{ name: "z", data: zeros, declaredSize: 1000 }]), "liar.zip");
-  const lie = await assertRejects(() => liar.read(liar.entries[0]), ConversionError);
-  assert(/beyond its declared size/.test(lie.message), lie.message);
-  assert(performance.now() - started < 2000);
+  await assert.rejects(() => liar.read(liar.entries[0]), (error) => {
+    assert.ok(error instanceof ConversionError);
+    assert.match(error.message, /beyond its declared size/);
+    return true;
+  });
+  assert.ok(performance.now() - started < 2000);
   const many = makeZip(Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, data: "x" })));
   const count = refused(() => readZip(many, "many.zip", { maxEntries: 10 }));
-  assert(/20 entries/.test(count.message));
+  assert.ok(/20 entries/.test(count.message));
 });
 
 Deno.test("zip refuses truncated, corrupt and non-zip bytes", async () => {
@@ -72,16 +78,35 @@ Deno.test("zip refuses truncated, corrupt and non-zip bytes", async () => {
   refused(() => readZip(zip.subarray(0, zip.length - 30), "cut.zip"));
   refused(() => readZip(new TextEncoder().encode("not a zip at all, just text"), "x.zip"));
   const bad = readZip(makeZip([{ name: "a.txt", data: "hello", method: 0, crc: 1 }]), "crc.zip");
-  const crc = await assertRejects(() => bad.read(bad.entries[0]), ConversionError);
-  assert(/CRC/.test(crc.message));
+  await assert.rejects(() => bad.read(bad.entries[0]), (error) => {
+    assert.ok(error instanceof ConversionError);
+    assert.match(error.message, /CRC/);
+    return true;
+  });
 });
 
 Deno.test("zip lists the entries of a head and inflates small ones", () => {
   const zip = sampleBytes("xjtag", "board_pass.zip");
   const whole = headEntries(zip);
-  assertEquals(whole.map((e) => e.name), ["Info.xml", "Run 1.xml"]);
-  assert(new TextDecoder().decode(headEntryBytes(whole[0])!).includes("LogFileInfo"));
+  assert.deepEqual(whole.map((e) => e.name), ["Info.xml", "Run 1.xml"]);
+  assert.ok(new TextDecoder().decode(headEntryBytes(whole[0])!).includes("LogFileInfo"));
   const partial = headEntries(zip.subarray(0, 150));
-  assertEquals(partial.map((e) => e.name), ["Info.xml"]);
-  assertEquals(headEntries(new Uint8Array([1, 2, 3])), []);
+  assert.deepEqual(partial.map((e) => e.name), ["Info.xml"]);
+  assert.deepEqual(headEntries(new Uint8Array([1, 2, 3])), []);
+});
+
+Deno.test("zip names without the UTF-8 flag are code page 437, with it UTF-8", () => {
+  const zip = makeZip([{ name: "Pr?fung.xml", data: "<a/>", method: 0 }]);
+  const named = new TextEncoder().encode("Pr?fung.xml");
+  // What Windows' built-in zip writes: the name in CP437 (0x81 is ü) and flag bit 11 clear.
+  for (let at = 0; at + 4 <= zip.length; at++) {
+    const signature = zip[at] === 0x50 && zip[at + 1] === 0x4b ? zip[at + 2] : 0;
+    if (signature === 3 && zip[at + 3] === 4) zip[at + 7] &= ~0x08;
+    if (signature === 1 && zip[at + 3] === 2) zip[at + 9] &= ~0x08;
+    if (named.every((byte, index) => zip[at + index] === byte)) zip[at + 2] = 0x81;
+  }
+  assert.deepEqual(readZip(zip, "cp437.zip").entries.map((entry) => entry.name), ["Prüfung.xml"]);
+  assert.deepEqual(headEntries(zip).map((entry) => entry.name), ["Prüfung.xml"]);
+  const utf8 = makeZip([{ name: "Prüfung.xml", data: "<a/>", method: 0 }]);
+  assert.deepEqual(readZip(utf8, "utf8.zip").entries.map((entry) => entry.name), ["Prüfung.xml"]);
 });

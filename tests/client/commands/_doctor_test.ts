@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runChecks } from "../../../client/commands/_doctor.ts";
 import { loadConfig } from "../../../client/config/config.ts";
+import { InstanceLock } from "../../../client/lock.ts";
 import { writePluginFiles } from "../_service_kit.ts";
 
 async function checksFor(root: string, plugins: string[], watch: object[]) {
@@ -62,6 +63,26 @@ Deno.test("wats doctor fails a watch entry whose converter is unknown, listing t
       failed[0].detail,
       /^watch\[1\]\.converter: .*typo: unknown converter "plgu"; known: auto, wsjf, .*, plug$/,
     );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("wats doctor names the process that holds the data folder's lock", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-doctor-" }));
+  try {
+    const lock = await InstanceLock.acquire(join(root, "data"), { version: "1.2.3" });
+    try {
+      const checks = await checksFor(root, [], []);
+      const service = checks.find((check) => check.name === "service");
+      assert.deepEqual(service, {
+        name: "service",
+        result: "pass",
+        detail: `running (process ${Deno.pid})`,
+      });
+    } finally {
+      lock.release();
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -5,6 +5,7 @@ import { ReportQueue } from "../../../client/queue/queue.ts";
 import { StationService } from "../../../client/service.ts";
 import { serveEmulator } from "../../../emulator/mod.ts";
 import { dropFile, wsjfReport } from "../_service_kit.ts";
+import { tempDir } from "../../_temp.ts";
 
 function captured(): CliIo & { stdout: string; stderr: string } {
   const io = {
@@ -21,8 +22,12 @@ function captured(): CliIo & { stdout: string; stderr: string } {
   return io;
 }
 
-async function configFile(server: { url: string; token: string }, extra: object = {}) {
-  const root = await Deno.makeTempDir({ prefix: "wats-cli-" });
+/** Writes a configuration and a token file into `root` (a {@linkcode tempDir} the test removes). */
+async function configFile(
+  root: string,
+  server: { url: string; token: string },
+  extra: object = {},
+) {
   const tokenFile = join(root, "token");
   await Deno.writeTextFile(tokenFile, server.token);
   await Deno.chmod(tokenFile, 0o600);
@@ -56,7 +61,8 @@ Deno.test("wats --help lists the commands; no command or an unknown one is a usa
 });
 
 Deno.test("wats queue ls, show, retry and purge work on a data folder", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "wats-cli-queue-" });
+  await using temp = await tempDir("wats-cli-queue-");
+  const dataDir = temp.path;
   const queue = await ReportQueue.open(join(dataDir, "queue"));
   const ids = [1, 2, 3].map((n) => wsjfReport(n).id);
   for (const id of ids) await queue.enqueue({ id, pn: "PCBA-100", sn: "SN1" }, null);
@@ -108,11 +114,14 @@ Deno.test("wats queue ls, show, retry and purge work on a data folder", async ()
 
 Deno.test("wats status says 32 without a service and shows the running one", async () => {
   await using emulator = await serveEmulator();
-  const { file, dataDir } = await configFile(emulator);
+  await using temp = await tempDir("wats-cli-");
+  const { file, dataDir } = await configFile(temp.path, emulator);
   const idle = captured();
   assert.equal(await runCli(["status", "--data-dir", dataDir], idle), 32);
   assert.match(idle.stderr, /No WATS service is running on/);
   const { loadConfig } = await import("../../../client/config/config.ts");
+  // The service refuses a drop folder that does not exist.
+  await Deno.mkdir(join(temp.path, "drop"));
   const service = await StationService.start({
     config: await loadConfig({ file }),
     configFile: file,
@@ -131,7 +140,8 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
 
 Deno.test("wats doctor checks config, permissions, folders, token, server and clock", async () => {
   await using emulator = await serveEmulator();
-  const { file } = await configFile(emulator);
+  await using temp = await tempDir("wats-cli-");
+  const { file } = await configFile(temp.path, emulator);
   const io = captured();
   // Warnings only: no service runs, and the tests may not ask the disk space (--allow-sys).
   assert.equal(await runCli(["doctor", "--config", file], io), 1);
@@ -141,7 +151,8 @@ Deno.test("wats doctor checks config, permissions, folders, token, server and cl
   assert.match(io.stdout, /^WARN {2}service: not running on this data folder$/m);
   assert.doesNotMatch(io.stdout, new RegExp(emulator.token));
 
-  const wrong = await configFile({ url: emulator.url, token: "d3Jvbmc6dG9rZW4=" });
+  await using wrongTemp = await tempDir("wats-cli-");
+  const wrong = await configFile(wrongTemp.path, { url: emulator.url, token: "d3Jvbmc6dG9rZW4=" });
   const refused = captured();
   assert.equal(await runCli(["doctor", "--config", wrong.file], refused), 2);
   assert.match(refused.stdout, /^FAIL {2}server: the server refuses the token \(HTTP 401\)$/m);
@@ -149,7 +160,8 @@ Deno.test("wats doctor checks config, permissions, folders, token, server and cl
 
 Deno.test("wats submit uploads files once through the queue and keeps them where they are", async () => {
   await using emulator = await serveEmulator({ inspect: true });
-  const { root, file } = await configFile(emulator);
+  await using temp = await tempDir("wats-cli-");
+  const { root, file } = await configFile(temp.path, emulator);
   const files = join(root, "results");
   await Deno.mkdir(files);
   const reports = [1, 2].map((n) => wsjfReport(n));

@@ -2,11 +2,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadConfig } from "../../../client/config/config.ts";
 import { ConfigError } from "../../../client/errors.ts";
+import { platformFor } from "../../../util/platform.ts";
+import { tempDir } from "../../_temp.ts";
 
 const isPosix = Deno.build.os !== "windows";
 
-async function writeConfig(content: unknown): Promise<{ folder: string; file: string }> {
-  const folder = await Deno.makeTempDir({ prefix: "wats-config-" });
+/** Writes `config.json` into `folder` (a {@linkcode tempDir} the test removes). */
+async function writeConfig(
+  folder: string,
+  content: unknown,
+): Promise<{ folder: string; file: string }> {
   const file = join(folder, "config.json");
   await Deno.writeTextFile(file, typeof content === "string" ? content : JSON.stringify(content));
   return { folder, file };
@@ -19,7 +24,8 @@ async function problemsOf(promise: Promise<unknown>): Promise<ConfigError> {
 }
 
 Deno.test("flags override the environment, which overrides the file", async () => {
-  const { folder, file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { folder, file } = await writeConfig(temp.path, {
     server: { url: "https://file.example", timeoutMs: 5000 },
     station: { name: "FILE-STATION", location: "Line 1" },
     dataDir: "data",
@@ -48,7 +54,8 @@ Deno.test("flags override the environment, which overrides the file", async () =
 });
 
 Deno.test("defaults fill every key the file leaves out", async () => {
-  const { folder, file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { folder, file } = await writeConfig(temp.path, {
     server: { url: "https://acme.wats.com" },
     watch: [{ path: "drop" }],
   });
@@ -78,7 +85,8 @@ Deno.test("defaults fill every key the file leaves out", async () => {
 });
 
 Deno.test("errors name the file, the key and what was expected", async () => {
-  const { file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
     server: {},
     watch: [{ path: "drop", postAction: "zip" }],
     limits: { uploadConcurrency: "four" },
@@ -108,14 +116,18 @@ Deno.test("errors in environment values name the variable", async () => {
 Deno.test("a missing file exits 21, a broken one 22", async () => {
   const missing = await problemsOf(loadConfig({ file: "/nonexistent/wats/config.json", env: {} }));
   assert.equal(missing.exitCode, 21);
-  const { file } = await writeConfig("{ server: ");
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, "{ server: ");
   const broken = await problemsOf(loadConfig({ file, env: {} }));
   assert.equal(broken.exitCode, 22);
   assert.match(broken.message, /config\.json: not valid JSON/);
 });
 
 Deno.test("a token in the configuration file is refused without repeating it", async () => {
-  const { file } = await writeConfig({ server: { url: "https://acme", token: "tok-in-file-42" } });
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
+    server: { url: "https://acme", token: "tok-in-file-42" },
+  });
   const error = await problemsOf(loadConfig({ file, env: {} }));
   assert.match(error.message, /server\.token: a token is not accepted in the configuration file/);
   assert.match(error.message, /WATS_TOKEN/);
@@ -124,7 +136,8 @@ Deno.test("a token in the configuration file is refused without repeating it", a
 });
 
 Deno.test("the token never shows in JSON or inspect output", async () => {
-  const { file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
     server: { url: "https://acme.wats.com" },
     status: { token: "status-secret-77" },
   });
@@ -149,7 +162,8 @@ Deno.test({
   name: "the token file resolves against the config folder and must be private",
   ignore: !isPosix,
   fn: async () => {
-    const { folder, file } = await writeConfig({
+    await using temp = await tempDir("wats-config-");
+    const { folder, file } = await writeConfig(temp.path, {
       server: { url: "https://acme.wats.com", tokenFile: "secrets/token" },
     });
     await Deno.mkdir(join(folder, "secrets"));
@@ -173,8 +187,46 @@ Deno.test({
   },
 });
 
+Deno.test("a token file with mode 0o666 is accepted on Windows with one warning", async () => {
+  await using temp = await tempDir("wats-config-");
+  const { folder, file } = await writeConfig(temp.path, {
+    server: { url: "https://acme.wats.com", tokenFile: "token.txt" },
+  });
+  const tokenFile = join(folder, "token.txt");
+  await Deno.writeTextFile(tokenFile, "\uFEFFwin-token\r\n");
+  // What Deno's stat reports for an ordinary file on Windows since 2.1.
+  await Deno.chmod(tokenFile, 0o666);
+  const warnings: string[] = [];
+  const config = await loadConfig({
+    file,
+    env: {},
+    platform: platformFor("windows"),
+    onWarning: (message) => warnings.push(message),
+  });
+  assert.equal(config.secrets.apiToken, "win-token");
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /server\.tokenFile: .*token\.txt: file permissions are not checked/);
+  // The POSIX form still refuses the same file.
+  const error = await problemsOf(loadConfig({ file, env: {}, platform: platformFor("linux") }));
+  assert.match(error.message, /is readable by every user/);
+});
+
+Deno.test('a JSON path written "C:\\temp" (a TAB) is refused with a hint about backslashes', async () => {
+  // The bytes an operator typed: "C:\temp" in JSON is C:, a TAB, "emp".
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(
+    temp.path,
+    '{ "server": { "url": "https://acme.wats.com" }, "watch": [{ "path": "C:\\temp" }] }',
+  );
+  const error = await problemsOf(loadConfig({ file, env: {} }));
+  assert.match(error.message, /watch\[0\]\.path: the path holds a TAB/);
+  assert.match(error.message, /write "C:\\\\temp" or "C:\/temp"/);
+  assert.equal(error.exitCode, 22);
+});
+
 Deno.test("unknown keys are ignored with a warning naming them", async () => {
-  const { file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
     server: { url: "https://acme.wats.com" },
     watch: [{ path: "drop", postaction: "delete" }],
     colour: "blue",
@@ -189,7 +241,8 @@ Deno.test("unknown keys are ignored with a warning naming them", async () => {
 });
 
 Deno.test("converter plug-ins resolve against the config folder; limits have defaults", async () => {
-  const { folder, file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { folder, file } = await writeConfig(temp.path, {
     server: { url: "https://acme.wats.com" },
     converters: { plugins: ["plugins/acme_ict.ts", "/opt/wats/plugins/spea_x.js"] },
     watch: [{ path: "drop", converter: "acme_ict" }],
@@ -219,7 +272,8 @@ Deno.test("converter plug-ins resolve against the config folder; limits have def
 });
 
 Deno.test("bad converters values are named with their key", async () => {
-  const { file } = await writeConfig({
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
     server: { url: "https://acme.wats.com" },
     converters: {
       plugins: ["plugins/ok.ts", "https://example.com/acme.ts", 7],
@@ -239,7 +293,8 @@ Deno.test("bad converters values are named with their key", async () => {
   ]);
   assert.deepEqual(warnings, [`${file}: converters.plugin: unknown key, ignored`]);
 
-  const notList = await writeConfig({
+  await using notListTemp = await tempDir("wats-config-");
+  const notList = await writeConfig(notListTemp.path, {
     server: { url: "https://acme.wats.com" },
     converters: { plugins: "plugins/acme.ts" },
   });

@@ -6,6 +6,8 @@ import {
   moveToError,
   roomyName,
 } from "../../../client/intake/_source_files.ts";
+import { tempDir } from "../../_temp.ts";
+import { platformFor } from "../../../util/platform.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 
@@ -19,7 +21,8 @@ Deno.test("long names are shortened to leave room for a suffix and .reason.txt; 
 });
 
 Deno.test("moves never overwrite: a taken name gets a time suffix", async () => {
-  const root = await Deno.makeTempDir({ prefix: "wats-src-" });
+  await using temp = await tempDir("wats-src-");
+  const root = temp.path;
   const done = join(root, "Done");
   for (let n = 0; n < 2; n++) {
     await Deno.writeTextFile(join(root, "run.json"), `v${n}`);
@@ -30,7 +33,8 @@ Deno.test("moves never overwrite: a taken name gets a time suffix", async () => 
 });
 
 Deno.test("a failed file goes to the error folder with its reason beside it", async () => {
-  const root = await Deno.makeTempDir({ prefix: "wats-src-" });
+  await using temp = await tempDir("wats-src-");
+  const root = temp.path;
   const name = `${"測".repeat(80)}.json`;
   await Deno.writeTextFile(join(root, name), "{");
   const moved = await moveToError(join(root, name), join(root, "Error"), {
@@ -47,7 +51,8 @@ Deno.test("a failed file goes to the error folder with its reason beside it", as
 });
 
 Deno.test("archive gzips the source into a dated folder and removes it", async () => {
-  const root = await Deno.makeTempDir({ prefix: "wats-src-" });
+  await using temp = await tempDir("wats-src-");
+  const root = temp.path;
   await Deno.writeTextFile(join(root, "run.json"), "content ".repeat(100));
   const archived = await archiveFile(
     join(root, "run.json"),
@@ -60,4 +65,21 @@ Deno.test("archive gzips the source into a dated folder and removes it", async (
   ).text();
   assert.equal(text, "content ".repeat(100));
   await assert.rejects(Deno.lstat(join(root, "run.json")), Deno.errors.NotFound);
+});
+
+Deno.test("reason files have CRLF line endings on Windows and LF on POSIX", async () => {
+  await using temp = await tempDir("wats-reason-");
+  const facts = { reason: "Not a WSJF report", stage: "parse", converter: "wsjf" };
+  for (const [os, ending] of [["windows", "\r\n"], ["linux", "\n"]] as const) {
+    const source = join(temp.path, `${os}.json`);
+    await Deno.writeTextFile(source, "{}");
+    const moved = await moveToError(source, join(temp.path, "Error"), facts, Date.UTC(2026, 0, 1), {
+      platform: platformFor(os),
+    });
+    const text = await Deno.readTextFile(`${moved}.reason.txt`);
+    const lines = text.split(ending);
+    assert.equal(lines[0], "reason: Not a WSJF report");
+    assert.equal(lines.at(-1), "", "ends with a line ending");
+    assert.ok(lines.every((line) => !line.includes("\n")), JSON.stringify(text));
+  }
 });

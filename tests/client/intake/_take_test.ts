@@ -4,15 +4,17 @@ import { type TakeContext, takeSource } from "../../../client/intake/_take.ts";
 import { registryConversion } from "../../../client/intake/_convert.ts";
 import { ReportQueue } from "../../../client/queue/queue.ts";
 import { Ledger } from "../../../client/ledger/ledger.ts";
-import { sha256Hex } from "../../../client/_fs.ts";
+import { hashHex } from "../../../util/hash.ts";
 import { ManualClock } from "../../../util/clock.ts";
+import { platformFor } from "../../../util/platform.ts";
 import { wsjfReport } from "../_service_kit.ts";
+import { tempDir } from "../../_temp.ts";
 
 const STATION = { name: "STATION-7", location: "Line 2", purpose: "Production" };
 const WSJF = { id: "wsjf", args: {} };
 
-async function setUp(maxFileBytes = 1024 * 1024) {
-  const root = await Deno.makeTempDir({ prefix: "wats-take-" });
+/** A take context over a queue and a ledger in `root` (a {@linkcode tempDir} the test removes). */
+async function setUp(root: string, maxFileBytes = 1024 * 1024) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const queue = await ReportQueue.open(join(root, "queue"), { clock });
   const ledger = await Ledger.open(join(root, "ledger.kv"));
@@ -43,7 +45,8 @@ async function setUp(maxFileBytes = 1024 * 1024) {
 }
 
 Deno.test("a file is converted and its report queued with its source", async () => {
-  const t = await setUp();
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path);
   try {
     const report = wsjfReport(1);
     const path = await t.write("run.json", report.text);
@@ -52,14 +55,15 @@ Deno.test("a file is converted and its report queued with its source", async () 
     const envelope = (await t.queue.get(report.id))?.envelope;
     assert.equal(envelope?.source?.path, path);
     assert.equal(envelope?.source?.converter, "wsjf");
-    assert.equal(envelope?.source?.sha256, await sha256Hex(new TextEncoder().encode(report.text)));
+    assert.equal(envelope?.source?.sha256, hashHex(new TextEncoder().encode(report.text)));
   } finally {
     t.close();
   }
 });
 
 Deno.test("the same content under another name is a duplicate; under the same name it was taken", async () => {
-  const t = await setUp();
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path);
   try {
     const report = wsjfReport(1);
     const first = await t.write("run.json", report.text);
@@ -77,14 +81,15 @@ Deno.test("the same content under another name is a duplicate; under the same na
 });
 
 Deno.test("after a crash between the source record and the queue, the reports get their recorded ids", async () => {
-  const t = await setUp();
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path);
   try {
     // A file whose reports have no id of their own get a new one each conversion: the first
     // conversion recorded its id, then the process died before queueing the report.
     const { text } = wsjfReport(1);
     const withoutId = JSON.stringify({ ...JSON.parse(text), id: undefined });
     const path = await t.write("run.json", withoutId);
-    const sha = await sha256Hex(new TextEncoder().encode(withoutId));
+    const sha = hashHex(new TextEncoder().encode(withoutId));
     const recorded = "11111111-2222-4333-8444-555555555555";
     await t.ledger.recordSource(sha, { reportIds: [recorded], path, at: "2026-01-01T00:00:00Z" });
     const taken = await takeSource(t.context, path, WSJF);
@@ -97,7 +102,8 @@ Deno.test("after a crash between the source record and the queue, the reports ge
 });
 
 Deno.test("empty, oversized and unconvertible files fail with their reason", async () => {
-  const t = await setUp(2_000);
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path, 2_000);
   try {
     const empty = await takeSource(t.context, await t.write("empty.json", ""), WSJF);
     assert.equal(empty.outcome === "failed" && empty.facts.reason, "Empty file (0 bytes)");
@@ -124,7 +130,8 @@ Deno.test("empty, oversized and unconvertible files fail with their reason", asy
 });
 
 Deno.test("a conversion cancelled by the stop leaves the file unrecorded, for the next start", async () => {
-  const t = await setUp();
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path);
   try {
     const report = wsjfReport(3);
     const path = await t.write("run.json", report.text);
@@ -133,10 +140,40 @@ Deno.test("a conversion cancelled by the stop leaves the file unrecorded, for th
     const taken = await takeSource({ ...t.context, signal: stop.signal }, path, WSJF);
     assert.deepEqual(taken, { outcome: "stopped" });
     assert.equal(await t.queue.get(report.id), null);
-    const sha = await sha256Hex(new TextEncoder().encode(report.text));
+    const sha = hashHex(new TextEncoder().encode(report.text));
     assert.equal(await t.ledger.getSource(sha), null);
     // The next start takes it as if nothing had happened.
     assert.equal((await takeSource(t.context, path, WSJF)).outcome, "queued");
+  } finally {
+    t.close();
+  }
+});
+
+Deno.test("on Windows a source that cannot be read yet (EBUSY) is not stable yet, not an error", async () => {
+  await using temp = await tempDir("wats-take-");
+  const t = await setUp(temp.path);
+  try {
+    const report = wsjfReport(2);
+    const path = await t.write("held.json", report.text);
+    let isHeld = true;
+    const context: TakeContext = {
+      ...t.context,
+      platform: platformFor("windows"),
+      readFile: (file) => {
+        if (!isHeld) return Deno.readFile(file);
+        const error = new Error("The process cannot access the file (os error 32)");
+        return Promise.reject(Object.assign(error, { code: "EBUSY" }));
+      },
+    };
+    const busy = await takeSource(context, path, WSJF);
+    assert.equal(busy.outcome, "busy");
+    assert.equal(await t.queue.get(report.id), null, "nothing queued");
+    assert.equal(await Deno.readTextFile(path), report.text, "the file stays where it is");
+    isHeld = false;
+    assert.deepEqual(await takeSource(context, path, WSJF), {
+      outcome: "queued",
+      reportIds: [report.id],
+    });
   } finally {
     t.close();
   }

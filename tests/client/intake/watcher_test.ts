@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FileWatcher, type FileWatcherOptions } from "../../../client/intake/watcher.ts";
+import { tempDir } from "../../_temp.ts";
 
 const isPosix = Deno.build.os !== "windows";
 
@@ -27,12 +28,9 @@ function later(ms: number, action: () => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => setTimeout(() => action().then(resolve, reject), ms));
 }
 
-async function tempRoot(): Promise<string> {
-  return await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-watch-" }));
-}
-
 Deno.test("a file written and then stable is yielded once, despite events and rescans", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   const writer = later(50, async () => {
     await Deno.writeTextFile(join(root, "a.json"), "{");
     await Deno.writeTextFile(join(root, "a.json"), "}", { append: true });
@@ -43,7 +41,8 @@ Deno.test("a file written and then stable is yielded once, despite events and re
 });
 
 Deno.test("a growing file is yielded only after it stopped changing for stableMs", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   const path = join(root, "big.txt");
   let lastWriteAt = 0;
   const writer = (async () => {
@@ -69,7 +68,8 @@ Deno.test("a growing file is yielded only after it stopped changing for stableMs
 });
 
 Deno.test("the pattern, temp names and recursion decide what is taken", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   await Deno.mkdir(join(root, "sub"));
   await Deno.mkdir(join(root, "Done"));
   for (const name of ["a.json", "b.txt", ".h.json", "c.json.tmp", "~d.json", "e.json~", "f.part"]) {
@@ -86,7 +86,8 @@ Deno.test("the pattern, temp names and recursion decide what is taken", async ()
 });
 
 Deno.test("a periodic rescan finds a file whose event was missed", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   await Deno.writeTextFile(join(root, "before-start.json"), "x");
   const writer = later(100, () => Deno.writeTextFile(join(root, "no-event.json"), "x"));
   const yielded = await collect({ root, stableMs: 30, rescanMs: 120, useEvents: false }, 600);
@@ -95,7 +96,8 @@ Deno.test("a periodic rescan finds a file whose event was missed", async () => {
 });
 
 Deno.test("release makes a file eligible again; keepUntilChanged waits for a change", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   const path = join(root, "kept.json");
   await Deno.writeTextFile(path, "v1");
   const changer = later(300, () => Deno.writeTextFile(path, "v2, longer"));
@@ -117,8 +119,10 @@ Deno.test({
   name: "a symlink pointing outside the watch folder is refused",
   ignore: !isPosix,
   fn: async () => {
-    const root = await tempRoot();
-    const outside = await tempRoot();
+    await using temp = await tempDir("wats-watch-");
+    const root = temp.path;
+    await using outsideTemp = await tempDir("wats-watch-");
+    const outside = outsideTemp.path;
     await Deno.writeTextFile(join(outside, "secret.json"), "x");
     await Deno.writeTextFile(join(root, "real.json"), "x");
     await Deno.symlink(join(outside, "secret.json"), join(root, "escape.json"));
@@ -139,7 +143,8 @@ Deno.test({
   name: "symlink loops neither hang nor crash the watcher",
   ignore: !isPosix,
   fn: async () => {
-    const root = await tempRoot();
+    await using temp = await tempDir("wats-watch-");
+    const root = temp.path;
     await Deno.mkdir(join(root, "sub"));
     await Deno.symlink(join(root, "loop2.json"), join(root, "loop1.json"));
     await Deno.symlink(join(root, "loop1.json"), join(root, "loop2.json"));
@@ -159,7 +164,8 @@ Deno.test({
 });
 
 Deno.test("a file last written long ago is taken after a short confirming look", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   const path = join(root, "moved-in.json");
   await Deno.writeTextFile(path, "{}");
   const hourAgo = new Date(Date.now() - 3_600_000);
@@ -175,7 +181,8 @@ Deno.test("a file last written long ago is taken after a short confirming look",
 });
 
 Deno.test("an old file that changes during the confirming look waits the full stableMs", async () => {
-  const root = await tempRoot();
+  await using temp = await tempDir("wats-watch-");
+  const root = temp.path;
   const path = join(root, "reopened.txt");
   await Deno.writeTextFile(path, "start\n");
   const hourAgo = new Date(Date.now() - 3_600_000);

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { InsertBatcher, MAX_BATCH } from "../../../client/ledger/_batch.ts";
+import { tempDir } from "../../_temp.ts";
 
-async function openKv(): Promise<Deno.Kv> {
-  return await Deno.openKv(join(await Deno.makeTempDir(), "batch.kv"));
+/** Opens a KV store in `dir` (a {@linkcode tempDir} the test removes). */
+async function openKv(dir: string): Promise<Deno.Kv> {
+  return await Deno.openKv(join(dir, "batch.kv"));
 }
 
 /** A committer that counts its commits. */
@@ -26,7 +28,8 @@ async function counter(kv: Deno.Kv): Promise<number> {
 }
 
 Deno.test("inserts made together share commits and all land", async () => {
-  const kv = await openKv();
+  await using temp = await tempDir("wats-batch-");
+  const kv = await openKv(temp.path);
   try {
     const { commits, commit } = counting();
     const batcher = new InsertBatcher(kv, commit);
@@ -47,7 +50,8 @@ Deno.test("inserts made together share commits and all land", async () => {
 });
 
 Deno.test("a batch with an existing key answers each insert on its own", async () => {
-  const kv = await openKv();
+  await using temp = await tempDir("wats-batch-");
+  const kv = await openKv(temp.path);
   try {
     await kv.set(["k", 3], "first");
     const batcher = new InsertBatcher(kv, (build) => build().commit());
@@ -66,7 +70,8 @@ Deno.test("a batch with an existing key answers each insert on its own", async (
 });
 
 Deno.test("the same key twice among waiting inserts is set once and counted once", async () => {
-  const kv = await openKv();
+  await using temp = await tempDir("wats-batch-");
+  const kv = await openKv(temp.path);
   try {
     const batcher = new InsertBatcher(kv, (build) => build().commit());
     const results = await Promise.all([
@@ -85,7 +90,8 @@ Deno.test("the same key twice among waiting inserts is set once and counted once
 });
 
 Deno.test("a commit that throws rejects every insert of its batch", async () => {
-  const kv = await openKv();
+  await using temp = await tempDir("wats-batch-");
+  const kv = await openKv(temp.path);
   try {
     const batcher = new InsertBatcher(kv, () => Promise.reject(new Error("disk full")));
     const results = await Promise.allSettled(

@@ -1,16 +1,19 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Ledger, LEDGER_COUNTERS } from "../../../client/ledger/ledger.ts";
+import { tempDir } from "../../_temp.ts";
 
 const ID = "8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b";
 const SHA = "b".repeat(64);
 
-async function tempPath(): Promise<string> {
-  return join(await Deno.makeTempDir({ prefix: "wats-ledger-" }), "data", "ledger.kv");
+/** The ledger file in `dir` (a {@linkcode tempDir} the test removes). */
+function tempPath(dir: string): string {
+  return join(dir, "data", "ledger.kv");
 }
 
 Deno.test("recordAccepted records once and keeps the first record", async () => {
-  const ledger = await Ledger.open(await tempPath());
+  await using temp = await tempDir("wats-ledger-");
+  const ledger = await Ledger.open(tempPath(temp.path));
   try {
     assert.equal(await ledger.getAccepted(ID), null);
     assert.equal(
@@ -29,7 +32,8 @@ Deno.test("recordAccepted records once and keeps the first record", async () => 
 });
 
 Deno.test("a source dropped twice is recorded once and counted as a duplicate", async () => {
-  const ledger = await Ledger.open(await tempPath());
+  await using temp = await tempDir("wats-ledger-");
+  const ledger = await Ledger.open(tempPath(temp.path));
   try {
     const first = { reportIds: [ID], path: "C:\\drop\\a.json", at: "2026-01-01T00:00:00.000Z" };
     assert.equal(await ledger.recordSource(SHA, first), true);
@@ -51,7 +55,8 @@ Deno.test("a source dropped twice is recorded once and counted as a duplicate", 
 });
 
 Deno.test("the ledger keeps its records and counters across close and reopen", async () => {
-  const path = await tempPath();
+  await using temp = await tempDir("wats-ledger-");
+  const path = tempPath(temp.path);
   const ledger = await Ledger.open(path);
   await ledger.recordAccepted(ID, { at: "2026-01-01T00:00:00.000Z", sha256: SHA });
   await ledger.recordSource(SHA, {
@@ -73,7 +78,8 @@ Deno.test("the ledger keeps its records and counters across close and reopen", a
 });
 
 Deno.test("concurrent increments and inserts from two handles add up exactly", async () => {
-  const path = await tempPath();
+  await using temp = await tempDir("wats-ledger-");
+  const path = tempPath(temp.path);
   const a = await Ledger.open(path);
   const b = await Ledger.open(path);
   try {
@@ -95,7 +101,8 @@ Deno.test("concurrent increments and inserts from two handles add up exactly", a
 });
 
 Deno.test("increment refuses negative and fractional amounts", async () => {
-  const ledger = await Ledger.open(await tempPath());
+  await using temp = await tempDir("wats-ledger-");
+  const ledger = await Ledger.open(tempPath(temp.path));
   try {
     await assert.rejects(ledger.increment("x", -1), RangeError);
     await assert.rejects(ledger.increment("x", 1.5), RangeError);

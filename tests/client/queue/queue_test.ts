@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempPathFor } from "../../../client/_fs.ts";
 import { ReportQueue } from "../../../client/queue/queue.ts";
+import { claimFile } from "../../../client/queue/_claim.ts";
+import { platformFor } from "../../../util/platform.ts";
 import { QueueFullError } from "../../../client/errors.ts";
 import { parseEnvelope, type QueueSource } from "../../../client/queue/envelope.ts";
 import { ManualClock } from "../../../util/clock.ts";
+import { tempDir } from "../../_temp.ts";
 
 const SOURCE: QueueSource = {
   path: "C:\\drop\\uut-1.json",
@@ -23,14 +26,15 @@ async function names(folder: string): Promise<string[]> {
   return found.sort();
 }
 
-async function openTemp(clock = new ManualClock(Date.UTC(2026, 0, 1)), options = {}) {
-  const root = await Deno.makeTempDir({ prefix: "wats-queue-" });
+/** Opens a queue in `root` (a {@linkcode tempDir} the test removes). */
+async function openTemp(root: string, clock = new ManualClock(Date.UTC(2026, 0, 1)), options = {}) {
   const queue = await ReportQueue.open(root, { clock, ...options });
   return { root, queue, clock };
 }
 
 Deno.test("enqueue is on disk and parses when it resolves, with no temp file left", async () => {
-  const { root, queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path);
   const envelope = await queue.enqueue({ id: reportId(1), type: "T", pn: "PN-1" }, SOURCE);
   assert.equal(envelope.attempts, 0);
   assert.deepEqual(await names(join(root, "pending")), [`${reportId(1)}.json`]);
@@ -44,7 +48,8 @@ Deno.test("enqueue is on disk and parses when it resolves, with no temp file lef
 });
 
 Deno.test("enqueue of an id already pending or processing returns the existing envelope", async () => {
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   const first = await queue.enqueue({ id: reportId(1), v: "first" }, null);
   await clock.advance(1000);
   const second = await queue.enqueue({ id: reportId(1), v: "second" }, null);
@@ -57,7 +62,8 @@ Deno.test("enqueue of an id already pending or processing returns the existing e
 });
 
 Deno.test("enqueue refuses ids that cannot name a file and malformed sources", async () => {
-  const { root, queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path);
   for (const id of ["../escape", "a/b", "", "CON", "trailing.", ".hidden"]) {
     await assert.rejects(queue.enqueue({ id }, null), TypeError);
   }
@@ -67,7 +73,10 @@ Deno.test("enqueue refuses ids that cannot name a file and malformed sources", a
 });
 
 Deno.test("enqueue refuses with QueueFullError when maxPending envelopes wait", async () => {
-  const { queue } = await openTemp(new ManualClock(Date.UTC(2026, 0, 1)), { maxPending: 2 });
+  await using temp = await tempDir("wats-queue-");
+  const { queue } = await openTemp(temp.path, new ManualClock(Date.UTC(2026, 0, 1)), {
+    maxPending: 2,
+  });
   await queue.enqueue({ id: reportId(1) }, null);
   await queue.enqueue({ id: reportId(2) }, null);
   const error = await queue.enqueue({ id: reportId(3) }, null).catch((caught) => caught);
@@ -78,7 +87,8 @@ Deno.test("enqueue refuses with QueueFullError when maxPending envelopes wait", 
 });
 
 Deno.test("claimNext moves the envelope to processing by rename, once", async () => {
-  const { root, queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   const claim = await queue.claimNext();
   assert.equal(claim?.envelope.id, reportId(1));
@@ -88,7 +98,8 @@ Deno.test("claimNext moves the envelope to processing by rename, once", async ()
 });
 
 Deno.test("claims come out oldest due first", async () => {
-  const { queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { queue, clock } = await openTemp(temp.path);
   for (const n of [3, 1, 4, 5, 2]) {
     await queue.enqueue({ id: reportId(n * 10) }, null);
     await clock.advance(1000);
@@ -101,7 +112,8 @@ Deno.test("claims come out oldest due first", async () => {
 });
 
 Deno.test("a pending file with an mtime far in the future is still claimed when due", async () => {
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   const path = join(root, "pending", `${reportId(1)}.json`);
   const farFuture = new Date(clock.now() + 30 * 86_400_000);
@@ -110,7 +122,8 @@ Deno.test("a pending file with an mtime far in the future is still claimed when 
 });
 
 Deno.test("20 parallel claimers on two queue handles claim 200 envelopes exactly once", async () => {
-  const { root, queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path);
   for (let n = 0; n < 200; n++) await queue.enqueue({ id: reportId(n) }, null);
   const other = await ReportQueue.open(root);
   const claimed: string[] = [];
@@ -126,7 +139,8 @@ Deno.test("20 parallel claimers on two queue handles claim 200 envelopes exactly
 });
 
 Deno.test("open returns processing/ to pending/ and removes leftover temp files", async () => {
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   assert.ok(await queue.claimNext());
   await Deno.writeTextFile(join(root, "pending", `.${reportId(2)}.json.0123abcd.tmp`), "{");
@@ -148,7 +162,8 @@ Deno.test("open returns processing/ to pending/ and removes leftover temp files"
 });
 
 Deno.test("retry puts the envelope back with attempts + 1, due after the delay", async () => {
-  const { queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { queue, clock } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   const claim = await queue.claimNext();
   await claim?.retry({ message: "Service unavailable", status: 503 }, { delayMs: 60_000 });
@@ -170,7 +185,8 @@ Deno.test("retry puts the envelope back with attempts + 1, due after the delay",
 Deno.test("a claim settles once; complete moves the envelope to done/ unchanged", async () => {
   // The queue used to rewrite the envelope with the server's answer; that answer is the ledger's
   // now (one file write less per report), and done/ keeps the envelope as it was sent.
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   const sent = await queue.enqueue({ id: reportId(1), pn: "PN-1" }, SOURCE);
   const claim = await queue.claimNext();
   assert.ok(claim);
@@ -186,7 +202,8 @@ Deno.test("a claim settles once; complete moves the envelope to done/ unchanged"
 
 Deno.test("corrupt pending files go to quarantine with a reason, never deleted", async () => {
   // Files written by hand carry the real time as mtime: let the queue's clock be past it.
-  const { root, queue } = await openTemp(new ManualClock(Date.now() + 60_000));
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path, new ManualClock(Date.now() + 60_000));
   const pending = join(root, "pending");
   await Deno.writeTextFile(join(pending, `${reportId(1)}.json`), "{not json");
   await Deno.writeTextFile(join(pending, `${reportId(2)}.json`), JSON.stringify({ v: 1 }));
@@ -216,7 +233,8 @@ Deno.test("corrupt pending files go to quarantine with a reason, never deleted",
 });
 
 Deno.test("fail keeps the reason in and beside the envelope; retryFailed re-queues", async () => {
-  const { root, queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue } = await openTemp(temp.path);
   for (const n of [1, 2, 3]) {
     await queue.enqueue({ id: reportId(n) }, null);
     const claim = await queue.claimNext();
@@ -242,7 +260,8 @@ Deno.test("fail keeps the reason in and beside the envelope; retryFailed re-queu
 });
 
 Deno.test("pruneDone removes done envelopes older than the retention only", async () => {
-  const { queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { queue, clock } = await openTemp(temp.path);
   const day = 86_400_000;
   for (const n of [1, 2]) {
     await queue.enqueue({ id: reportId(n) }, null);
@@ -259,7 +278,8 @@ Deno.test("pruneDone removes done envelopes older than the retention only", asyn
 });
 
 Deno.test("list pages through a state", async () => {
-  const { queue } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { queue } = await openTemp(temp.path);
   for (let n = 0; n < 5; n++) await queue.enqueue({ id: reportId(n) }, null);
   const first = await queue.list("pending", { limit: 3 });
   const rest = await queue.list("pending", { limit: 3, offset: 3 });
@@ -270,7 +290,8 @@ Deno.test("list pages through a state", async () => {
 });
 
 Deno.test("5,000 files pending at open are indexed by one pass and claimed oldest first", async () => {
-  const root = await Deno.makeTempDir({ prefix: "wats-queue-big-" });
+  await using temp = await tempDir("wats-queue-big-");
+  const root = temp.path;
   const pending = join(root, "pending");
   await Deno.mkdir(pending, { recursive: true });
   const base = Date.now() - 6 * 3_600_000;
@@ -310,11 +331,11 @@ Deno.test("5,000 files pending at open are indexed by one pass and claimed oldes
   assert.deepEqual(rest, [...rest].sort((a, b) => a - b));
   assert.equal((await queue.counts()).processing, 5_000);
   assert.deepEqual((await names(pending)).length, 0);
-  await Deno.remove(root, { recursive: true });
 });
 
 Deno.test("files another process puts into pending/ are found once nothing known is due", async () => {
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   const other = await ReportQueue.open(root, { clock, recover: false });
   await other.enqueue({ id: reportId(2) }, null);
@@ -325,7 +346,8 @@ Deno.test("files another process puts into pending/ are found once nothing known
 });
 
 Deno.test("the indexing pass removes a crash's temp files, never one this process is writing", async () => {
-  const { root, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, clock } = await openTemp(temp.path);
   const pending = join(root, "pending");
   const ours = tempPathFor(join(pending, `${reportId(1)}.json`));
   const foreign = join(
@@ -341,11 +363,43 @@ Deno.test("the indexing pass removes a crash's temp files, never one this proces
 });
 
 Deno.test("open with recover: false leaves processing/ alone", async () => {
-  const { root, queue, clock } = await openTemp();
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
   await queue.enqueue({ id: reportId(1) }, null);
   assert.ok(await queue.claimNext());
   const observer = await ReportQueue.open(root, { clock, recover: false });
   assert.equal((await observer.counts()).processing, 1);
   assert.equal(await observer.stateOf(reportId(1)), "processing");
   assert.equal(await observer.stateOf(reportId(2)), null);
+});
+
+Deno.test("on Windows an envelope that cannot be read yet (EBUSY) stays pending, not quarantined", async () => {
+  await using temp = await tempDir("wats-queue-");
+  const { root, queue, clock } = await openTemp(temp.path);
+  await queue.indexed();
+  const id = reportId(1);
+  // Not even an envelope: were it read, it would be quarantined.
+  await Deno.writeTextFile(join(root, "pending", `${id}.json`), "{}");
+  const due: number[] = [];
+  let reads = 0;
+  const claim = await claimFile({
+    root,
+    clock,
+    platform: platformFor("windows"),
+    readTextFile() {
+      reads++;
+      throw Object.assign(new Error("The process cannot access the file (os error 32)"), {
+        code: "EBUSY",
+      });
+    },
+    onPending: (_name, at) => due.push(at),
+    onReleased: () => {},
+  }, `${id}.json`);
+  assert.equal(claim, null);
+  assert.equal(reads, 1);
+  assert.deepEqual(await names(join(root, "pending")), [`${id}.json`]);
+  assert.deepEqual(await names(join(root, "processing")), []);
+  assert.deepEqual(await names(join(root, "quarantine")).catch(() => []), []);
+  assert.equal(due.length, 1);
+  assert.ok(due[0] >= clock.now() + 1_000, "tried again after a second or more");
 });
