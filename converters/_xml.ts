@@ -17,6 +17,7 @@
 import { ConversionError } from "./contract.ts";
 import { TextChunkDecoder } from "./_text.ts";
 import { stripPrefix, type XmlElement } from "./_xml_tree.ts";
+import { decodeXmlText } from "../util/xml_text.ts";
 
 export {
   attr,
@@ -79,8 +80,6 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][\w.-]*);/g;
-const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 const NAME = /[^\s/>=<"'!?]+/y;
 const ATTR = /([^\s/>=<"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 const QUOTE_OR_GT = /[>"']/g;
@@ -148,19 +147,15 @@ class XmlReader {
 
   #decode(raw: string, at: number): string {
     if (raw.indexOf("&") === -1) return raw;
-    return raw.replace(ENTITY, (whole, ref: string) => {
-      if (ref[0] === "#") {
-        const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        if (code > 0x10ffff || code === 0) {
-          throw this.#error(`Invalid character reference ${whole}`, at);
-        }
-        return String.fromCodePoint(code);
-      }
-      const value = PREDEFINED[ref];
-      if (value === undefined) {
-        throw this.#error(`Unknown entity ${whole} (only the XML built-in entities are read)`, at);
-      }
-      return value;
+    return decodeXmlText(raw, {
+      onUnknown: (whole) => {
+        throw this.#error(
+          whole.startsWith("&#")
+            ? `Invalid character reference ${whole}`
+            : `Unknown entity ${whole} (only the XML built-in entities are read)`,
+          at,
+        );
+      },
     });
   }
 
@@ -408,13 +403,6 @@ class XmlReader {
  * @returns The root element.
  * @throws {ConversionError} On a DTD or entity definition, an unknown entity, malformed or
  * truncated XML; the message names the line and element.
- *
- * @example Read attributes and children
- * ```ts
- * import { parseXml } from "./_xml.ts";
- * const root = parseXml('<R><ST NM="PCB_A"/></R>', { file: "run.xml" });
- * root.children[0].attrs.NM; // "PCB_A"
- * ```
  */
 export function parseXml(text: string, options: XmlOptions): XmlElement {
   const reader = new XmlReader(options, null);
@@ -430,15 +418,6 @@ export function parseXml(text: string, options: XmlOptions): XmlElement {
  * @param options The file name, the selection, limits and an abort signal.
  * @returns The selected elements in document order.
  * @throws {ConversionError} As {@linkcode parseXml}, at the place of the problem.
- *
- * @example Every Report of a WSXF file
- * ```ts
- * import { streamXml } from "./_xml.ts";
- * const stream = new Blob(['<Reports><Report SN="1"/><Report SN="2"/></Reports>']).stream();
- * for await (const report of streamXml(stream, { file: "a.xml", select: (n) => n === "Report" })) {
- *   console.log(report.attrs.SN);
- * }
- * ```
  */
 export async function* streamXml(
   stream: ReadableStream<Uint8Array>,

@@ -12,8 +12,7 @@
  */
 import { KPI_NAMES, YIELD_DIMENSIONS } from "../api/models/dimensions.ts";
 import { EmulatorHttpError } from "./_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -7,8 +7,7 @@
 import { EmulatorHttpError } from "./_http.ts";
 import { ODataError } from "./odata/odata.ts";
 import { compareByKeys, compileFilter, type FilterSchema, parseOrderBy } from "./odata/_query.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** `$top` when the query gives none. */
 export const DEFAULT_TOP = 1000;

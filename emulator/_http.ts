@@ -6,6 +6,7 @@
  * @module
  */
 import type { Context } from "hono";
+import type { Rec } from "./_records.ts";
 
 /** An error that the emulator answers as `{ message, ...details }` with the given status. */
 export class EmulatorHttpError extends Error {
@@ -157,7 +158,7 @@ export async function readJsonObject(
 }
 
 /** True for a plain JSON object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Rec {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -12,6 +12,8 @@
  * @module
  */
 
+import { hashHex } from "../util/hash.ts";
+
 /** Time a stored response is kept. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** A pending record older than this is taken as abandoned (its request crashed). */
@@ -46,7 +48,7 @@ export type IdempotencyStart =
   | { kind: "in-flight" };
 
 /** SHA-256 (hex) of the parts, to compare requests without storing them. */
-export async function fingerprint(parts: readonly (string | Uint8Array)[]): Promise<string> {
+export function fingerprint(parts: readonly (string | Uint8Array)[]): string {
   const encoder = new TextEncoder();
   const chunks = parts.map((part) => typeof part === "string" ? encoder.encode(part) : part);
   const size = chunks.reduce((sum, chunk) => sum + chunk.byteLength + 1, 0);
@@ -56,8 +58,7 @@ export async function fingerprint(parts: readonly (string | Uint8Array)[]): Prom
     all.set(chunk, offset);
     offset += chunk.byteLength + 1; // a zero byte separates the parts
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hashHex(all);
 }
 
 /** Idempotency records in Deno KV, scoped per client (token). */

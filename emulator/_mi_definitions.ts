@@ -9,9 +9,8 @@
 import type { Context } from "hono";
 import type { EmulatorContext, EmulatorEnv } from "./_context.ts";
 import { EmulatorHttpError, jsonResponse, readJsonObject } from "./_http.ts";
-import { callerName, isoNow, RecordStore } from "./_records.ts";
+import { callerName, isoNow, type Rec, RecordStore } from "./_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const STATUS = ["Draft", "Pending", "Released", "Revoked"];

@@ -83,7 +83,7 @@ export function authentication(tokens: readonly string[]): MiddlewareHandler<Emu
     }
     let scope = scopes.get(match[1]);
     if (!scope) {
-      scope = (await fingerprint([match[1]])).slice(0, 16);
+      scope = fingerprint([match[1]]).slice(0, 16);
       scopes.set(match[1], scope);
     }
     c.set("tokenScope", scope);
@@ -136,7 +136,7 @@ export function idempotency(
     }
     const body = await readBody(c, ctx.bodyLimit);
     const url = new URL(c.req.url);
-    const print = await fingerprint([method, c.req.path.toLowerCase(), url.search, body]);
+    const print = fingerprint([method, c.req.path.toLowerCase(), url.search, body]);
     const scope = c.get("tokenScope");
     const start = await ctx.idempotency.begin(scope, key, print);
     if (start.kind === "mismatch") {

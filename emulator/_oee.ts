@@ -10,8 +10,7 @@
  * @module
  */
 import { round } from "./_analytics.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** OEE over UUT header rows. */
 export function oee(headers: readonly Rec[], filter: Rec): Rec {

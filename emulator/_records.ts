@@ -1,7 +1,8 @@
 /**
  * Records of the software, root-cause, SCIM and manual-inspection routes in Deno KV, under
  * `["records", kind, key]` (keys compared without case, as WATS does), plus two request helpers
- * those routes share: the caller's user name and the `Referer` check of internal routes.
+ * those routes share: the caller's user name and the `Referer` check of internal routes. Every
+ * emulator module types the JSON objects it reads and stores as {@linkcode Rec}.
  *
  * @module
  */
@@ -9,6 +10,9 @@ import type { Context } from "hono";
 import { EmulatorHttpError } from "./_http.ts";
 
 const CHUNK = 60_000;
+
+/** A JSON object as the emulator reads and stores it; each route checks the fields it uses. */
+export type Rec = Record<string, unknown>;
 
 /** Kinds of records these routes keep. */
 export type RecordKind =

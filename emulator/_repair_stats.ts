@@ -14,8 +14,7 @@
 import { periodStart, round } from "./_analytics.ts";
 import { EmulatorHttpError, isRecord } from "./_http.ts";
 import type { ReportEntry } from "./_step_analysis.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 const FAILURE_DIMENSIONS: Record<string, string> = {
   repairCode: "code",

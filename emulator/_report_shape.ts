@@ -13,8 +13,7 @@
  * @module
  */
 import { isRecord } from "./_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** Where an attachment sits in a stored report. */
 export interface AttachmentSource {

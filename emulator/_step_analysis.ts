@@ -13,8 +13,7 @@
  */
 import { wildcard } from "./_analytics.ts";
 import { resultWord, walkSteps } from "./_report_shape.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** A stored report with its header row. */
 export interface ReportEntry {

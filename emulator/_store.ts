@@ -16,8 +16,7 @@
  * @module
  */
 import type { AttachmentMeta, AttachmentSource } from "./_report_shape.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 const CHUNK_BYTES = 60_000;
 /** Reports up to this size are written in the same commit as their meta record. */

@@ -7,8 +7,7 @@
  */
 import { round } from "./_analytics.ts";
 import { walkSteps } from "./_report_shape.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 const GROUPS: Record<string, string> = { S: "Setup", M: "Main", C: "Cleanup" };
 

@@ -9,8 +9,7 @@
  * @module
  */
 import { round, wildcard } from "./_analytics.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map((v) => String(v).toLowerCase()) : [];

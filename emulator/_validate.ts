@@ -8,8 +8,7 @@
  */
 import { safeParseReport, serializeReport } from "../api/models/report/mod.ts";
 import { isRecord } from "./_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** One validation problem. */
 export interface ValidationIssue {

@@ -10,8 +10,7 @@
  * @module
  */
 import type { EmulatorContext } from "./_context.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 function same(a: unknown, b: unknown): boolean {
   return String(a ?? "").toLowerCase() === String(b ?? "").toLowerCase();

@@ -11,8 +11,7 @@ import { bytesInput } from "../converters/input.ts";
 import { wsxfConverter } from "../converters/wsxf/wsxf.ts";
 import { toWsxf } from "../converters/wsxf/write.ts";
 import { EmulatorHttpError } from "./_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "./_records.ts";
 
 /** The reports of a WSXF document, in WSJF wire form; 400 naming the place when it is invalid. */
 export async function reportsFromWsxf(bytes: Uint8Array, now: () => number): Promise<Rec[]> {

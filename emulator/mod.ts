@@ -28,17 +28,20 @@
  *
  * @example Serve an emulator and talk to it
  * ```ts
- * import { serveEmulator } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
  *
- * await using emulator = await serveEmulator();
+ * await using emulator = await serveEmulator({ port: 0 });
  * const res = await fetch(`${emulator.url}/api/App/Version`, {
  *   headers: { Authorization: `Basic ${emulator.token}` },
  * });
- * console.log(await res.json()); // "24.1.0"
+ * assert.equal(res.status, 200);
+ * assert.equal(typeof await res.json(), "string");
  * ```
  *
  * @module
  */
+import { toHex } from "../util/hex.ts";
 import { buildEmulatorApp } from "./_app.ts";
 import type { EmulatorOptions, EmulatorServer, ServeEmulatorOptions } from "./_options.ts";
 
@@ -86,15 +89,20 @@ export interface EmulatorApp {
  *
  * @example In-process requests
  * ```ts
- * import { createEmulator, DEFAULT_EMULATOR_TOKEN } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createEmulator, DEFAULT_EMULATOR_TOKEN } from "@wats/toolkit/emulator";
  *
  * const kv = await Deno.openKv(":memory:");
- * const app = createEmulator({ kv });
- * const res = await app.request("/api/App/Processes", {
- *   headers: { Authorization: `Basic ${DEFAULT_EMULATOR_TOKEN}` },
- * });
- * console.log(res.status); // 200
- * kv.close();
+ * try {
+ *   const app = createEmulator({ kv });
+ *   const res = await app.request("/api/App/Processes", {
+ *     headers: { Authorization: `Basic ${DEFAULT_EMULATOR_TOKEN}` },
+ *   });
+ *   assert.equal(res.status, 200);
+ *   assert.ok(Array.isArray(await res.json()));
+ * } finally {
+ *   kv.close();
+ * }
  * ```
  */
 export function createEmulator(options: EmulatorOptions): EmulatorApp {
@@ -102,10 +110,7 @@ export function createEmulator(options: EmulatorOptions): EmulatorApp {
 }
 
 function randomToken(): string {
-  const secret = Array.from(
-    crypto.getRandomValues(new Uint8Array(12)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
+  const secret = toHex(crypto.getRandomValues(new Uint8Array(12)));
   return btoa(`emulator:${secret}`);
 }
 
@@ -118,19 +123,23 @@ function randomToken(): string {
  *
  * @example A served emulator with fault injection
  * ```ts
- * import { serveEmulator } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
  *
- * const emulator = await serveEmulator({ faults: true, inspect: true });
+ * await using emulator = await serveEmulator({ port: 0, faults: true, inspect: true });
  * const auth = { Authorization: `Basic ${emulator.token}` };
- * await fetch(`${emulator.url}/_emulator/faults`, {
+ * const rule = await fetch(`${emulator.url}/_emulator/faults`, {
  *   method: "POST",
  *   headers: { ...auth, "Content-Type": "application/json" },
  *   body: JSON.stringify({ path: "/api/App/Version", action: "status", status: 503, times: 1 }),
- * }).then((res) => res.body?.cancel());
- * const res = await fetch(`${emulator.url}/api/App/Version`, { headers: auth });
- * console.log(res.status); // 503
- * await res.body?.cancel();
- * await emulator.close();
+ * });
+ * await rule.body?.cancel();
+ * const first = await fetch(`${emulator.url}/api/App/Version`, { headers: auth });
+ * assert.equal(first.status, 503);
+ * await first.body?.cancel();
+ * const second = await fetch(`${emulator.url}/api/App/Version`, { headers: auth });
+ * assert.equal(second.status, 200);
+ * await second.body?.cancel();
  * ```
  */
 export async function serveEmulator(options: ServeEmulatorOptions = {}): Promise<EmulatorServer> {

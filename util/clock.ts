@@ -8,11 +8,12 @@
  *
  * @example Waiting with the system clock
  * ```ts
- * import { systemClock } from "./clock.ts";
+ * import assert from "node:assert/strict";
+ * import { systemClock } from "@wats/toolkit/http";
  *
  * const started = systemClock.now();
  * await systemClock.sleep(5);
- * console.log(systemClock.now() - started >= 4);
+ * assert.ok(systemClock.now() - started >= 4);
  * ```
  *
  * @module
@@ -20,7 +21,11 @@
 
 import { setImmediate } from "node:timers";
 
-/** A source of time and of timed waits, injected wherever time matters. */
+/**
+ * A source of time and of timed waits, injected wherever time matters.
+ *
+ * @category Time
+ */
 export interface Clock {
   /**
    * The current time.
@@ -76,14 +81,17 @@ function systemSleep(ms: number, signal?: AbortSignal): Promise<void> {
  *
  * @example Sleeping, then cancelling a sleep
  * ```ts
- * import { systemClock } from "./clock.ts";
+ * import assert from "node:assert/strict";
+ * import { systemClock } from "@wats/toolkit/http";
  *
  * await systemClock.sleep(1);
  * const controller = new AbortController();
  * const wait = systemClock.sleep(60_000, controller.signal);
  * controller.abort(new Error("Shutting down"));
- * await wait.catch((error) => console.log(error.message)); // "Shutting down"
+ * await assert.rejects(wait, { message: "Shutting down" });
  * ```
+ *
+ * @category Time
  */
 export const systemClock: Clock = { now: systemNow, sleep: systemSleep };
 
@@ -109,16 +117,19 @@ function flush(): Promise<void> {
  *
  * @example Testing code that sleeps, without sleeping
  * ```ts
- * import { ManualClock } from "./clock.ts";
+ * import assert from "node:assert/strict";
+ * import { ManualClock } from "@wats/toolkit/http";
  *
  * const clock = new ManualClock(1_000);
  * let woke = 0;
  * clock.sleep(500).then(() => woke = clock.now());
  * await clock.advance(499);
- * console.log(woke, clock.pendingSleeps); // 0 1
+ * assert.deepEqual([woke, clock.pendingSleeps], [0, 1]);
  * await clock.advance(1);
- * console.log(woke, clock.pendingSleeps); // 1500 0
+ * assert.deepEqual([woke, clock.pendingSleeps], [1_500, 0]);
  * ```
+ *
+ * @category Time
  */
 export class ManualClock implements Clock {
   #now: number;
@@ -131,10 +142,11 @@ export class ManualClock implements Clock {
    * @param start The initial time in milliseconds (default 0).
    * @example A clock at a fixed date
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock(Date.UTC(2025, 0, 1));
-   * console.log(new Date(clock.now()).toISOString()); // "2025-01-01T00:00:00.000Z"
+   * assert.equal(new Date(clock.now()).toISOString(), "2025-01-01T00:00:00.000Z");
    * ```
    */
   constructor(start = 0) {
@@ -148,9 +160,10 @@ export class ManualClock implements Clock {
    * @returns The time in milliseconds, as last set.
    * @example Reading the time
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
-   * console.log(new ManualClock(42).now()); // 42
+   * assert.equal(new ManualClock(42).now(), 42);
    * ```
    */
   now(): number {
@@ -165,13 +178,15 @@ export class ManualClock implements Clock {
    * @returns A promise that resolves when `advance`, `set` or `runAll` reaches the deadline.
    * @example An aborted sleep
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
    * const controller = new AbortController();
    * const wait = clock.sleep(1_000, controller.signal);
    * controller.abort(new Error("Cancelled"));
-   * await wait.catch((error) => console.log(error.message, clock.pendingSleeps)); // "Cancelled" 0
+   * await assert.rejects(wait, { message: "Cancelled" });
+   * assert.equal(clock.pendingSleeps, 0);
    * ```
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -201,13 +216,14 @@ export class ManualClock implements Clock {
    * @returns The number of pending, not aborted sleeps.
    * @example Counting sleeps
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
    * clock.sleep(10);
-   * console.log(clock.pendingSleeps); // 1
+   * assert.equal(clock.pendingSleeps, 1);
    * await clock.runAll();
-   * console.log(clock.pendingSleeps); // 0
+   * assert.equal(clock.pendingSleeps, 0);
    * ```
    */
   get pendingSleeps(): number {
@@ -220,11 +236,13 @@ export class ManualClock implements Clock {
    * @returns Its time in milliseconds, or `null` when nothing sleeps.
    * @example Peeking at the next wake-up
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock(100);
    * clock.sleep(50);
-   * console.log(clock.nextDeadline); // 150
+   * assert.equal(clock.nextDeadline, 150);
+   * await clock.runAll();
    * ```
    */
   get nextDeadline(): number | null {
@@ -240,14 +258,15 @@ export class ManualClock implements Clock {
    * @returns A promise that resolves once time has moved and woken code has run.
    * @example Moving time forward
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
    * const order: number[] = [];
    * clock.sleep(20).then(() => order.push(20));
    * clock.sleep(10).then(() => order.push(10));
    * await clock.advance(30);
-   * console.log(order); // [10, 20]
+   * assert.deepEqual(order, [10, 20]);
    * ```
    */
   advance(ms: number): Promise<void> {
@@ -266,12 +285,15 @@ export class ManualClock implements Clock {
    * @returns A promise that resolves once time has moved and woken code has run.
    * @example Jumping to a time
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
-   * clock.sleep(1_000).then(() => console.log("woke at", clock.now())); // "woke at 1000"
+   * let wokeAt = 0;
+   * clock.sleep(1_000).then(() => wokeAt = clock.now());
    * await clock.set(5_000);
-   * console.log(clock.now()); // 5000
+   * assert.equal(wokeAt, 1_000);
+   * assert.equal(clock.now(), 5_000);
    * ```
    */
   async set(time: number): Promise<void> {
@@ -295,12 +317,13 @@ export class ManualClock implements Clock {
    * @throws {Error} When sleeps are still pending after `maxSteps` wake-ups.
    * @example Running every timer
    * ```ts
-   * import { ManualClock } from "./clock.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
    * clock.sleep(100).then(() => clock.sleep(100));
    * await clock.runAll();
-   * console.log(clock.now()); // 200
+   * assert.equal(clock.now(), 200);
    * ```
    */
   async runAll(maxSteps = 10_000): Promise<void> {

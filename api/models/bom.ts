@@ -12,11 +12,20 @@
 
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
+import { escapeXmlAttribute } from "../../util/xml_text.ts";
 
-/** The WSBF namespace. */
+/**
+ * The WSBF namespace.
+ *
+ * @category Products
+ */
 export const WSBF_NAMESPACE = "http://wats.virinco.com/schemas/WATS/wsbf";
 
-/** One line of a bill of materials. */
+/**
+ * One line of a bill of materials.
+ *
+ * @category Products
+ */
 export interface BomItem {
   /** The item's id, assigned by the server. */
   bomItemId?: string | number | null;
@@ -44,7 +53,11 @@ export interface BomItem {
   [key: string]: unknown;
 }
 
-/** A bill of materials of one product revision, as WSBF describes it. */
+/**
+ * A bill of materials of one product revision, as WSBF describes it.
+ *
+ * @category Products
+ */
 export interface Bom {
   /** The product's part number. */
   partNumber: string;
@@ -70,31 +83,23 @@ const bomItem: z.ZodType<BomItem> = z.looseObject({
   vendorPn: z.string().nullish(),
 });
 
-/** Validates a {@linkcode BomItem}. */
+/**
+ * Validates a {@linkcode BomItem}.
+ *
+ * @category Products
+ */
 export const BomItemSchema: Schema<BomItem> = bomItem;
-/** Validates a list of {@linkcode BomItem}s. */
+/**
+ * Validates a list of {@linkcode BomItem}s.
+ *
+ * @category Products
+ */
 export const BomItemListSchema: Schema<BomItem[]> = z.array(bomItem);
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      c === "&"
-        ? "&amp;"
-        : c === "<"
-        ? "&lt;"
-        : c === ">"
-        ? "&gt;"
-        : c === '"'
-        ? "&quot;"
-        : "&apos;",
-  );
-}
 
 function attributes(pairs: [string, unknown][]): string {
   return pairs
     .filter(([, value]) => value !== undefined && value !== null && value !== "")
-    .map(([name, value]) => ` ${name}="${escapeXml(String(value))}"`)
+    .map(([name, value]) => ` ${name}="${escapeXmlAttribute(String(value))}"`)
     .join("");
 }
 
@@ -108,7 +113,9 @@ function attributes(pairs: [string, unknown][]): string {
  *
  * @example Two resistors and a connector
  * ```ts
- * import { toWsbf } from "./bom.ts";
+ * import assert from "node:assert/strict";
+ * import { toWsbf } from "@wats/toolkit/models";
+ *
  * const xml = toWsbf({
  *   partNumber: "PCB-1",
  *   revision: "A",
@@ -117,8 +124,10 @@ function attributes(pairs: [string, unknown][]): string {
  *     { partNumber: "CON-4", revision: "B" },
  *   ],
  * });
- * console.log(xml.includes('<Component Number="RES-10K" Qty="2" Desc="10k 0603" Ref="R1;R2"/>')); // true
+ * assert.ok(xml.includes('<Component Number="RES-10K" Qty="2" Desc="10k 0603" Ref="R1;R2"/>'));
  * ```
+ *
+ * @category Products
  */
 export function toWsbf(bom: Bom): string {
   if (!bom.partNumber?.trim()) throw new TypeError("A BOM needs the product's part number");

@@ -5,82 +5,11 @@
  * @module
  */
 
-/** Dimensions yield and repair rows can be grouped by. */
-export type DimensionName =
-  | "partNumber"
-  | "productName"
-  | "productGroup"
-  | "revision"
-  | "stationName"
-  | "location"
-  | "purpose"
-  | "testOperation"
-  | "processCode"
-  | "period"
-  | "swFilename"
-  | "swVersion"
-  | "level"
-  | "batchNumber"
-  | "operator"
-  | "fixtureId"
-  | "socketIndex"
-  | "errorCode"
-  | "stepCausedUutFailure"
-  | "stepPathCausedUutFailure"
-  | "miscInfoDescription"
-  | "miscInfoString"
-  | "assetSerialNumber"
-  | "assetName"
-  | "unitType"
-  | "repairOperation"
-  | "repairCode"
-  | "repairCategory"
-  | "repairType"
-  | "componentRef"
-  | "componentNumber"
-  | "componentRevision"
-  | "componentVendor"
-  | "componentDescription"
-  | "functionBlock"
-  | "referencedStep"
-  | "referencedStepPath"
-  | "testPeriod"
-  | "testLevel"
-  | "testStationName"
-  | "testLocation"
-  | "testPurpose"
-  | "testOperator";
-
-/** KPIs rows can be sorted by. */
-export type KpiName =
-  | "unitCount"
-  | "fpCount"
-  | "spCount"
-  | "tpCount"
-  | "lpCount"
-  | "fpFailCount"
-  | "spFailCount"
-  | "tpFailCount"
-  | "lpFailCount"
-  | "fpy"
-  | "spy"
-  | "tpy"
-  | "lpy"
-  | "ppmFpy"
-  | "ppmSpy"
-  | "ppmTpy"
-  | "ppmLpy"
-  | "ppmTestYield"
-  | "testYieldCount"
-  | "testReportCount"
-  | "testYield"
-  | "retestCount"
-  | "firstUtc"
-  | "lastUtc"
-  | "repairReportCount"
-  | "repairCount";
-
-/** One part of a `dimensions` value: a name, or a name with its sort order. */
+/**
+ * One part of a `dimensions` value: a name, or a name with its sort order.
+ *
+ * @category Analytics
+ */
 export type DimensionSpec =
   | DimensionName
   | KpiName
@@ -91,11 +20,15 @@ export type DimensionSpec =
  *
  * @example Is a name a yield dimension?
  * ```ts
- * import { YIELD_DIMENSIONS } from "./dimensions.ts";
- * YIELD_DIMENSIONS.includes("stationName"); // true
+ * import assert from "node:assert/strict";
+ * import { YIELD_DIMENSIONS } from "@wats/toolkit/models";
+ *
+ * assert.ok(YIELD_DIMENSIONS.includes("stationName"));
  * ```
+ *
+ * @category Analytics
  */
-export const YIELD_DIMENSIONS: readonly DimensionName[] = [
+export const YIELD_DIMENSIONS = [
   "partNumber",
   "productName",
   "productGroup",
@@ -121,18 +54,22 @@ export const YIELD_DIMENSIONS: readonly DimensionName[] = [
   "assetSerialNumber",
   "assetName",
   "unitType",
-];
+] as const;
 
 /**
  * Dimensions only repair rows can be grouped by.
  *
  * @example Is a name a repair-only dimension?
  * ```ts
- * import { REPAIR_DIMENSIONS } from "./dimensions.ts";
- * REPAIR_DIMENSIONS.includes("repairCode"); // true
+ * import assert from "node:assert/strict";
+ * import { REPAIR_DIMENSIONS } from "@wats/toolkit/models";
+ *
+ * assert.ok(REPAIR_DIMENSIONS.includes("repairCode"));
  * ```
+ *
+ * @category Analytics
  */
-export const REPAIR_DIMENSIONS: readonly DimensionName[] = [
+export const REPAIR_DIMENSIONS = [
   "repairOperation",
   "repairCode",
   "repairCategory",
@@ -151,18 +88,31 @@ export const REPAIR_DIMENSIONS: readonly DimensionName[] = [
   "testLocation",
   "testPurpose",
   "testOperator",
-];
+] as const;
+
+/**
+ * Dimensions yield and repair rows can be grouped by.
+ *
+ * @category Analytics
+ */
+export type DimensionName =
+  | (typeof YIELD_DIMENSIONS)[number]
+  | (typeof REPAIR_DIMENSIONS)[number];
 
 /**
  * KPIs rows can be sorted by.
  *
  * @example Is a name a KPI?
  * ```ts
- * import { KPI_NAMES } from "./dimensions.ts";
- * KPI_NAMES.includes("fpy"); // true
+ * import assert from "node:assert/strict";
+ * import { KPI_NAMES } from "@wats/toolkit/models";
+ *
+ * assert.ok(KPI_NAMES.includes("fpy"));
  * ```
+ *
+ * @category Analytics
  */
-export const KPI_NAMES: readonly KpiName[] = [
+export const KPI_NAMES = [
   "unitCount",
   "fpCount",
   "spCount",
@@ -189,7 +139,14 @@ export const KPI_NAMES: readonly KpiName[] = [
   "lastUtc",
   "repairReportCount",
   "repairCount",
-];
+] as const;
+
+/**
+ * KPIs rows can be sorted by.
+ *
+ * @category Analytics
+ */
+export type KpiName = (typeof KPI_NAMES)[number];
 
 const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
   ...YIELD_DIMENSIONS,
@@ -206,9 +163,16 @@ const KNOWN_DIMENSIONS: ReadonlySet<string> = new Set<DimensionName | KpiName>([
  *
  * @example Volume first, then by product and period
  * ```ts
- * import { dimensions } from "./dimensions.ts";
- * dimensions(["unitCount", "desc"], "partNumber", "period"); // "unitCount desc;partNumber;period"
+ * import assert from "node:assert/strict";
+ * import { dimensions } from "@wats/toolkit/models";
+ *
+ * assert.equal(
+ *   dimensions(["unitCount", "desc"], "partNumber", "period"),
+ *   "unitCount desc;partNumber;period",
+ * );
  * ```
+ *
+ * @category Analytics
  */
 export function dimensions(...specs: DimensionSpec[]): string {
   if (specs.length === 0) throw new RangeError("dimensions needs at least one name");

@@ -1,6 +1,7 @@
 /**
  * OData list paging (`$filter`, `$orderby`, `$top`, `$skip`) as an async iterator, and the reading
- * of the bare success flags many WATS routes answer; shared by the asset and production services.
+ * of the bare success flags many WATS routes answer; shared by the asset, production and report
+ * services.
  *
  * @module
  */

@@ -5,23 +5,8 @@
  * @module
  */
 
+import { decodeXmlText } from "../../util/xml_text.ts";
 import { UnexpectedResponseError } from "../http/errors.ts";
-
-const ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-};
-
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (whole, name: string) => {
-    if (name.startsWith("#x")) return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return ENTITIES[name] ?? whole;
-  });
-}
 
 function fromRecord(value: unknown): string | null {
   if (typeof value === "string") return value.trim() || null;
@@ -48,7 +33,7 @@ export function parseTaken(data: unknown, operation: string): string[] {
       const element = /<SN\b([^>]*)\/?>/gi;
       for (const match of text.matchAll(element)) {
         const id = /\bid\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(match[1]);
-        if (id) out.push(decodeXml(id[1] ?? id[2]));
+        if (id) out.push(decodeXmlText(id[1] ?? id[2]));
       }
       if (out.length > 0 || /<SerialNumbers\b[^>]*\/>|<SerialNumbers\b[^>]*>\s*<\//i.test(text)) {
         return out;

@@ -14,11 +14,12 @@ import type {
   SequenceBuilder,
   StepStatus,
 } from "../../api/models/report/mod.ts";
-import { ConversionError, type ConverterContext } from "../contract.ts";
+import { ConversionError } from "../contract.ts";
 import { parseVendorDate } from "../_report_kit.ts";
 import { componentKind } from "../_vendor_parts.ts";
 import { finishReport, finite, limitsOf, startReport, StepGroups } from "../_vendor_kit.ts";
 import { ANALOG_UNITS } from "./_ict_units.ts";
+import { UnitReader } from "./_reader.ts";
 
 /** Arguments of the Teradyne ICT converter. */
 export interface TeradyneArgs {
@@ -75,41 +76,14 @@ function braces(text: string): number {
   return n;
 }
 
-/** Reads a log record file; {@linkcode BatchLog.line} answers a report when a board closes. */
-export class BatchLog {
-  #file: string;
-  #context: ConverterContext;
-  #args: TeradyneArgs;
+/** Reads a log record file; {@linkcode BatchLog.line} returns a report when a board closes. */
+export class BatchLog extends UnitReader<TeradyneArgs> {
   #batch: Batch | null = null;
   #board: Board | null = null;
   #block: Block | null = null;
   #depth = 0;
-  /** Records this reader does not map. */
-  skipped = 0;
 
-  /**
-   * Creates the reader.
-   *
-   * @param file The file name.
-   * @param context The conversion context.
-   * @param args The converter's arguments.
-   */
-  constructor(file: string, context: ConverterContext, args: TeradyneArgs) {
-    this.#file = file;
-    this.#context = context;
-    this.#args = args;
-  }
-
-  /**
-   * Reads one line.
-   *
-   * @param text The line.
-   * @param line Its number.
-   * @returns A finished report when the line closed a board.
-   */
-  line(text: string, line: number): Report | null {
-    const t = text.trim();
-    if (t === "") return null;
+  line(t: string, line: number): Report | null {
     let done: Report | null = null;
     const record = RECORD.exec(t);
     if (record !== null) {
@@ -128,19 +102,21 @@ export class BatchLog {
   /**
    * Ends the file.
    *
+   * @returns `null`: every board ends where its record closes.
    * @throws {ConversionError} When a board record is still open (a truncated log).
    */
-  end(): void {
+  end(): null {
     if (this.#board !== null) {
       throw new ConversionError(
         `Truncated log: the board record opened on line ${this.#board.line} is not closed`,
-        { file: this.#file, line: this.#board.line, stage: "parse" },
+        { file: this.file, line: this.#board.line, stage: "parse" },
       );
     }
+    return null;
   }
 
   #record(name: string, t: string, line: number): void {
-    const place = { file: this.#file, line };
+    const place = { file: this.file, line };
     const fields = t.replace(/\}+$/, "").split("|");
     if (name === "BATCH") {
       const f = (i: number) => (fields[i] ?? "").trim();
@@ -231,7 +207,7 @@ export class BatchLog {
     const board = this.#board!;
     this.#board = null;
     const f = (i: number) => (board.fields[i] ?? "").trim();
-    const place = { file: this.#file, line: board.line, element: "BTEST" };
+    const place = { file: this.file, line: board.line, element: "BTEST" };
     const batch = this.#batch;
     if (batch === null || batch.pn === "") {
       throw new ConversionError(
@@ -244,11 +220,11 @@ export class BatchLog {
     }
     const start = f(3) ? parseVendorDate(f(3), STAMP, place) : undefined;
     const duration = f(4) ? finite(f(4), place) : undefined;
-    const builder = startReport(this.#context, {
+    const builder = startReport(this.context, {
       pn: batch.pn,
       sn: f(1),
-      rev: batch.rev || this.#args.partRevision,
-      processCode: this.#args.processCode,
+      rev: batch.rev || this.args.partRevision,
+      processCode: this.args.processCode,
       start,
       execTime: duration,
       operator: batch.operator || undefined,
@@ -257,9 +233,9 @@ export class BatchLog {
       result: statusOf(f(2)) === "F" ? "F" : undefined,
       seqCall: {
         name: (batch.testplan || batch.pn).slice(0, 200),
-        version: (batch.testplanRev || this.#args.sequenceVersion).slice(0, 30),
+        version: (batch.testplanRev || this.args.sequenceVersion).slice(0, 30),
       },
-      station: { machineName: this.#args.stationName || batch.controller },
+      station: { machineName: this.args.stationName || batch.controller },
       stationFallback: { machineName: "Teradyne i3070", location: "Production", purpose: "ICT" },
     }, place);
     if (f(13)) builder.miscInfo("Panel", f(13));

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Report, ReportResult, StepStatus } from "../../api/models/report/mod.ts";
-import { ConversionError, type ConverterContext } from "../contract.ts";
+import { ConversionError } from "../contract.ts";
 import { parseVendorDate } from "../_report_kit.ts";
 import { componentKind } from "../_vendor_parts.ts";
 import {
@@ -21,6 +21,7 @@ import {
 } from "../_vendor_kit.ts";
 import { CLASSIC_PREFIXES, CLASSIC_UNITS, GENERAL_FAILURES } from "./_ict_units.ts";
 import type { TeradyneArgs } from "./_batch.ts";
+import { UnitReader } from "./_reader.ts";
 
 const PROGRAM = /^(.*\.obc)\[\s*(\d{1,2}-[A-Za-z]{3}-\d{2}\s+\d{1,2}:\d{2}:\d{2})/i;
 const START = /^@(\d{1,2}-[A-Za-z]{3}-\d{2}\s+\d{1,2}:\d{2}:\d{2})(?:\s+SN\s+(\S+))?/;
@@ -46,41 +47,13 @@ interface Unit {
   steps: StepGroups;
 }
 
-/** Reads a classic log; {@linkcode ClassicLog.line} answers a report when a unit ends. */
-export class ClassicLog {
-  #file: string;
-  #context: ConverterContext;
-  #args: TeradyneArgs;
+/** Reads a classic log; {@linkcode ClassicLog.line} returns a report when a unit ends. */
+export class ClassicLog extends UnitReader<TeradyneArgs> {
   #program: { path: string; pn: string } | null = null;
   #unit: Unit | null = null;
-  /** Lines that fit no part of the grammar. */
-  skipped = 0;
 
-  /**
-   * Creates the reader.
-   *
-   * @param file The file name.
-   * @param context The conversion context.
-   * @param args The converter's arguments.
-   */
-  constructor(file: string, context: ConverterContext, args: TeradyneArgs) {
-    this.#file = file;
-    this.#context = context;
-    this.#args = args;
-  }
-
-  /**
-   * Reads one line.
-   *
-   * @param text The line.
-   * @param line Its number.
-   * @returns A finished report, when the line ended a unit (or started one while another was
-   * still open).
-   */
-  line(text: string, line: number): Report | null {
-    const t = text.trim();
-    if (t === "") return null;
-    const place = { file: this.#file, line };
+  line(t: string, line: number): Report | null {
+    const place = { file: this.file, line };
     const c = t[0];
     if (c === "@") {
       const m = START.exec(t);
@@ -112,27 +85,29 @@ export class ClassicLog {
   /**
    * Ends the file.
    *
+   * @returns `null`: every unit ends at its end event.
    * @throws {ConversionError} When a unit is still open (a truncated log).
    */
-  end(): void {
+  end(): null {
     if (this.#unit !== null) {
       throw new ConversionError(
         `Truncated log: the unit started on line ${this.#unit.line} has no end event`,
-        { file: this.#file, line: this.#unit.line, stage: "parse" },
+        { file: this.file, line: this.#unit.line, stage: "parse" },
       );
     }
+    return null;
   }
 
   #start(m: RegExpExecArray, line: number): Report | null {
     let previous: Report | null = null;
     if (this.#unit !== null) {
-      this.#context.log.warn("Unit has no end event; reported as terminated", {
-        file: this.#file,
+      this.context.log.warn("Unit has no end event; reported as terminated", {
+        file: this.file,
         line: this.#unit.line,
       });
       previous = this.#finish("T", null);
     }
-    const place = { file: this.#file, line };
+    const place = { file: this.file, line };
     if (m[2] === undefined) {
       throw new ConversionError("No serial number (SN) on the start line", {
         ...place,
@@ -155,32 +130,32 @@ export class ClassicLog {
   #finish(result: ReportResult, end: string | null): Report {
     const unit = this.#unit!;
     this.#unit = null;
-    const place = { file: this.#file, line: unit.line };
+    const place = { file: this.file, line: unit.line };
     let program = this.#program;
     if (program === null) {
-      const pn = this.#file.replace(/\.[^.]*$/, "").split("_")[0];
-      this.#context.log.warn("No program line; part number taken from the file name", {
-        file: this.#file,
+      const pn = this.file.replace(/\.[^.]*$/, "").split("_")[0];
+      this.context.log.warn("No program line; part number taken from the file name", {
+        file: this.file,
         pn,
       });
-      program = { path: this.#file, pn };
+      program = { path: this.file, pn };
     }
     const execTime = end === null ? undefined : (Date.parse(end) - Date.parse(unit.start)) / 1000;
     const base = program.path.split(/[\\/]/).pop() ?? program.path;
-    const builder = startReport(this.#context, {
+    const builder = startReport(this.context, {
       pn: program.pn,
       sn: unit.sn,
-      rev: this.#args.partRevision,
-      processCode: this.#args.processCode,
+      rev: this.args.partRevision,
+      processCode: this.args.processCode,
       start: unit.start,
       execTime: execTime !== undefined && execTime >= 0 ? execTime : undefined,
       result,
       seqCall: {
         path: program.path.slice(-500),
         name: base.slice(0, 200),
-        version: this.#args.sequenceVersion,
+        version: this.args.sequenceVersion,
       },
-      station: { machineName: this.#args.stationName },
+      station: { machineName: this.args.stationName },
       stationFallback: { machineName: "Teradyne i3070", location: "Production", purpose: "ICT" },
     }, place);
     unit.steps.writeTo(builder);

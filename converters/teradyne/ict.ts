@@ -12,17 +12,12 @@
  * @module
  */
 import type { Report } from "../../api/models/report/mod.ts";
-import {
-  ConversionError,
-  type Converter,
-  type ConverterContext,
-  type ConverterInput,
-} from "../contract.ts";
-import { lines } from "../_text.ts";
+import type { Converter, ConverterContext, ConverterInput } from "../contract.ts";
 import { argInteger, argString } from "../_report_kit.ts";
 import { headText } from "../_vendor_kit.ts";
 import { BatchLog, type TeradyneArgs } from "./_batch.ts";
 import { ClassicLog } from "./_classic.ts";
+import { readUnits } from "./_reader.ts";
 
 const MEASURE_LINE = /^.+?[=<>#%][0-9.Ee+-]*(?:MEG|[NPUMK])?\([^,()]*,[^,()]*\)\w*/m;
 const START_LINE = /^@\d{1,2}-[A-Za-z]{3}-\d{2}\s+\d{1,2}:\d{2}:\d{2}/m;
@@ -56,33 +51,13 @@ function sniff(head: Uint8Array, _name: string): number {
 async function* convert(input: ConverterInput, context: ConverterContext): AsyncGenerator<Report> {
   const args = readArgs(context.args);
   const file = input.name;
-  let reader: ClassicLog | BatchLog | null = null;
-  let count = 0;
-  for await (const { text, line } of lines(input.stream(), { file, signal: context.signal })) {
-    if (reader === null) {
-      const t = text.trim();
-      if (t === "") continue;
-      reader = t.startsWith("{@")
+  yield* readUnits(input, context, {
+    open: (first) =>
+      first.startsWith("{@")
         ? new BatchLog(file, context, args)
-        : new ClassicLog(file, context, args);
-    }
-    const report = reader.line(text, line);
-    if (report !== null) {
-      count++;
-      yield report;
-    }
-  }
-  if (reader === null) throw new ConversionError("Empty file", { file, stage: "read" });
-  reader.end();
-  if (count === 0) {
-    throw new ConversionError("No test unit found (no start line or board record)", {
-      file,
-      stage: "parse",
-    });
-  }
-  if (reader.skipped > 0) {
-    context.log.info("Lines not mapped to steps", { file, lines: reader.skipped });
-  }
+        : new ClassicLog(file, context, args),
+    noUnit: "No test unit found (no start line or board record)",
+  });
 }
 
 /**
@@ -93,8 +68,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a classic i3070 log
  * ```ts
- * import { teradyneIctConverter } from "./ict.ts";
- * import { bytesInput } from "../input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const ict = BUILTIN_CONVERTERS.find((converter) => converter.id === "teradyne-ict")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: {},
@@ -104,12 +81,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * };
  * const input = bytesInput(
  *   "board.log",
- *   'C:\\ict\\PCBA_main.obc[14-SEP-25  12:01:45\n@14-SEP-25  12:01:47 SN SN1\n' +
- *   'R101=100.5(90,110)R\n"14-SEP-25  12:01:59\n',
+ *   "C:\\ict\\PCBA_main.obc[14-SEP-25  12:01:45\n@14-SEP-25  12:01:47 SN SN1\n" +
+ *     'R101=100.5(90,110)R\n"14-SEP-25  12:01:59\n',
  * );
- * for await (const report of teradyneIctConverter.convert(input, context)) {
- *   report.result; // "P"
- * }
+ * const reports = [];
+ * for await (const report of ict.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => [report.sn, report.result]), [["SN1", "P"]]);
  * ```
  */
 export const teradyneIctConverter: Converter = {

@@ -22,7 +22,6 @@ import {
   type ConverterContext,
   type ConverterInput,
 } from "../contract.ts";
-import { lines } from "../_text.ts";
 import { argInteger, argString, parseVendorDate, statusLetter } from "../_report_kit.ts";
 import {
   finishReport,
@@ -34,6 +33,7 @@ import {
   startReport,
   type StepWriter,
 } from "../_vendor_kit.ts";
+import { readUnits, UnitReader } from "./_reader.ts";
 
 interface SpectrumArgs {
   processCode: number;
@@ -151,25 +151,16 @@ function measureWriter(m: Measure, file: string, reportText?: string): StepWrite
   return (s) => s.numericStep(m.name, value, { ...limits, unit, status: m.status, reportText });
 }
 
-/** Reads Spectrum lines; `line` answers a report when a new program starts a new unit. */
-class SpectrumFile {
-  #file: string;
-  #context: ConverterContext;
-  #args: SpectrumArgs;
+/** Reads Spectrum lines; `line` returns a report when a new program starts a new unit. */
+class SpectrumFile extends UnitReader<SpectrumArgs> {
   #unit: Unit | null = null;
 
-  constructor(file: string, context: ConverterContext, args: SpectrumArgs) {
-    this.#file = file;
-    this.#context = context;
-    this.#args = args;
-  }
-
   line(t: string, line: number): Report | null {
-    const place = { file: this.#file, line };
+    const place = { file: this.file, line };
     let done: Report | null = null;
     const program = PROGRAM.exec(t);
     if (program !== null) {
-      if (this.#unit !== null) done = this.finish();
+      if (this.#unit !== null) done = this.#finish();
       this.#unit = { program: program[1], line, user: new Map(), sections: [], test: null };
     }
     const unit = this.#unit;
@@ -227,11 +218,9 @@ class SpectrumFile {
     const target = unit.sections[unit.sections.length - 1].steps;
     if (test.measures.length === 1) {
       const m = test.measures[0];
-      target.push(measureWriter(m, this.#file, m.comment || test.desc || undefined));
+      target.push(measureWriter(m, this.file, m.comment || test.desc || undefined));
     } else {
-      const writers = test.measures.map((m) =>
-        measureWriter(m, this.#file, m.comment || undefined)
-      );
+      const writers = test.measures.map((m) => measureWriter(m, this.file, m.comment || undefined));
       const reportText = test.desc || undefined;
       target.push((s) =>
         s.sequence(test.name, (inner) => writers.forEach((w) => w(inner)), { reportText })
@@ -239,11 +228,16 @@ class SpectrumFile {
     }
   }
 
-  finish(): Report {
+  /** The last unit ends with the file. */
+  end(): Report | null {
+    return this.#unit === null ? null : this.#finish();
+  }
+
+  #finish(): Report {
     this.#flush();
     const unit = this.#unit!;
     this.#unit = null;
-    const place = { file: this.#file, line: unit.line, element: "PROGRAM_NAME" };
+    const place = { file: this.file, line: unit.line, element: "PROGRAM_NAME" };
     const user = (key: string) => unit.user.get(key.toLowerCase())?.value ?? "";
     const sn = user("serialnumber");
     if (sn === "") {
@@ -252,28 +246,28 @@ class SpectrumFile {
         stage: "map",
       });
     }
-    const match = this.#args.partNumber.exec(unit.program);
+    const match = this.args.partNumber.exec(unit.program);
     const pn = match?.groups?.PartNumber ?? match?.[0] ?? unit.program;
     const operator = user("operator");
-    const builder = startReport(this.#context, {
+    const builder = startReport(this.context, {
       pn: pn || unit.program,
       sn,
       rev: "1",
-      processCode: this.#args.processCode,
+      processCode: this.args.processCode,
       start: unit.start,
       operator: operator || undefined,
       result: /fail/i.test(user("status")) ? "F" : undefined,
-      seqCall: { name: unit.program.slice(0, 200), version: user(this.#args.versionKey) || "1.0" },
-      station: { machineName: user(this.#args.stationKey) },
+      seqCall: { name: unit.program.slice(0, 200), version: user(this.args.versionKey) || "1.0" },
+      station: { machineName: user(this.args.stationKey) },
       stationFallback: {
         machineName: "Teradyne Spectrum",
         location: "Production",
         purpose: "ICT Test",
       },
     }, place);
-    builder.miscInfo("File", this.#file.slice(0, 100));
+    builder.miscInfo("File", this.file.slice(0, 100));
     for (const [key, { key: original, value }] of unit.user) {
-      if (this.#args.miscKeys.includes(key)) builder.miscInfo(original, value.slice(0, 100));
+      if (this.args.miscKeys.includes(key)) builder.miscInfo(original, value.slice(0, 100));
     }
     for (const section of unit.sections) {
       if (section.name === "") section.steps.forEach((w) => w(builder));
@@ -283,36 +277,24 @@ class SpectrumFile {
     }
     return finishReport(builder, place);
   }
-
-  get open(): boolean {
-    return this.#unit !== null;
-  }
 }
 
 async function* convert(input: ConverterInput, context: ConverterContext): AsyncGenerator<Report> {
   const args = readArgs(context.args);
   const file = input.name;
-  const reader = new SpectrumFile(file, context, args);
-  let seen = false;
-  for await (const { text, line } of lines(input.stream(), { file, signal: context.signal })) {
-    const t = text.trim();
-    if (t === "") continue;
-    if (!seen && !t.startsWith("(")) {
-      throw new ConversionError('Not a Spectrum record: lines start with "(KEY:"', {
-        file,
-        line,
-        stage: "parse",
-      });
-    }
-    seen = true;
-    const report = reader.line(t, line);
-    if (report !== null) yield report;
-  }
-  if (!seen) throw new ConversionError("Empty file", { file, stage: "read" });
-  if (!reader.open) {
-    throw new ConversionError("No (PROGRAM_NAME: …) record", { file, stage: "parse" });
-  }
-  yield reader.finish();
+  yield* readUnits(input, context, {
+    open: (first, line) => {
+      if (!first.startsWith("(")) {
+        throw new ConversionError('Not a Spectrum record: lines start with "(KEY:"', {
+          file,
+          line,
+          stage: "parse",
+        });
+      }
+      return new SpectrumFile(file, context, args);
+    },
+    noUnit: "No (PROGRAM_NAME: …) record",
+  });
 }
 
 /**
@@ -324,8 +306,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a Spectrum file
  * ```ts
- * import { teradyneSpectrumConverter } from "./spectrum.ts";
- * import { bytesInput } from "../input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const spectrum = BUILTIN_CONVERTERS.find((converter) => converter.id === "teradyne-spectrum")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: {},
@@ -336,11 +320,11 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * const input = bytesInput(
  *   "PB1.txt",
  *   '(PROGRAM_NAME: "PB1")\n(USER: Serialnumber: SN1)\n(TYPE: ANALOG) (TIME: 09/14/2025 12:01:47)\n' +
- *   '(PAGE_NAME: "R1") (STAT: Pass)\n(MEASVAL: (VAL: 100) (SCALE: ) (UNIT: Ohm))\n',
+ *     '(PAGE_NAME: "R1") (STAT: Pass)\n(MEASVAL: (VAL: 100) (SCALE: ) (UNIT: Ohm))\n',
  * );
- * for await (const report of teradyneSpectrumConverter.convert(input, context)) {
- *   report.sn; // "SN1"
- * }
+ * const reports = [];
+ * for await (const report of spectrum.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => report.sn), ["SN1"]);
  * ```
  */
 export const teradyneSpectrumConverter: Converter = {

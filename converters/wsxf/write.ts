@@ -10,28 +10,11 @@
  * @module
  */
 import type { NumericValue, Report, Step, UutReport } from "../../api/models/report/mod.ts";
+import { escapeXmlAttribute, escapeXmlText } from "../../util/xml_text.ts";
 import { GROUP_WORDS, STATUS_WORDS, WSXF_NAMESPACE } from "./_names.ts";
 
 type Json = Record<string, unknown>;
 type AttrValue = string | number | boolean | null | undefined;
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "\n": "&#10;",
-  "\r": "&#13;",
-  "\t": "&#9;",
-};
-
-function escapeAttr(value: string): string {
-  return value.replace(/[&<>"\n\r\t]/g, (c) => ESCAPES[c]);
-}
-
-function escapeText(value: string): string {
-  return value.replace(/[&<>\r]/g, (c) => ESCAPES[c]);
-}
 
 function numberText(value: NumericValue): string {
   if (value === "Inf") return "INF";
@@ -51,7 +34,7 @@ function open(out: string[], name: string, attrs: [string, AttrValue][]): void {
   let s = `<${name}`;
   for (const [key, value] of attrs) {
     const text = attrValue(value);
-    if (text !== undefined) s += ` ${key}="${escapeAttr(text)}"`;
+    if (text !== undefined) s += ` ${key}="${escapeXmlAttribute(text)}"`;
   }
   out.push(s);
 }
@@ -63,7 +46,7 @@ function empty(out: string[], name: string, attrs: [string, AttrValue][]): void 
 
 function element(out: string[], name: string, attrs: [string, AttrValue][], text: string): void {
   open(out, name, attrs);
-  out.push(`>${escapeText(text)}</${name}>`);
+  out.push(`>${escapeXmlText(text)}</${name}>`);
 }
 
 function str(value: unknown): string | null | undefined {
@@ -260,12 +243,16 @@ function writeReport(out: string[], report: UutReport): void {
  *
  * @example Write a report as WSXF
  * ```ts
- * import { createUutReport } from "../../api/models/report/mod.ts";
- * import { toWsxf } from "./write.ts";
+ * import assert from "node:assert/strict";
+ * import { createUutReport } from "@wats/toolkit";
+ * import { toWsxf } from "@wats/toolkit/converters";
+ *
  * const report = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 })
  *   .numericStep("Supply 5V", 5.01, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" })
  *   .build();
- * const xml = toWsxf(report); // '<?xml version="1.0" encoding="utf-8"?><Reports …'
+ * const xml = toWsxf(report);
+ * assert.ok(xml.startsWith('<?xml version="1.0" encoding="utf-8"?><Reports'));
+ * assert.ok(xml.includes('SN="SN0001"'));
  * ```
  */
 export function toWsxf(reports: Report | readonly Report[]): string {

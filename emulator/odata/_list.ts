@@ -9,8 +9,8 @@ import type { EmulatorEnv } from "../_context.ts";
 import { EmulatorHttpError, queryInt, queryParam } from "../_http.ts";
 import { ODataError } from "./odata.ts";
 import { compareByKeys, compileFilter, type FilterSchema, parseOrderBy } from "./_query.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 /** Apply `$filter`, `$orderby`, `$skip`, `$top` from the query string to records. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { type FilterNode, ODataError, parseFilter } from "./odata.ts";
+import type { Rec } from "../_records.ts";
 
 /** Type of a queryable field. */
 export type FieldType = "string" | "number" | "date" | "boolean";
@@ -20,7 +21,6 @@ export interface FilterSchema {
   aliases?: Record<string, string>;
 }
 
-type Rec = Record<string, unknown>;
 type Scope = Map<string, { item: Rec; fields: Record<string, FieldType> }>;
 type ValueType = FieldType | "null" | "any";
 interface Compiled {

@@ -11,7 +11,7 @@
 import type { Context, Hono } from "hono";
 import { dynamicYield, grouping, headerPredicate, selectRuns } from "../_analytics.ts";
 import { oee } from "../_oee.ts";
-import { requireReferer } from "../_records.ts";
+import { type Rec, requireReferer } from "../_records.ts";
 import { dynamicRepair, relatedRepairHistory } from "../_repair_stats.ts";
 import {
   aggregatedMeasurements,
@@ -32,7 +32,6 @@ import {
   requireParam,
 } from "../_http.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const QUERY_FILTER_KEYS = [

@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import type { EmulatorContext, EmulatorEnv, ProcessInfo } from "../_context.ts";
 import { jsonResponse, queryBool, queryParam } from "../_http.ts";
+import type { Rec } from "../_records.ts";
 
 function process(
   code: number,
@@ -71,7 +72,7 @@ export function appRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   app.get("/api/App/Levels", () => jsonResponse(LEVELS));
 
   app.get("/api/App/ProductGroups", async () => {
-    const groups = await ctx.entities.list<Record<string, unknown>>("productGroup");
+    const groups = await ctx.entities.list<Rec>("productGroup");
     return jsonResponse(groups);
   });
 }

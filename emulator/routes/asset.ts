@@ -19,8 +19,8 @@ import type { FilterSchema } from "../odata/_query.ts";
 import { odataList } from "../odata/_list.ts";
 import { assetStatus } from "../_asset_status.ts";
 import { mergeTags } from "./product.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const DATE_FIELDS = [

@@ -14,8 +14,7 @@ import {
   readJson,
   readJsonObject,
 } from "../_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "../_records.ts";
 
 async function saveBatch(ctx: EmulatorContext, input: Rec): Promise<Rec> {
   if (typeof input.batchNumber !== "string" || input.batchNumber.trim() === "") {

@@ -24,9 +24,8 @@ import {
   same,
   update,
 } from "../_mi_definitions.ts";
-import { callerName, isoNow, requireReferer } from "../_records.ts";
+import { callerName, isoNow, type Rec, requireReferer } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const BASE = "/api/internal/ManualInspection";

@@ -8,8 +8,7 @@
 import type { Hono } from "hono";
 import type { EmulatorContext, EmulatorEnv, ProcessInfo } from "../_context.ts";
 import { EmulatorHttpError, jsonResponse, queryInt } from "../_http.ts";
-
-type Rec = Record<string, unknown>;
+import type { Rec } from "../_records.ts";
 
 /** The stable id of a process code. */
 export function processId(code: number): string {

@@ -15,8 +15,8 @@ import {
   readJson,
   readJsonObject,
 } from "../_http.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 function requireText(record: Rec, key: string, what: string): string {

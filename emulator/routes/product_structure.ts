@@ -18,8 +18,9 @@ import {
   readText,
   requireParam,
 } from "../_http.ts";
+import { decodeXmlText } from "../../util/xml_text.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const WSBF_NAMESPACE = "http://wats.virinco.com/schemas/WATS/wsbf";
@@ -52,19 +53,10 @@ async function revisionById(ctx: EmulatorContext, id: unknown): Promise<Rec | nu
   return null;
 }
 
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, name: string) => {
-    const n = name.toLowerCase();
-    if (n.startsWith("#x")) return String.fromCodePoint(parseInt(n.slice(2), 16));
-    if (n.startsWith("#")) return String.fromCodePoint(parseInt(n.slice(1), 10));
-    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[n] as string;
-  });
-}
-
 function xmlAttributes(tag: string): Rec {
   const out: Rec = {};
   for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    out[m[1]] = decodeXml(m[2] ?? m[3]);
+    out[m[1]] = decodeXmlText(m[2] ?? m[3]);
   }
   return out;
 }

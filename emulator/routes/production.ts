@@ -22,8 +22,8 @@ import { odataList } from "../odata/_list.ts";
 import type { FilterSchema } from "../odata/_query.ts";
 import { mergeTags } from "./product.ts";
 import { unitVerification } from "../_verification.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 /** Unit phases: flag id and name, as WATS ships them. */

@@ -32,8 +32,8 @@ import { processName } from "./app.ts";
 import type { AttachmentMeta } from "../_report_shape.ts";
 import { validateReport } from "../_validate.ts";
 import { reportsFromWsxf, wsxfOf } from "../_wsxf.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -21,9 +21,8 @@ import {
   readJsonObject,
   requireParam,
 } from "../_http.ts";
-import { callerName, isoNow, RecordStore } from "../_records.ts";
+import { callerName, isoNow, type Rec, RecordStore } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const STATUS_NAMES: Record<number, string> = {

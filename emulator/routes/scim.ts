@@ -17,9 +17,8 @@ import {
   queryParam,
   readJsonObject,
 } from "../_http.ts";
-import { isoNow, RecordStore } from "../_records.ts";
+import { isoNow, type Rec, RecordStore } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 type Kind = "scimUser" | "scimGroup";
 

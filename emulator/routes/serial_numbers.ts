@@ -8,8 +8,9 @@
 import type { Context, Hono } from "hono";
 import type { EmulatorContext, EmulatorEnv } from "../_context.ts";
 import { EmulatorHttpError, jsonResponse, queryInt, queryParam, requireParam } from "../_http.ts";
+import { escapeXmlAttribute } from "../../util/xml_text.ts";
+import type { Rec } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 /** The serial-number types the emulator allocates from. */
@@ -48,10 +49,6 @@ function format(type: Rec, n: number): string {
   return `SN${String(n).padStart(6, "0")}`;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
 async function take(c: C, ctx: EmulatorContext): Promise<Response> {
   const type = typeOf(requireParam(c, "serialNumberType"));
   const quantity = queryInt(c, "quantity", { min: 1, max: 10_000 }) ?? 1;
@@ -71,7 +68,7 @@ async function take(c: C, ctx: EmulatorContext): Promise<Response> {
     });
   }
   const xml = `<SerialNumbers>${
-    taken.map((sn) => `<SN id="${escapeXml(sn)}"/>`).join("")
+    taken.map((sn) => `<SN id="${escapeXmlAttribute(sn)}"/>`).join("")
   }</SerialNumbers>`;
   return new Response(xml, { headers: { "content-type": "application/xml; charset=utf-8" } });
 }

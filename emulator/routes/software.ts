@@ -9,6 +9,7 @@
  */
 import type { Context, Hono } from "hono";
 import { ConversionError } from "../../converters/contract.ts";
+import { hashHex } from "../../util/hash.ts";
 import { readZip } from "../../util/zip.ts";
 import type { EmulatorContext, EmulatorEnv } from "../_context.ts";
 import {
@@ -22,9 +23,8 @@ import {
   readJsonObject,
   requireParam,
 } from "../_http.ts";
-import { callerName, isoNow, RecordStore, requireReferer } from "../_records.ts";
+import { callerName, isoNow, type Rec, RecordStore, requireReferer } from "../_records.ts";
 
-type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
 const STATUSES = ["Draft", "Pending", "Released", "Revoked"];
@@ -76,11 +76,6 @@ function cleanTags(tags: unknown): Rec[] {
 }
 
 const EDITABLE = ["name", "description", "installOnRoot", "rootDirectory", "priority"];
-
-async function hex(algorithm: string, bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(algorithm, bytes.slice());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 async function create(c: C, ctx: EmulatorContext, store: RecordStore): Promise<Response> {
   const input = await readJsonObject(c, ctx.bodyLimit, "Package");
@@ -206,7 +201,7 @@ async function uploadZip(c: C, ctx: EmulatorContext, store: RecordStore): Promis
       filename,
       path,
       size: entry.data.length,
-      checksum: await hex("SHA-1", entry.data),
+      checksum: hashHex(entry.data, "sha1"),
       createdUtc: String(replaced?.createdUtc ?? when),
       modifiedUtc: when,
       attributes: replaced?.attributes ?? null,

@@ -1,5 +1,5 @@
 import { teradyneSpectrumConverter as converter } from "../../../converters/teradyne/spectrum.ts";
-import { assert, assertEquals } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import {
   assertReadsEncodings,
   badInputErrors,
@@ -19,19 +19,19 @@ const text = (name: string) => new TextDecoder().decode(sampleBytes(FORMAT, name
 
 Deno.test("teradyne-spectrum converts a passing board", async () => {
   const [r] = await convertAll(converter, sampleInput(FORMAT, PASS));
-  assertEquals([r.pn, r.sn, r.processCode, r.result], [
+  assert.deepEqual([r.pn, r.sn, r.processCode, r.result], [
     "PB2941200_MainBoard",
     "SN29412-0001",
     30,
     "P",
   ]);
-  assertEquals(r.machineName, "SPECTRUM-07");
-  assertEquals(r.uut?.user, "jdoe");
-  assertEquals(r.start.slice(0, 19), "2025-09-14T12:01:47");
-  assertEquals(r.root?.seqCall?.version, "3.2");
-  assertEquals(r.miscInfos?.map((m) => m.description), ["File", "OrderNumber", "TestSpecRef"]);
-  assertEquals(rootSteps(r).map((s) => s.name), ["Analog", "Power"]);
-  assertEquals(stepAt(r, ["Analog", "C101"]).numericMeas![0], {
+  assert.equal(r.machineName, "SPECTRUM-07");
+  assert.equal(r.uut?.user, "jdoe");
+  assert.equal(r.start.slice(0, 19), "2025-09-14T12:01:47");
+  assert.equal(r.root?.seqCall?.version, "3.2");
+  assert.deepEqual(r.miscInfos?.map((m) => m.description), ["File", "OrderNumber", "TestSpecRef"]);
+  assert.deepEqual(rootSteps(r).map((s) => s.name), ["Analog", "Power"]);
+  assert.deepEqual(stepAt(r, ["Analog", "C101"]).numericMeas![0], {
     status: "P",
     value: 10.2,
     unit: "uF",
@@ -40,17 +40,17 @@ Deno.test("teradyne-spectrum converts a passing board", async () => {
     highLimit: 11,
   });
   const rails = stepAt(r, ["Power", "Rails"]);
-  assertEquals(rails.stepType, "SequenceCall");
-  assertEquals(rails.steps!.map((s) => s.name), ["VCC_3V3", "VCC_1V8"]);
-  assertEquals(stepAt(r, ["Power", "JTAG chain"]).stepType, "ET_PFT");
+  assert.equal(rails.stepType, "SequenceCall");
+  assert.deepEqual(rails.steps!.map((s) => s.name), ["VCC_3V3", "VCC_1V8"]);
+  assert.equal(stepAt(r, ["Power", "JTAG chain"]).stepType, "ET_PFT");
 });
 
 Deno.test("teradyne-spectrum converts a failing board", async () => {
   const [r] = await convertAll(converter, sampleInput(FORMAT, FAIL));
-  assertEquals([r.sn, r.result], ["SN29412-0002", "F"]);
-  assertEquals(stepAt(r, ["Analog", "R101"]).status, "F");
-  assertEquals(stepAt(r, ["Power", "JTAG chain"]).status, "F");
-  assertEquals(stepAt(r, ["Power", "Rails"]).status, "P");
+  assert.deepEqual([r.sn, r.result], ["SN29412-0002", "F"]);
+  assert.equal(stepAt(r, ["Analog", "R101"]).status, "F");
+  assert.equal(stepAt(r, ["Power", "JTAG chain"]).status, "F");
+  assert.equal(stepAt(r, ["Power", "Rails"]).status, "P");
 });
 
 Deno.test("teradyne-spectrum yields every unit and applies the arguments", async () => {
@@ -60,25 +60,25 @@ Deno.test("teradyne-spectrum yields every unit and applies the arguments", async
     userInfoAddMiscInfo: "OrderNumber",
     operationTypeCode: "33",
   });
-  assertEquals(reports.map((r) => [r.pn, r.sn, r.result, r.processCode]), [
+  assert.deepEqual(reports.map((r) => [r.pn, r.sn, r.result, r.processCode]), [
     ["PB2941200", "SN29412-0001", "P", 33],
     ["PB2941200", "SN29412-0002", "F", 33],
   ]);
-  assertEquals(reports[0].machineName, "Default station");
-  assertEquals(reports[0].miscInfos?.map((m) => m.description), ["File", "OrderNumber"]);
+  assert.equal(reports[0].machineName, "Default station");
+  assert.deepEqual(reports[0].miscInfos?.map((m) => m.description), ["File", "OrderNumber"]);
   const bad = await conversionError(converter, sampleInput(FORMAT, PASS), {
     programNameToPartNumberRegEx: "(",
   });
-  assert(/programNameToPartNumberRegEx/.test(bad.message));
+  assert.ok(/programNameToPartNumberRegEx/.test(bad.message));
 });
 
 Deno.test("teradyne-spectrum sniffs per the table", () => {
   const enc = (t: string) => new TextEncoder().encode(t);
-  assertEquals(converter.sniff(sampleBytes(FORMAT, PASS), PASS), 0.95);
-  assertEquals(converter.sniff(enc('(PROGRAM_NAME: "PB1")\n'), "a.txt"), 0.85);
-  assertEquals(converter.sniff(enc('(PAGE_NAME: "R1") (STAT: Pass)\n'), "a.txt"), 0.7);
-  assertEquals(converter.sniff(sampleBytes("spea", "board_pass.txt"), "a.txt"), 0);
-  assertEquals(converter.sniff(sampleBytes("klippel", "speaker_pass.txt"), "a.txt"), 0);
+  assert.equal(converter.sniff(sampleBytes(FORMAT, PASS), PASS), 0.95);
+  assert.equal(converter.sniff(enc('(PROGRAM_NAME: "PB1")\n'), "a.txt"), 0.85);
+  assert.equal(converter.sniff(enc('(PAGE_NAME: "R1") (STAT: Pass)\n'), "a.txt"), 0.7);
+  assert.equal(converter.sniff(sampleBytes("spea", "board_pass.txt"), "a.txt"), 0);
+  assert.equal(converter.sniff(sampleBytes("klippel", "speaker_pass.txt"), "a.txt"), 0);
 });
 
 Deno.test("teradyne-spectrum reads UTF-16 and Latin-1 files", async () => {
@@ -91,22 +91,22 @@ Deno.test("teradyne-spectrum reads UTF-16 and Latin-1 files", async () => {
 
 Deno.test("teradyne-spectrum refuses bad input with the file and line", async () => {
   const errors = await badInputErrors(converter, { format: FORMAT, name: PASS, cut: 0.03 });
-  assert(/Empty file/.test(errors.empty.message));
-  assert(/Binary data/.test(errors.junk.message), errors.junk.message);
-  assert(/serial number/.test(errors.truncated.message), errors.truncated.message);
+  assert.ok(/Empty file/.test(errors.empty.message));
+  assert.ok(/Binary data/.test(errors.junk.message), errors.junk.message);
+  assert.ok(/serial number/.test(errors.truncated.message), errors.truncated.message);
   const huge = await conversionError(
     converter,
     inputOf("h.txt", text(PASS).replace("(VAL: 100.5)", "(VAL: 1e999)")),
   );
-  assertEquals(huge.line, 15);
+  assert.equal(huge.line, 15);
   const nan = await conversionError(
     converter,
     inputOf("n.txt", text(PASS).replace("(VAL: 100.5)", "(VAL: NaN)")),
   );
-  assertEquals(nan.line, 15);
+  assert.equal(nan.line, 15);
   const date = await conversionError(
     converter,
     inputOf("d.txt", text(PASS).replace("09/14/2025 12:01:47", "14/09/2025 12:01:47")),
   );
-  assertEquals(date.line, 9);
+  assert.equal(date.line, 9);
 });
