@@ -32,6 +32,7 @@ import {
   startService,
 } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
+import { tempDir } from "../_temp.ts";
 
 const encoder = new TextEncoder();
 
@@ -130,7 +131,8 @@ async function countDone(doneDir: string): Promise<number> {
 }
 
 async function throughput(reports: number, rate: number, warmup: number): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "wats-bench-" });
+  await using temp = await tempDir("wats-bench-");
+  const root = temp.path;
   const createUs = await createCostUs(root);
   const drop = join(root, "drop");
   await Deno.mkdir(drop);
@@ -212,11 +214,11 @@ async function throughput(reports: number, rate: number, warmup: number): Promis
       } µs)`,
   );
   await stopAll(service.process, emulator.process);
-  await Deno.remove(root, { recursive: true });
 }
 
 async function startup(pending: number, drainSeconds: number): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "wats-bench-start-" });
+  await using temp = await tempDir("wats-bench-start-");
+  const root = temp.path;
   const createUs = await createCostUs(root);
   const pendingDir = join(root, "data", "queue", "pending");
   await Deno.mkdir(pendingDir, { recursive: true });
@@ -266,7 +268,6 @@ async function startup(pending: number, drainSeconds: number): Promise<void> {
       `last ${rss.lastMb.toFixed(0)} MB (file creation here: ${createUs.toFixed(0)} µs)`,
   );
   await stopAll(service.process, emulator.process);
-  await Deno.remove(root, { recursive: true });
 }
 
 if (import.meta.main) {

@@ -80,10 +80,8 @@ Deno.test("decodeText falls back to Windows-1252 for Latin-1 bytes", () => {
 
 Deno.test("decodeText refuses binary junk, naming the file and line", () => {
   const junk = new Uint8Array(4096);
-  let seed = 7;
-  for (let i = 0; i < junk.length; i++) {
-    junk[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
-  }
+  const next = seeded(7);
+  for (let i = 0; i < junk.length; i++) junk[i] = Math.floor(next() * 256);
   throws(
     () => decodeText(junk, "junk.bin"),
     /^ConversionError: junk\.bin:\d+: Binary data, not text/,

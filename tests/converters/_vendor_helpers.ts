@@ -15,7 +15,8 @@ import {
   type ConverterInput,
 } from "../../converters/contract.ts";
 import { bytesInput } from "../../converters/input.ts";
-import { assert } from "../_assert.ts";
+import assert from "node:assert/strict";
+import { seeded } from "../_random.ts";
 
 /** The samples folder. */
 export const SAMPLES: URL = new URL("../../samples/", import.meta.url);
@@ -74,14 +75,14 @@ export async function conversionError(
       // drain
     }
   } catch (error) {
-    assert(
+    assert.ok(
       error instanceof ConversionError,
       `expected a ConversionError, got ${(error as Error)?.stack ?? error}`,
     );
     const named = error.file === input.name ||
       (error.stage === "load" && error.file === "(arguments)");
-    assert(named, `error names ${error.file}, not ${input.name}`);
-    assert(performance.now() - started < 2000, "error took longer than 2 s");
+    assert.ok(named, `error names ${error.file}, not ${input.name}`);
+    assert.ok(performance.now() - started < 2000, "error took longer than 2 s");
     return error;
   }
   throw new Error(`${input.name} converted without error`);
@@ -98,7 +99,7 @@ export function stepAt(report: Report, path: readonly string[]): Step {
   let found: Step | undefined;
   for (const name of path) {
     found = steps.find((s) => s.name === name);
-    assert(found, `no step ${JSON.stringify(name)} in ${steps.map((s) => s.name).join(", ")}`);
+    assert.ok(found, `no step ${JSON.stringify(name)} in ${steps.map((s) => s.name).join(", ")}`);
     steps = found.steps ?? [];
   }
   return found!;
@@ -148,25 +149,21 @@ export async function assertReadsEncodings(
   const text = new TextDecoder().decode(sampleBytes(sample.format, sample.name));
   const extension = sample.name.slice(sample.name.lastIndexOf("."));
   const [u] = await convertAll(converter, inputOf(`u${extension}`, utf16le(text)));
-  assert(u.sn === expected.sn, `UTF-16: serial ${u.sn}, expected ${expected.sn}`);
+  assert.ok(u.sn === expected.sn, `UTF-16: serial ${u.sn}, expected ${expected.sn}`);
   const [l] = await convertAll(
     converter,
     inputOf(`l${extension}`, latin1(text.replace(expected.from, expected.user))),
   );
-  assert(l.uut?.user === expected.user, `Latin-1: user ${l.uut?.user}, expected ${expected.user}`);
+  assert.ok(
+    l.uut?.user === expected.user,
+    `Latin-1: user ${l.uut?.user}, expected ${expected.user}`,
+  );
 }
 
-/** Deterministic junk bytes. */
+/** Deterministic junk bytes: the same for every run, so a failure repeats. */
 export function junk(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = 0x2545f491;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  const next = seeded(0x2545f491);
+  return Uint8Array.from({ length }, () => Math.floor(next() * 256));
 }
 
 /** What {@linkcode badInputErrors} found for each kind of bad input. */

@@ -1,5 +1,5 @@
 import { keysightTestExecConverter as converter } from "../../converters/keysight_testexec.ts";
-import { assert, assertEquals } from "../_assert.ts";
+import assert from "node:assert/strict";
 import {
   assertReadsEncodings,
   badInputErrors,
@@ -20,26 +20,26 @@ const POWER = ["Functional", "Power"];
 
 Deno.test("keysight-testexec converts a passing unit", async () => {
   const [r] = await convertAll(converter, sampleInput(FORMAT, "uut_pass.xml"));
-  assertEquals([r.pn, r.sn, r.rev, r.processCode, r.result], [
+  assert.deepEqual([r.pn, r.sn, r.rev, r.processCode, r.result], [
     "PCBA4711",
     "PCB4711-0401",
     "B",
     20,
     "P",
   ]);
-  assertEquals([r.machineName, r.location], ["TXSL-03", "Line 2"]);
-  assertEquals([r.uut?.user, r.uut?.batchSN, r.uut?.execTime], ["jdoe", "LOT-2025-37", 44]);
-  assertEquals(r.start.slice(0, 19), "2025-09-14T12:01:47");
-  assertEquals(r.root?.seqCall?.name, "PCBA4711_FCT");
-  assertEquals(r.root?.seqCall?.version, "4.2.0");
-  assertEquals(r.miscInfos?.map((m) => [m.description, m.text]), [
+  assert.deepEqual([r.machineName, r.location], ["TXSL-03", "Line 2"]);
+  assert.deepEqual([r.uut?.user, r.uut?.batchSN, r.uut?.execTime], ["jdoe", "LOT-2025-37", 44]);
+  assert.equal(r.start.slice(0, 19), "2025-09-14T12:01:47");
+  assert.equal(r.root?.seqCall?.name, "PCBA4711_FCT");
+  assert.equal(r.root?.seqCall?.version, "4.2.0");
+  assert.deepEqual(r.miscInfos?.map((m) => [m.description, m.text]), [
     ["TotalTests", "5"],
     ["Failed", "0"],
     ["Result", "Passed"],
   ]);
-  assertEquals(rootSteps(r).map((s) => s.name), ["Functional"]);
-  assertEquals(stepAt(r, ["Functional"]).steps!.map((s) => s.name), ["Power", "Communication"]);
-  assertEquals(stepAt(r, [...POWER, "VCC_3V3"]).numericMeas![0], {
+  assert.deepEqual(rootSteps(r).map((s) => s.name), ["Functional"]);
+  assert.deepEqual(stepAt(r, ["Functional"]).steps!.map((s) => s.name), ["Power", "Communication"]);
+  assert.deepEqual(stepAt(r, [...POWER, "VCC_3V3"]).numericMeas![0], {
     status: "P",
     value: 3.301,
     unit: "V",
@@ -48,31 +48,31 @@ Deno.test("keysight-testexec converts a passing unit", async () => {
     highLimit: 3.465,
   });
   const rails = stepAt(r, [...POWER, "Rails"]);
-  assertEquals(rails.stepType, "ET_MNLT");
-  assertEquals(rails.numericMeas!.map((m) => m.name), ["VCC_1V8", "VCC_5V0"]);
+  assert.equal(rails.stepType, "ET_MNLT");
+  assert.deepEqual(rails.numericMeas!.map((m) => m.name), ["VCC_1V8", "VCC_5V0"]);
   const idle = stepAt(r, [...POWER, "Idle current"]).numericMeas![0];
-  assertEquals([idle.compOp, idle.lowLimit], ["LE", 0.05]);
-  assertEquals(
+  assert.deepEqual([idle.compOp, idle.lowLimit], ["LE", 0.05]);
+  assert.equal(
     stepAt(r, ["Functional", "Communication", "Firmware version"]).stringMeas![0].value,
     "1.4.2",
   );
-  assertEquals(stepAt(r, ["Functional", "Communication", "CAN loopback"]).stepType, "ET_PFT");
+  assert.equal(stepAt(r, ["Functional", "Communication", "CAN loopback"]).stepType, "ET_PFT");
 });
 
 Deno.test("keysight-testexec converts a failing unit", async () => {
   const [r] = await convertAll(converter, sampleInput(FORMAT, "uut_fail.xml"));
-  assertEquals([r.sn, r.result], ["PCB4711-0402", "F"]);
+  assert.deepEqual([r.sn, r.result], ["PCB4711-0402", "F"]);
   const idle = stepAt(r, [...POWER, "Idle current"]);
-  assertEquals([idle.status, idle.numericMeas![0].value], ["F", 0.0637]);
-  assertEquals(stepAt(r, ["Functional", "Communication", "CAN loopback"]).status, "F");
-  assertEquals(stepAt(r, [...POWER, "VCC_3V3"]).status, "P");
+  assert.deepEqual([idle.status, idle.numericMeas![0].value], ["F", 0.0637]);
+  assert.equal(stepAt(r, ["Functional", "Communication", "CAN loopback"]).status, "F");
+  assert.equal(stepAt(r, [...POWER, "VCC_3V3"]).status, "P");
 });
 
 Deno.test("keysight-testexec applies its arguments and yields every UUT", async () => {
   const [r] = await convertAll(converter, sampleInput(FORMAT, "uut_pass.xml"), {
     includePassedMeasurements: "false",
   });
-  assertEquals(stepAt(r, [...POWER, "VCC_3V3"]).stepType, "ET_PFT");
+  assert.equal(stepAt(r, [...POWER, "VCC_3V3"]).stepType, "ET_PFT");
   const [logged] = await convertAll(
     converter,
     inputOf(
@@ -82,29 +82,29 @@ Deno.test("keysight-testexec applies its arguments and yields every UUT", async 
     ),
     { treatMissingLimitsAsPassFail: false },
   );
-  assertEquals(stepAt(logged, [...POWER, "VCC_3V3"]).numericMeas![0].compOp, "LOG");
+  assert.equal(stepAt(logged, [...POWER, "VCC_3V3"]).numericMeas![0].compOp, "LOG");
   const panel = `<Results><Header><ProgramName>P</ProgramName></Header>
 <UUT SerialNumber="A1" PartNumber="PN"><Test name="t" status="Passed"/></UUT>
 <UUT SerialNumber="A2" PartNumber="PN"><Test name="t" status="Failed"/></UUT></Results>`;
   const reports = await convertAll(converter, inputOf("panel.xml", panel));
-  assertEquals(reports.map((x) => [x.sn, x.result, x.machineName]), [
+  assert.deepEqual(reports.map((x) => [x.sn, x.result, x.machineName]), [
     ["A1", "P", "Default station"],
     ["A2", "F", "Default station"],
   ]);
   const bad = await conversionError(converter, sampleInput(FORMAT, "uut_pass.xml"), {
     includePassedMeasurements: "maybe",
   });
-  assert(/includePassedMeasurements/.test(bad.message));
+  assert.ok(/includePassedMeasurements/.test(bad.message));
 });
 
 Deno.test("keysight-testexec sniffs per the table", () => {
   const enc = (t: string) => new TextEncoder().encode(t);
-  assertEquals(converter.sniff(sampleBytes(FORMAT, "uut_pass.xml"), "u.xml"), 0.95);
-  assertEquals(converter.sniff(enc("<TestResults/>"), "u.xml"), 0.3);
-  assertEquals(converter.sniff(enc("<TestExecSL><Header/><UUT/></TestExecSL>"), "u.xml"), 0.7);
-  assertEquals(converter.sniff(enc("<Results><Header/><UUT/><Test/></Results>"), "u.xml"), 0.9);
-  assertEquals(converter.sniff(sampleBytes("seica", "board_pass.xml"), "u.xml"), 0);
-  assertEquals(converter.sniff(sampleBytes("atml", "uut_pass.xml"), "u.xml"), 0);
+  assert.equal(converter.sniff(sampleBytes(FORMAT, "uut_pass.xml"), "u.xml"), 0.95);
+  assert.equal(converter.sniff(enc("<TestResults/>"), "u.xml"), 0.3);
+  assert.equal(converter.sniff(enc("<TestExecSL><Header/><UUT/></TestExecSL>"), "u.xml"), 0.7);
+  assert.equal(converter.sniff(enc("<Results><Header/><UUT/><Test/></Results>"), "u.xml"), 0.9);
+  assert.equal(converter.sniff(sampleBytes("seica", "board_pass.xml"), "u.xml"), 0);
+  assert.equal(converter.sniff(sampleBytes("atml", "uut_pass.xml"), "u.xml"), 0);
 });
 
 Deno.test("keysight-testexec reads UTF-16 and Latin-1 files", async () => {
@@ -117,32 +117,32 @@ Deno.test("keysight-testexec reads UTF-16 and Latin-1 files", async () => {
 
 Deno.test("keysight-testexec refuses bad input with the file and place", async () => {
   const errors = await badInputErrors(converter, { format: FORMAT, name: "uut_pass.xml" });
-  assert(/Empty file/.test(errors.empty.message));
-  assert(errors.junk.line !== null || /Binary/.test(errors.junk.message), errors.junk.message);
-  assert(/Truncated XML|Malformed/.test(errors.truncated.message), errors.truncated.message);
+  assert.ok(/Empty file/.test(errors.empty.message));
+  assert.ok(errors.junk.line !== null || /Binary/.test(errors.junk.message), errors.junk.message);
+  assert.ok(/Truncated XML|Malformed/.test(errors.truncated.message), errors.truncated.message);
   const pass = text("uut_pass.xml");
   const huge = await conversionError(
     converter,
     inputOf("h.xml", pass.replace("<Value>3.301</Value>", "<Value>1e999</Value>")),
   );
-  assertEquals([huge.line, huge.element], [21, "Measurement"]);
+  assert.deepEqual([huge.line, huge.element], [21, "Measurement"]);
   const nan = await conversionError(
     converter,
     inputOf("n.xml", pass.replace("<Value>3.301</Value>", "<Value>NaN</Value>")),
   );
-  assertEquals([nan.line, nan.element], [21, "Measurement"]);
+  assert.deepEqual([nan.line, nan.element], [21, "Measurement"]);
   const status = await conversionError(
     converter,
     inputOf("s.xml", pass.replace('status="Passed"/>', 'status="Meh"/>')),
   );
-  assertEquals(status.element, "Test");
+  assert.equal(status.element, "Test");
   const noUut = await conversionError(
     converter,
     inputOf("u.xml", "<TestResults><Header/></TestResults>"),
   );
-  assert(/UUT/.test(noUut.message));
+  assert.ok(/UUT/.test(noUut.message));
   for (const doc of [BILLION_LAUGHS, XXE]) {
     const error = await conversionError(converter, inputOf("evil.xml", doc));
-    assert(/document type/.test(error.message), error.message);
+    assert.ok(/document type/.test(error.message), error.message);
   }
 });

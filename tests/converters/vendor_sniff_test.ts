@@ -7,7 +7,7 @@ import { teradyneIctConverter } from "../../converters/teradyne/ict.ts";
 import { teradyneSpectrumConverter } from "../../converters/teradyne/spectrum.ts";
 import { xjtagConverter } from "../../converters/xjtag.ts";
 import { BUILTIN_CONVERTERS } from "../../converters/builtins.ts";
-import { assert, assertEquals } from "../_assert.ts";
+import assert from "node:assert/strict";
 import { SAMPLES } from "./_vendor_helpers.ts";
 
 const VENDORS = [
@@ -25,15 +25,15 @@ Deno.test("every vendor sample is claimed by its own converter and scored low by
   for (const owner of VENDORS) {
     const folder = new URL(`${owner.id}/`, SAMPLES);
     const names = [...Deno.readDirSync(folder)].map((e) => e.name).sort();
-    assert(names.length >= 2, `${owner.id} has a passing and a failing sample`);
+    assert.ok(names.length >= 2, `${owner.id} has a passing and a failing sample`);
     for (const name of names) {
       const head = Deno.readFileSync(new URL(name, folder)).subarray(0, 65536);
       const own = owner.sniff(head, name);
-      assert(own >= 0.85, `${owner.id} scores its ${name} ${own}`);
+      assert.ok(own >= 0.85, `${owner.id} scores its ${name} ${own}`);
       for (const other of BUILTIN_CONVERTERS) {
         if (other === owner) continue;
         const score = other.sniff(head, name);
-        assert(score < own && score <= 0.5, `${other.id} scores ${owner.id}/${name} ${score}`);
+        assert.ok(score < own && score <= 0.5, `${other.id} scores ${owner.id}/${name} ${score}`);
       }
     }
   }
@@ -41,11 +41,11 @@ Deno.test("every vendor sample is claimed by its own converter and scored low by
 
 Deno.test("vendor converters are registered with kebab-case ids and contract version 1", () => {
   for (const converter of VENDORS) {
-    assert(BUILTIN_CONVERTERS.includes(converter), `${converter.id} is a built-in`);
-    assert(/^[a-z]+(-[a-z]+)*$/.test(converter.id), converter.id);
-    assertEquals(converter.apiVersion, 1);
+    assert.ok(BUILTIN_CONVERTERS.includes(converter), `${converter.id} is a built-in`);
+    assert.ok(/^[a-z]+(-[a-z]+)*$/.test(converter.id), converter.id);
+    assert.equal(converter.apiVersion, 1);
   }
-  assertEquals(VENDORS.map((c) => c.id).sort(), [
+  assert.deepEqual(VENDORS.map((c) => c.id).sort(), [
     "atml",
     "keysight-testexec",
     "klippel",

@@ -18,17 +18,19 @@ export interface Workspace {
 }
 
 /**
- * Makes a work folder and writes `config.json` for a service on `emulator`.
+ * Makes the work folders in `root` and writes `config.json` for a service on `emulator`.
  *
+ * @param root The work folder: a {@linkcode tempDir} declared before the processes start, so it
+ *   is removed after they are stopped.
  * @param emulator The emulator process.
  * @param extra Configuration keys to add or replace.
  * @returns The folders.
  */
 export async function workspace(
+  root: string,
   emulator: EmulatorProcess,
   extra: Record<string, unknown> = {},
 ): Promise<Workspace> {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-e2e-" }));
   const drop = join(root, "drop");
   const dataDir = join(root, "data");
   await Deno.mkdir(drop);
@@ -83,6 +85,7 @@ export async function until<T>(
 }
 
 export { seeded } from "../_random.ts";
+export { tempDir } from "../_temp.ts";
 
 /** Sleeps for real (end-to-end tests wait for other processes, not for a clock). */
 export function pause(ms: number): Promise<void> {

@@ -9,15 +9,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
 import { dropFile, wsjfReport } from "../client/_service_kit.ts";
-import { namesIn, pause, statusOf, until, workspace } from "./_e2e.ts";
+import { namesIn, pause, statusOf, tempDir, until, workspace } from "./_e2e.ts";
 
 const isPosix = Deno.build.os !== "windows";
 
 Deno.test("bad files go to the error folder with a reason; good ones are uploaded; the service stays up", async () => {
+  // Declared first, so the folder is removed after the finally below has stopped the processes.
+  await using temp = await tempDir("wats-e2e-");
   const emulator = await startEmulator();
   let service: CliProcess | undefined;
   try {
-    const space = await workspace(emulator, {
+    const space = await workspace(temp.path, emulator, {
       watch: [{ path: "drop", converter: "wsjf", stableMs: 400 }],
       limits: { requestsPerWindow: 1_000_000, maxFileBytes: 64 * 1024 },
     });
@@ -67,7 +69,9 @@ Deno.test("bad files go to the error folder with a reason; good ones are uploade
     const reasons = await until("every bad file in the error folder", async () => {
       const names = await namesIn(errorDir);
       const reasonFiles = names.filter((name) => name.endsWith(".reason.txt"));
-      return reasonFiles.length === bad.length + 1 ? names : undefined;
+      // A reason file is written before its file is moved: wait for both.
+      const moved = bad.every(([name]) => names.includes(name));
+      return moved && reasonFiles.length === bad.length + 1 ? names : undefined;
     }, 15_000).catch(async (error) => {
       throw new Error(
         `${error.message}: ${await namesIn(errorDir)}\ndrop: ${await namesIn(drop)}\n` +

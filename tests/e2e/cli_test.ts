@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { compileFlags, REPO_ROOT, spawnCli } from "../_processes.ts";
+import { tempDir } from "../_temp.ts";
 
 Deno.test("wats --help and exit codes", async () => {
   const help = await spawnCli(["--help"]);
@@ -19,7 +20,8 @@ Deno.test("wats --help and exit codes", async () => {
 });
 
 Deno.test("wats demo --exit-when-idle uploads the samples on its own emulator and exits 0", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "wats-demo-" });
+  await using temp = await tempDir("wats-demo-");
+  const dir = temp.path;
   const demo = await spawnCli(["demo", "--exit-when-idle", "--dir", dir, "--timeout", "60"]);
   const status = await demo.status;
   assert.equal(status.code, 0, `${demo.stdout}\n${demo.stderr}`);
@@ -33,7 +35,8 @@ Deno.test("wats demo --exit-when-idle uploads the samples on its own emulator an
 });
 
 Deno.test("a permission the service needs and lacks is named with its flag (exit 14)", async () => {
-  const root = await Deno.makeTempDir({ prefix: "wats-perm-" });
+  await using temp = await tempDir("wats-perm-");
+  const root = temp.path;
   const config = join(root, "config.json");
   await Deno.writeTextFile(
     config,

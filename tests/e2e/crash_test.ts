@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
-import { namesIn, pause, seeded, until, workspace } from "./_e2e.ts";
+import { namesIn, pause, seeded, tempDir, until, workspace } from "./_e2e.ts";
 
 const FILES = 1_000;
 
@@ -17,6 +17,8 @@ Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no f
   const seed = Number(Deno.env.get("WATS_CRASH_SEED") ?? Math.floor(Math.random() * 1e9));
   const random = seeded(seed);
   const context = `(seed ${seed}; repeat with WATS_CRASH_SEED=${seed})`;
+  // Declared before the processes, so the folder is removed after the finally has killed them.
+  await using temp = await tempDir("wats-e2e-");
   const emulator = await startEmulator();
   const processes: CliProcess[] = [emulator.process];
   try {
@@ -28,7 +30,7 @@ Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no f
       probability: 0.03,
       seed,
     });
-    const space = await workspace(emulator, {
+    const space = await workspace(temp.path, emulator, {
       breaker: { failureThreshold: 50, cooldownMs: 300 },
     });
     const env = { WATS_TOKEN: emulator.token };

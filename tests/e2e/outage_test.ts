@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
 import { dropFile, wsjfReport } from "../client/_service_kit.ts";
-import { pause, statusOf, until, workspace } from "./_e2e.ts";
+import { pause, statusOf, tempDir, until, workspace } from "./_e2e.ts";
 
 const ROUTE = "POST /api/Report/WSJF";
 const REPORTS = 20;
@@ -43,10 +43,12 @@ function bursts(times: number[], gapMs: number): number[][] {
 }
 
 Deno.test("an outage: Retry-After is honoured, nothing is sent while the breaker is open, the backlog drains", async () => {
+  // Declared first, so the folder is removed after the finally below has stopped the processes.
+  await using temp = await tempDir("wats-e2e-");
   const emulator = await startEmulator();
   let service: CliProcess | undefined;
   try {
-    const space = await workspace(emulator, {
+    const space = await workspace(temp.path, emulator, {
       limits: { requestsPerWindow: 1_000_000, uploadConcurrency: 2 },
       retry: { baseDelayMs: 100, maxDelayMs: 400 },
       breaker: { failureThreshold: 3, cooldownMs: 1_500 },

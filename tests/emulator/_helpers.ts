@@ -5,15 +5,16 @@
  */
 import { fixtureUrl } from "../fixtures/mod.ts";
 import assert from "node:assert/strict";
-import { type Clock, Wats, WatsError, type WatsOptions } from "../../mod.ts";
+import { type ErrorMode, Wats, WatsError, type WatsOptions } from "../../mod.ts";
+import type { Clock } from "../../http.ts";
 import { type EmulatorServer, type FaultRule, serveEmulator } from "../../emulator/mod.ts";
 
 /** A served emulator with a client; dispose with `await using`. */
 export interface Harness {
   emulator: EmulatorServer;
   wats: Wats;
-  /** A client with other options on the same emulator. */
-  client(options?: Partial<WatsOptions>): Wats;
+  /** A client with other options on the same emulator; its mode is typed as given. */
+  client<M extends ErrorMode = "strict">(options?: Partial<WatsOptions<M>>): Wats<M>;
   /** Install fault rules through the control route. */
   faults(...rules: FaultRule[]): Promise<void>;
   /** `GET /_emulator/stats`. */
@@ -37,8 +38,8 @@ export async function startEmulator(
   options: { clock?: Clock; bodyLimit?: number; kvPath?: string; kv?: Deno.Kv } = {},
 ): Promise<Harness> {
   const emulator = await serveEmulator({ ...options, faults: true, inspect: true });
-  const client = (extra: Partial<WatsOptions> = {}) =>
-    new Wats({
+  const client = <M extends ErrorMode = "strict">(extra: Partial<WatsOptions<M>> = {}) =>
+    new Wats<M>({
       baseUrl: emulator.url,
       token: emulator.token,
       limiter: false,

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  ManualClock,
   NetworkError,
   NotFoundError,
   RateLimitError,
@@ -8,6 +7,7 @@ import {
   TimeoutError,
   ValidationError,
 } from "../../mod.ts";
+import { ManualClock } from "../../http.ts";
 import type { FaultRuleState } from "../../emulator/mod.ts";
 import { failure, type Harness, startEmulator, uut } from "./_helpers.ts";
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ManualClock, ValidationError, type WatsError } from "../../mod.ts";
+import { ValidationError, type WatsError } from "../../mod.ts";
+import { ManualClock } from "../../http.ts";
 import { startEmulator, uut } from "./_helpers.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { type Clock, ManualClock } from "../../../util/clock.ts";
 import { type Limiter, RateLimiter } from "../../../api/http/limiter.ts";
-
-/** A small seeded PRNG (mulberry32), so the property tests are reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "../../_random.ts";
 
 interface Arrival {
   at: number;

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertInstanceOf, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import {
   AuthenticationError,
   AuthorizationError,
@@ -38,22 +38,22 @@ function transport(url: string, options: Partial<TransportOptions> = {}): Transp
 }
 
 Deno.test("normalizeBaseUrl strips trailing slashes and /api", () => {
-  assertEquals(normalizeBaseUrl("https://acme.wats.com/"), "https://acme.wats.com");
-  assertEquals(normalizeBaseUrl("https://acme.wats.com/api"), "https://acme.wats.com");
-  assertEquals(normalizeBaseUrl("https://acme.wats.com/api/"), "https://acme.wats.com");
-  assertEquals(normalizeBaseUrl("https://acme.wats.com/wats/api//"), "https://acme.wats.com/wats");
-  assertEquals(normalizeBaseUrl("http://h:8080/apis"), "http://h:8080/apis");
+  assert.equal(normalizeBaseUrl("https://acme.wats.com/"), "https://acme.wats.com");
+  assert.equal(normalizeBaseUrl("https://acme.wats.com/api"), "https://acme.wats.com");
+  assert.equal(normalizeBaseUrl("https://acme.wats.com/api/"), "https://acme.wats.com");
+  assert.equal(normalizeBaseUrl("https://acme.wats.com/wats/api//"), "https://acme.wats.com/wats");
+  assert.equal(normalizeBaseUrl("http://h:8080/apis"), "http://h:8080/apis");
   let threw = false;
   try {
     normalizeBaseUrl("ftp://x");
   } catch (e) {
     threw = e instanceof TypeError;
   }
-  assert(threw);
+  assert.ok(threw);
 });
 
 Deno.test("buildPath encodes every segment and drops null query values", () => {
-  assertEquals(
+  assert.equal(
     buildPath("/api/Production/Unit/{sn}/{pn}", { sn: "A/1?#", pn: "P N" }, {
       a: null,
       b: undefined,
@@ -64,7 +64,7 @@ Deno.test("buildPath encodes every segment and drops null query values", () => {
     }),
     "/api/Production/Unit/A%2F1%3F%23/P%20N?c=true&d=0&e=x%2Cy",
   );
-  assertEquals(
+  assert.equal(
     buildPath("/x", {}, { at: new Date("2026-01-30T21:00:00Z") }),
     "/x?at=2026-01-30T21%3A00%3A00.000Z",
   );
@@ -78,22 +78,22 @@ Deno.test("sends the token verbatim, a User-Agent, Accept, and parses JSON, text
   });
   try {
     const t = transport(`${server.url}/api/`);
-    assertEquals((await t.request({ method: "GET", path: "/api/json", operation: "o" })).data, {
+    assert.deepEqual((await t.request({ method: "GET", path: "/api/json", operation: "o" })).data, {
       a: 1,
     });
-    assertEquals(
+    assert.equal(
       (await t.request({ method: "GET", path: "/api/text", operation: "o" })).data,
       "<xml/>",
     );
-    assertEquals(
+    assert.equal(
       (await t.request({ method: "GET", path: "/api/empty", operation: "o" })).data,
       null,
     );
     const h = server.seen[0].headers;
-    assertEquals(h.get("authorization"), `Basic ${TOKEN}`);
-    assertEquals(h.get("accept"), "application/json");
-    assert(h.get("user-agent")!.startsWith(`wats-toolkit/${VERSION} Deno/`));
-    assertEquals(server.seen[0].url.pathname, "/api/json");
+    assert.equal(h.get("authorization"), `Basic ${TOKEN}`);
+    assert.equal(h.get("accept"), "application/json");
+    assert.ok(h.get("user-agent")!.startsWith(`wats-toolkit/${VERSION} Deno/`));
+    assert.equal(server.seen[0].url.pathname, "/api/json");
   } finally {
     await server.close();
   }
@@ -118,14 +118,14 @@ Deno.test("sends JSON and raw bodies with their content types, Referer on intern
       body: new Uint8Array([1, 2]),
       operation: "o",
     });
-    assertEquals(server.seen[0].body, '{"x":[1]}');
-    assertEquals(server.seen[0].headers.get("content-type"), "application/json");
-    assertEquals(server.seen[0].headers.get("referer"), null);
-    assertEquals(server.seen[1].body, "<a/>");
-    assertEquals(server.seen[1].headers.get("content-type"), "application/xml");
-    assertEquals(server.seen[1].headers.get("referer"), server.url);
-    assertEquals(server.seen[2].headers.get("content-type"), "application/octet-stream");
-    assertEquals(server.seen[2].body, "\x01\x02");
+    assert.equal(server.seen[0].body, '{"x":[1]}');
+    assert.equal(server.seen[0].headers.get("content-type"), "application/json");
+    assert.equal(server.seen[0].headers.get("referer"), null);
+    assert.equal(server.seen[1].body, "<a/>");
+    assert.equal(server.seen[1].headers.get("content-type"), "application/xml");
+    assert.deepEqual(server.seen[1].headers.get("referer"), server.url);
+    assert.equal(server.seen[2].headers.get("content-type"), "application/octet-stream");
+    assert.equal(server.seen[2].body, "\x01\x02");
   } finally {
     await server.close();
   }
@@ -151,18 +151,21 @@ Deno.test("maps every status to its error class, with the server message and cor
   try {
     const t = transport(server.url, { retry: false });
     for (const [status, cls] of cases) {
-      const error = await assertRejects(
+      await assert.rejects(
         () => t.request({ method: "GET", path: `/api/s/${status}`, operation: "test.op" }),
-        cls,
+        (error) => {
+          assert.ok(error instanceof cls);
+          assert.equal(error.status, status);
+          assert.equal(error.serverMessage, `boom ${status}`);
+          assert.equal(error.correlationId, `corr-${status}`);
+          assert.equal(error.operation, "test.op");
+          assert.equal(error.path, `/api/s/${status}`);
+          assert.ok(error.message.includes(`boom ${status}`), error.message);
+          assert.ok(!error.message.includes(TOKEN));
+          assert.ok(!JSON.stringify(error).includes(TOKEN));
+          return true;
+        },
       );
-      assertEquals(error.status, status);
-      assertEquals(error.serverMessage, `boom ${status}`);
-      assertEquals(error.correlationId, `corr-${status}`);
-      assertEquals(error.operation, "test.op");
-      assertEquals(error.path, `/api/s/${status}`);
-      assert(error.message.includes(`boom ${status}`), error.message);
-      assert(!error.message.includes(TOKEN));
-      assert(!JSON.stringify(error).includes(TOKEN));
     }
   } finally {
     await server.close();
@@ -175,9 +178,9 @@ Deno.test("retries GET on 503 with full-jitter backoff and succeeds", async () =
     const clock = new RecordingClock();
     const t = transport(server.url, { clock });
     const res = await t.request({ method: "GET", path: "/api/x", operation: "o" });
-    assertEquals(res.data, { ok: true });
-    assertEquals(server.seen.length, 3);
-    assertEquals(clock.sleeps, [500, 1000]);
+    assert.deepEqual(res.data, { ok: true });
+    assert.equal(server.seen.length, 3);
+    assert.deepEqual(clock.sleeps, [500, 1000]);
   } finally {
     await server.close();
   }
@@ -187,11 +190,11 @@ Deno.test("gives up after maxAttempts and throws the last error", async () => {
   const server = startServer(() => json({ message: "down" }, 502));
   try {
     const t = transport(server.url, { retry: { maxAttempts: 4, random: () => 0 } });
-    await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "GET", path: "/x", operation: "o" }),
       ServerError,
     );
-    assertEquals(server.seen.length, 4);
+    assert.equal(server.seen.length, 4);
   } finally {
     await server.close();
   }
@@ -201,12 +204,12 @@ Deno.test("never retries a POST unless it is marked idempotent", async () => {
   const server = startServer(() => json({}, 503));
   try {
     const t = transport(server.url);
-    await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "POST", path: "/x", operation: "o" }),
       ServerError,
     );
-    assertEquals(server.seen.length, 1);
-    await assertRejects(
+    assert.equal(server.seen.length, 1);
+    await assert.rejects(
       () =>
         t.request({
           method: "POST",
@@ -217,8 +220,8 @@ Deno.test("never retries a POST unless it is marked idempotent", async () => {
         }),
       ServerError,
     );
-    assertEquals(server.seen.length, 4);
-    assertEquals(server.seen[3].headers.get("idempotency-key"), "k1");
+    assert.equal(server.seen.length, 4);
+    assert.equal(server.seen[3].headers.get("idempotency-key"), "k1");
   } finally {
     await server.close();
   }
@@ -228,16 +231,16 @@ Deno.test("a PUT marked not idempotent gets a single attempt", async () => {
   const server = startServer(() => json({}, 503));
   try {
     const t = transport(server.url);
-    await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "PUT", path: "/count", idempotent: false, operation: "o" }),
       ServerError,
     );
-    assertEquals(server.seen.length, 1);
-    await assertRejects(
+    assert.equal(server.seen.length, 1);
+    await assert.rejects(
       () => t.request({ method: "PUT", path: "/state", operation: "o" }),
       ServerError,
     );
-    assertEquals(server.seen.length, 4);
+    assert.equal(server.seen.length, 4);
   } finally {
     await server.close();
   }
@@ -247,11 +250,11 @@ Deno.test("does not retry 4xx other than 408 and 429", async () => {
   const server = startServer(() => json({}, 400));
   try {
     const t = transport(server.url);
-    await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "GET", path: "/x", operation: "o" }),
       ValidationError,
     );
-    assertEquals(server.seen.length, 1);
+    assert.equal(server.seen.length, 1);
   } finally {
     await server.close();
   }
@@ -269,8 +272,8 @@ Deno.test("honours Retry-After in seconds and as an HTTP date", async () => {
   );
   try {
     const t = transport(server.url, { clock });
-    assertEquals((await t.request({ method: "GET", path: "/x", operation: "o" })).data, "done");
-    assertEquals(clock.sleeps, [3000, 7000 - 3000]);
+    assert.equal((await t.request({ method: "GET", path: "/x", operation: "o" })).data, "done");
+    assert.deepEqual(clock.sleeps, [3000, 7000 - 3000]);
   } finally {
     await server.close();
   }
@@ -281,13 +284,16 @@ Deno.test("a Retry-After beyond the cap is not slept on but handed to the caller
   try {
     const clock = new RecordingClock();
     const t = transport(server.url, { clock });
-    const error = await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "GET", path: "/x", operation: "o" }),
-      RateLimitError,
+      (error) => {
+        assert.ok(error instanceof RateLimitError);
+        assert.equal(error.retryAfterMs, 120_000);
+        return true;
+      },
     );
-    assertEquals(error.retryAfterMs, 120_000);
-    assertEquals(server.seen.length, 1);
-    assertEquals(clock.sleeps, []);
+    assert.equal(server.seen.length, 1);
+    assert.deepEqual(clock.sleeps, []);
   } finally {
     await server.close();
   }
@@ -300,11 +306,14 @@ Deno.test("an attempt that outlasts the timeout is a TimeoutError", async () => 
   });
   try {
     const t = transport(server.url, { timeoutMs: 40, retry: false });
-    const error = await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "GET", path: "/slow", operation: "o" }),
-      TimeoutError,
+      (error) => {
+        assert.ok(error instanceof TimeoutError);
+        assert.ok(error.message.includes("40 ms"));
+        return true;
+      },
     );
-    assert(error.message.includes("40 ms"));
   } finally {
     await new Promise((r) => setTimeout(r, 300));
     await server.close();
@@ -317,8 +326,11 @@ Deno.test("a refused connection is a NetworkError and is retried", async () => {
   listener.close();
   const clock = new RecordingClock();
   const t = transport(`http://127.0.0.1:${port}`, { clock });
-  await assertRejects(() => t.request({ method: "GET", path: "/x", operation: "o" }), NetworkError);
-  assertEquals(clock.sleeps.length, 2);
+  await assert.rejects(
+    () => t.request({ method: "GET", path: "/x", operation: "o" }),
+    NetworkError,
+  );
+  assert.equal(clock.sleeps.length, 2);
 });
 
 Deno.test("the breaker opens after consecutive failures and then nothing leaves", async () => {
@@ -331,18 +343,21 @@ Deno.test("the breaker opens after consecutive failures and then nothing leaves"
       breaker: { failureThreshold: 2, cooldownMs: 10_000 },
     });
     for (let i = 0; i < 2; i++) {
-      await assertRejects(
+      await assert.rejects(
         () => t.request({ method: "GET", path: "/x", operation: "o" }),
         ServerError,
       );
     }
-    const error = await assertRejects(
+    await assert.rejects(
       () => t.request({ method: "GET", path: "/x", operation: "o" }),
-      CircuitOpenError,
+      (error) => {
+        assert.ok(error instanceof CircuitOpenError);
+        assert.equal(error.retryAtMs, clock.t + 10_000);
+        assert.ok(error.message.includes(new Date(clock.t + 10_000).toISOString()));
+        return true;
+      },
     );
-    assertEquals(error.retryAtMs, clock.t + 10_000);
-    assert(error.message.includes(new Date(clock.t + 10_000).toISOString()));
-    assertEquals(server.seen.length, 2);
+    assert.equal(server.seen.length, 2);
   } finally {
     await server.close();
   }
@@ -353,12 +368,12 @@ Deno.test("4xx answers do not count against the breaker", async () => {
   try {
     const t = transport(server.url, { retry: false, breaker: { failureThreshold: 1 } });
     for (let i = 0; i < 3; i++) {
-      await assertRejects(
+      await assert.rejects(
         () => t.request({ method: "GET", path: "/x", operation: "o" }),
         NotFoundError,
       );
     }
-    assertEquals(server.seen.length, 3);
+    assert.equal(server.seen.length, 3);
   } finally {
     await server.close();
   }
@@ -370,21 +385,21 @@ Deno.test("strict mode throws on 404 and empty bodies, lenient answers null", as
   );
   try {
     const strict = transport(server.url);
-    await assertRejects(
+    await assert.rejects(
       () => strict.send({ method: "GET", path: "/missing", operation: "o" }),
       NotFoundError,
     );
-    await assertRejects(
+    await assert.rejects(
       () => strict.send({ method: "GET", path: "/empty", operation: "o" }),
       UnexpectedResponseError,
     );
-    assertEquals(
+    assert.equal(
       await strict.send({ method: "GET", path: "/empty", operation: "o" }, { allowEmpty: true }),
       null,
     );
     const lenient = transport(server.url, { mode: "lenient" });
-    assertEquals(await lenient.send({ method: "GET", path: "/missing", operation: "o" }), null);
-    assertEquals(await lenient.send({ method: "GET", path: "/empty", operation: "o" }), null);
+    assert.equal(await lenient.send({ method: "GET", path: "/missing", operation: "o" }), null);
+    assert.equal(await lenient.send({ method: "GET", path: "/empty", operation: "o" }), null);
   } finally {
     await server.close();
   }
@@ -398,7 +413,7 @@ Deno.test("one limiter shared by two transports counts every attempt", async () 
     const b = transport(server.url, { limiter });
     await a.request({ method: "GET", path: "/x", operation: "o" });
     await b.request({ method: "GET", path: "/x", operation: "o" });
-    assertEquals(limiter.stats.requests, 3);
+    assert.equal(limiter.stats.requests, 3);
   } finally {
     await server.close();
   }
@@ -415,12 +430,15 @@ Deno.test("a cancelled request rejects with the signal's reason and sends nothin
       return Promise.reject(controller.signal.reason);
     };
     const t = transport(server.url, { clock });
-    const error = await assertRejects(() =>
-      t.request({ method: "GET", path: "/x", operation: "o", signal: controller.signal })
+    await assert.rejects(
+      () => t.request({ method: "GET", path: "/x", operation: "o", signal: controller.signal }),
+      (error) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.message, "stop");
+        return true;
+      },
     );
-    assertEquals((error as Error).message, "stop");
-    assertEquals(server.seen.length, 1);
-    assertInstanceOf(error, Error);
+    assert.equal(server.seen.length, 1);
   } finally {
     await server.close();
   }

@@ -1,5 +1,4 @@
-import assertNode from "node:assert/strict";
-import { assertEquals } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import {
   measurementPath,
   measurementPaths,
@@ -10,7 +9,7 @@ import {
 } from "../../../api/models/analytics.ts";
 
 Deno.test("serializeFilter drops empty keys and 'all', joins lists and names date groupings", () => {
-  assertEquals(
+  assert.deepEqual(
     serializeFilter({
       partNumber: ["PCB-1", "PCB-%"],
       revision: undefined,
@@ -21,28 +20,28 @@ Deno.test("serializeFilter drops empty keys and 'all', joins lists and names dat
     }),
     { partNumber: "PCB-1;PCB-%", dateGrouping: 2, run: -1, topCount: 5 },
   );
-  assertEquals(serializeFilter({ status: "Failed", dateGrouping: 4 }), {
+  assert.deepEqual(serializeFilter({ status: "Failed", dateGrouping: 4 }), {
     status: "Failed",
     dateGrouping: 4,
   });
 });
 
 Deno.test("serializeFilter refuses a list value holding the ; separator", () => {
-  assertNode.throws(
+  assert.throws(
     () => serializeFilter({ serialNumber: ["A;B", "C"] }),
     (e: unknown) => e instanceof TypeError && /serialNumber.*"A;B"/.test((e as Error).message),
   );
   // a single string is a pattern the caller wrote, alternatives included
-  assertEquals(serializeFilter({ serialNumber: "A;B" }), { serialNumber: "A;B" });
+  assert.deepEqual(serializeFilter({ serialNumber: "A;B" }), { serialNumber: "A;B" });
 });
 
 Deno.test("dates are sent as UTC instants, naive times read as local time", () => {
-  assertEquals(toUtcIso(new Date(Date.UTC(2026, 4, 1, 6))), "2026-05-01T06:00:00.000Z");
-  assertEquals(toUtcIso("2026-05-01T08:00:00+02:00"), "2026-05-01T06:00:00.000Z");
-  assertEquals(toUtcIso("2026-05-01T08:00:00Z"), "2026-05-01T08:00:00.000Z");
-  assertEquals(toUtcIso("2026-05-01T08:30"), new Date(2026, 4, 1, 8, 30).toISOString());
-  assertEquals(toUtcIso("2026-05-01"), new Date(2026, 4, 1).toISOString());
-  assertEquals(
+  assert.equal(toUtcIso(new Date(Date.UTC(2026, 4, 1, 6))), "2026-05-01T06:00:00.000Z");
+  assert.equal(toUtcIso("2026-05-01T08:00:00+02:00"), "2026-05-01T06:00:00.000Z");
+  assert.equal(toUtcIso("2026-05-01T08:00:00Z"), "2026-05-01T08:00:00.000Z");
+  assert.deepEqual(toUtcIso("2026-05-01T08:30"), new Date(2026, 4, 1, 8, 30).toISOString());
+  assert.deepEqual(toUtcIso("2026-05-01"), new Date(2026, 4, 1).toISOString());
+  assert.deepEqual(
     serializeFilter({ dateFrom: "2026-05-01T08:00:00.250", dateTo: new Date(2026, 4, 2) }),
     {
       dateFrom: new Date(2026, 4, 1, 8, 0, 0, 250).toISOString(),
@@ -52,8 +51,8 @@ Deno.test("dates are sent as UTC instants, naive times read as local time", () =
 });
 
 Deno.test("invalid dates and ranges are refused", () => {
-  assertNode.throws(() => toUtcIso("yesterday"), RangeError);
-  assertNode.throws(
+  assert.throws(() => toUtcIso("yesterday"), RangeError);
+  assert.throws(
     () => serializeFilter({ dateFrom: "2026-05-02T00:00:00Z", dateTo: "2026-05-01T00:00:00Z" }),
     RangeError,
   );
@@ -68,7 +67,7 @@ Deno.test("out-of-range values are refused with the field named", () => {
     [{ status: "passed" as "Passed" }, /status/],
   ];
   for (const [filter, field] of bad) {
-    assertNode.throws(
+    assert.throws(
       () => serializeFilter(filter),
       (e: unknown) => e instanceof TypeError && field.test((e as Error).message),
     );
@@ -77,15 +76,15 @@ Deno.test("out-of-range values are refused with the field named", () => {
 
 Deno.test("keys the model does not know pass through for newer servers", () => {
   const newer = { partNumber: "PCB-1", fixtureId: "F1" } as WatsFilter;
-  assertEquals(serializeFilter(newer), { partNumber: "PCB-1", fixtureId: "F1" });
+  assert.deepEqual(serializeFilter(newer), { partNumber: "PCB-1", fixtureId: "F1" });
 });
 
 Deno.test("measurement paths convert / and :: to the pilcrow format", () => {
-  assertEquals(measurementPath("Main/Power/Rails"), "Main¶Power¶Rails");
-  assertEquals(measurementPath("Main/Power/Rails::5V"), "Main¶Power¶Rails¶¶5V");
-  assertEquals(measurementPath("Main¶Rails¶¶5V"), "Main¶Rails¶¶5V");
-  assertEquals(measurementPaths("A/B;C::d"), "A¶B;C¶¶d");
-  assertEquals(measurementPaths(["A/B", "C/D::e"]), "A¶B;C¶D¶¶e");
-  assertNode.throws(() => measurementPath("  "), TypeError);
-  assertEquals(serializeFilter({ measurementPaths: ["A/B"] }), { measurementPaths: "A¶B" });
+  assert.equal(measurementPath("Main/Power/Rails"), "Main¶Power¶Rails");
+  assert.equal(measurementPath("Main/Power/Rails::5V"), "Main¶Power¶Rails¶¶5V");
+  assert.equal(measurementPath("Main¶Rails¶¶5V"), "Main¶Rails¶¶5V");
+  assert.equal(measurementPaths("A/B;C::d"), "A¶B;C¶¶d");
+  assert.equal(measurementPaths(["A/B", "C/D::e"]), "A¶B;C¶D¶¶e");
+  assert.throws(() => measurementPath("  "), TypeError);
+  assert.deepEqual(serializeFilter({ measurementPaths: ["A/B"] }), { measurementPaths: "A¶B" });
 });

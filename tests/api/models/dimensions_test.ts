@@ -1,13 +1,12 @@
-import assertNode from "node:assert/strict";
-import { assertEquals } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { dimensions } from "../../../api/models/dimensions.ts";
 
 Deno.test("dimensions builds the ;-list with sort orders and refuses unknown names", () => {
-  assertEquals(
+  assert.equal(
     dimensions(["unitCount", "desc"], "partNumber", "period"),
     "unitCount desc;partNumber;period",
   );
-  assertNode.throws(() => dimensions("partNumbr" as "partNumber"), RangeError);
-  assertNode.throws(() => dimensions(["fpy", "down" as "desc"]), RangeError);
-  assertNode.throws(() => dimensions(), RangeError);
+  assert.throws(() => dimensions("partNumbr" as "partNumber"), RangeError);
+  assert.throws(() => dimensions(["fpy", "down" as "desc"]), RangeError);
+  assert.throws(() => dimensions(), RangeError);
 });

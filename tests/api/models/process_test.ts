@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import {
   flattenFailCodes,
   processKind,
@@ -23,21 +23,21 @@ Deno.test("fail codes are flattened at any depth under their top category", () =
       { GUID: "c2", Description: "Empty" },
     ],
   });
-  assertEquals(codes.map((c) => [c.category, c.code, c.guid, c.categoryGuid, c.selectable]), [
+  assert.deepEqual(codes.map((c) => [c.category, c.code, c.guid, c.categoryGuid, c.selectable]), [
     ["Solder", "Bridge", "f1", "c1", false],
     ["Solder", "Void", "f2", "c1", true],
     ["Solder", "Large void", "f3", "c1", true],
   ]);
-  assert(codes.every((c) => c.description === c.code));
-  assertEquals(flattenFailCodes({}), []);
+  assert.ok(codes.every((c) => c.description === c.code));
+  assert.deepEqual(flattenFailCodes({}), []);
 });
 
 Deno.test("a repair configuration map validates nested categories and keeps unknown keys", () => {
   const parsed = RepairOperationConfigMapSchema.parse({
     "500": { Description: "Repair", Categories: [{ Description: "A", Failcodes: [{ X: 1 }] }] },
   });
-  assertEquals(parsed["500"].Categories?.[0].Failcodes?.[0].X, 1);
-  assert(
+  assert.equal(parsed["500"].Categories?.[0].Failcodes?.[0].X, 1);
+  assert.ok(
     !RepairOperationConfigMapSchema.safeParse({ "500": { Categories: [{ Failcodes: "x" }] } })
       .success,
   );
@@ -45,8 +45,8 @@ Deno.test("a repair configuration map validates nested categories and keeps unkn
 
 Deno.test("processKind names the kind of a process", () => {
   const base = { code: 1, isTestOperation: false, isRepairOperation: false, isWipOperation: false };
-  assertEquals(processKind({ ...base, isTestOperation: true }), "test");
-  assertEquals(processKind({ ...base, isRepairOperation: true }), "repair");
-  assertEquals(processKind({ ...base, isWipOperation: true }), "wip");
-  assertEquals(processKind(base), "other");
+  assert.equal(processKind({ ...base, isTestOperation: true }), "test");
+  assert.equal(processKind({ ...base, isRepairOperation: true }), "repair");
+  assert.equal(processKind({ ...base, isWipOperation: true }), "wip");
+  assert.equal(processKind(base), "other");
 });

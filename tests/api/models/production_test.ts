@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { UnitListSchema, UnitPhaseFlag } from "../../../api/models/production.ts";
 
 Deno.test("units nest sub-units and keep unknown keys; serial and part number are required", () => {
@@ -8,11 +8,11 @@ Deno.test("units nest sub-units and keep unknown keys; serial and part number ar
     custom: "kept",
     subUnits: [{ serialNumber: "PCB-1", partNumber: "PCB", subUnits: [] }],
   }]);
-  assertEquals(unit.custom, "kept");
-  assertEquals(unit.subUnits?.[0].serialNumber, "PCB-1");
-  assert(!UnitListSchema.safeParse([{ serialNumber: "X" }]).success);
-  assert(
+  assert.equal(unit.custom, "kept");
+  assert.equal(unit.subUnits?.[0].serialNumber, "PCB-1");
+  assert.ok(!UnitListSchema.safeParse([{ serialNumber: "X" }]).success);
+  assert.ok(
     !UnitListSchema.safeParse([{ serialNumber: "X", partNumber: "P", subUnits: [{}] }]).success,
   );
-  assertEquals(UnitPhaseFlag.Finalized, 16);
+  assert.equal(UnitPhaseFlag.Finalized, 16);
 });

@@ -1,5 +1,6 @@
-import { assert, assertEquals } from "../../_assert.ts";
-import { ManualClock, type Report, Wats } from "../../../mod.ts";
+import assert from "node:assert/strict";
+import { type Report, Wats } from "../../../mod.ts";
+import { ManualClock } from "../../../http.ts";
 import {
   createUurReport,
   createUutReport,
@@ -94,7 +95,7 @@ function stdev(values: number[]): number {
 }
 
 function near(actual: unknown, expected: number, message?: string): void {
-  assert(
+  assert.ok(
     typeof actual === "number" && Math.abs(actual - expected) < 1e-9,
     `${message ?? "value"}: expected ${expected}, got ${actual}`,
   );
@@ -110,33 +111,33 @@ Deno.test("dynamicYield: 3 units, one failing first and passing on retest, give 
     dimensions: dimensions("partNumber", "processCode"),
   });
   const pcb1 = rows.find((r) => r.partNumber === "PCB-1")!;
-  assertEquals([pcb1.unitCount, pcb1.fpCount, pcb1.spCount, pcb1.lpCount], [3, 2, 3, 3]);
-  assertEquals([pcb1.fpy, pcb1.spy, pcb1.lpy], [66.67, 100, 100]);
+  assert.deepEqual([pcb1.unitCount, pcb1.fpCount, pcb1.spCount, pcb1.lpCount], [3, 2, 3, 3]);
+  assert.deepEqual([pcb1.fpy, pcb1.spy, pcb1.lpy], [66.67, 100, 100]);
   const pcb2 = rows.find((r) => r.partNumber === "PCB-2")!;
-  assertEquals([pcb2.unitCount, pcb2.fpy, pcb2.lpy], [1, 0, 0]);
+  assert.deepEqual([pcb2.unitCount, pcb2.fpy, pcb2.lpy], [1, 0, 0]);
 });
 
 Deno.test("yieldSummary counts days back from the server's today, the current day included", async () => {
   const { h } = await seeded();
   await using _ = h;
-  assertEquals(await h.wats.analytics.yieldSummary("PCB-2", { days: 1 }), []);
+  assert.deepEqual(await h.wats.analytics.yieldSummary("PCB-2", { days: 1 }), []);
   const twoDays = await h.wats.analytics.yieldSummary("PCB-2", { days: 2 });
-  assertEquals(twoDays.map((r) => [r.period, r.unitCount]), [["2026-05-09T00:00:00.000Z", 1]]);
+  assert.deepEqual(twoDays.map((r) => [r.period, r.unitCount]), [["2026-05-09T00:00:00.000Z", 1]]);
   const station = await h.wats.analytics.stationYield("fct-1", 1);
-  assertEquals(station.map((r) => [r.stationName, r.fpy]), [["fct-1", 100]]);
+  assert.deepEqual(station.map((r) => [r.stationName, r.fpy]), [["fct-1", 100]]);
 });
 
 Deno.test("volume, high-volume and worst yield order products; the GET form is used without a filter", async () => {
   const { h } = await seeded();
   await using _ = h;
   const worst = await h.wats.analytics.worstYield();
-  assertEquals(worst[0].partNumber, "PCB-2");
+  assert.equal(worst[0].partNumber, "PCB-2");
   const high = await h.wats.analytics.highVolume({ testOperation: "ICT" });
-  assertEquals(high.map((r) => [r.partNumber, r.unitCount]), [["PCB-1", 3], ["PCB-2", 1]]);
+  assert.deepEqual(high.map((r) => [r.partNumber, r.unitCount]), [["PCB-1", 3], ["PCB-2", 1]]);
   const volume = await h.wats.analytics.volumeYield({ partNumber: "PCB-2" });
-  assertEquals(volume.map((r) => r.partNumber), ["PCB-2"]);
+  assert.deepEqual(volume.map((r) => r.partNumber), ["PCB-2"]);
   const stats = await h.stats();
-  assertEquals(stats.requests["GET /api/App/WorstYield"]?.["200"], 1);
+  assert.equal(stats.requests["GET /api/App/WorstYield"]?.["200"], 1);
 });
 
 Deno.test("yield by product group follows the groups' part numbers", async () => {
@@ -149,20 +150,23 @@ Deno.test("yield by product group follows the groups' part numbers", async () =>
     operation: "test.group",
   });
   const rows = await h.wats.analytics.highVolumeByProductGroup({ testOperation: "ICT" });
-  assertEquals(rows.map((r) => [r.productGroup, r.unitCount]), [["Boards", 3], [null, 1]]);
+  assert.deepEqual(rows.map((r) => [r.productGroup, r.unitCount]), [["Boards", 3], [null, 1]]);
   const worst = await h.wats.analytics.worstYieldByProductGroup({ productGroup: "Boards" });
-  assertEquals(worst.map((r) => [r.productGroup, r.fpy]), [["Boards", 75]]);
+  assert.deepEqual(worst.map((r) => [r.productGroup, r.fpy]), [["Boards", 75]]);
 });
 
 Deno.test("topFailed ranks the Voltage step of PCB-2 first, with its fail rate", async () => {
   const { h } = await seeded();
   await using _ = h;
   const rows = await h.wats.analytics.topFailed({});
-  assertEquals(rows.map((r) => [r.partNumber, r.stepName, r.failCount, r.totalCount, r.failRate]), [
-    ["PCB-2", "Voltage", 2, 2, 100],
-    ["PCB-1", "Voltage", 1, 4, 25],
-  ]);
-  assertEquals((await h.wats.analytics.topFailed({ topCount: 1 })).length, 1);
+  assert.deepEqual(
+    rows.map((r) => [r.partNumber, r.stepName, r.failCount, r.totalCount, r.failRate]),
+    [
+      ["PCB-2", "Voltage", 2, 2, 100],
+      ["PCB-1", "Voltage", 1, 4, 25],
+    ],
+  );
+  assert.equal((await h.wats.analytics.topFailed({ topCount: 1 })).length, 1);
 });
 
 Deno.test("testStepAnalysis counts step statuses and computes the measurement statistics", async () => {
@@ -173,8 +177,8 @@ Deno.test("testStepAnalysis counts step statuses and computes the measurement st
     testOperation: "ICT",
   });
   const voltage = rows.find((r) => r.stepName === "Voltage")!;
-  assertEquals(voltage.stepPath, `${ROOT}¶Voltage`);
-  assertEquals(
+  assert.equal(voltage.stepPath, `${ROOT}¶Voltage`);
+  assert.deepEqual(
     [
       voltage.stepCount,
       voltage.stepPassedCount,
@@ -183,19 +187,19 @@ Deno.test("testStepAnalysis counts step statuses and computes the measurement st
     ],
     [4, 3, 1, 1],
   );
-  assertEquals([voltage.limit1, voltage.limit2, voltage.compOperator], [3.2, 3.4, "GELE"]);
+  assert.deepEqual([voltage.limit1, voltage.limit2, voltage.compOperator], [3.2, 3.4, "GELE"]);
   near(voltage.avg, mean(ictVolts), "avg");
   near(voltage.stdev, stdev(ictVolts), "stdev");
   near(voltage.cp, 0.2 / (6 * stdev(ictVolts)), "cp");
   const passing = ictVolts.filter((v) => v <= 3.4);
   near(voltage.avgWof, mean(passing), "avgWof");
-  assertEquals(voltage.measureCountWof, 3);
+  assert.equal(voltage.measureCountWof, 3);
   const rails = rows.filter((r) => r.stepName === "Rails").map((r) => r.measureName).sort();
-  assertEquals(rails, ["3V3", "5V"]);
+  assert.deepEqual(rails, ["3V3", "5V"]);
   const firstRuns = await h.wats.analytics.testStepAnalysisForOperation("PCB-1", "ICT", {
     now: () => new Date(NOW),
   });
-  assertEquals(firstRuns.find((r) => r.stepName === "Voltage")?.stepCount, 3);
+  assert.equal(firstRuns.find((r) => r.stepName === "Voltage")?.stepCount, 3);
 });
 
 Deno.test("measurements take / and :: paths, and the nested answer is flattened", async () => {
@@ -203,19 +207,19 @@ Deno.test("measurements take / and :: paths, and the nested answer is flattened"
   await using _ = h;
   const filter = { partNumber: "PCB-1", testOperation: "ICT" };
   const rows = await h.wats.analytics.measurements(filter, `${ROOT}/Voltage`);
-  assertEquals(rows.map((r) => r.value).sort(), [...ictVolts].sort());
-  assertEquals(rows.every((r) => r.stepPath === `${ROOT}¶Voltage` && r.unit === "V"), true);
-  assert(
+  assert.deepEqual(rows.map((r) => r.value).sort(), [...ictVolts].sort());
+  assert.equal(rows.every((r) => r.stepPath === `${ROOT}¶Voltage` && r.unit === "V"), true);
+  assert.ok(
     rows.every((r) => reports.some((rep) => rep.id === r.reportId)),
     "rows name their reports",
   );
-  assertEquals(rows.find((r) => r.value === 3.6)?.status, "Failed");
+  assert.equal(rows.find((r) => r.value === 3.6)?.status, "Failed");
   const rail = await h.wats.analytics.measurements(filter, "Rails::5V");
-  assertEquals(rail.length, 4);
-  assertEquals(rail[0].stepPath, `${ROOT}¶Rails¶¶5V`);
+  assert.equal(rail.length, 4);
+  assert.equal(rail[0].stepPath, `${ROOT}¶Rails¶¶5V`);
   const stats = await h.wats.analytics.aggregatedMeasurements(filter, [`${ROOT}/Voltage`]);
-  assertEquals(stats.length, 1);
-  assertEquals([stats[0].count, stats[0].min, stats[0].max], [4, 3.29, 3.6]);
+  assert.equal(stats.length, 1);
+  assert.deepEqual([stats[0].count, stats[0].min, stats[0].max], [4, 3.29, 3.6]);
   near(stats[0].stdev, stdev(ictVolts), "stdev");
   near(stats[0].cpk, Math.min(3.4 - mean(ictVolts), mean(ictVolts) - 3.2) / (3 * stdev(ictVolts)));
 });
@@ -224,13 +228,13 @@ Deno.test("report lists: serial-number history, UUT and UUR headers", async () =
   const { h } = await seeded();
   await using _ = h;
   const history = await h.wats.analytics.serialNumberHistory("U4");
-  assertEquals(history.map((r) => r.reportType), ["R", "T", "T"]);
+  assert.deepEqual(history.map((r) => r.reportType), ["R", "T", "T"]);
   const failed = await h.wats.analytics.uutReports({ partNumber: "PCB-1", status: "Failed" });
-  assertEquals(failed.map((r) => r.serialNumber), ["U2"]);
-  assertEquals((await h.wats.analytics.uutReports()).length, RUNS.length);
-  assertEquals((await h.wats.analytics.uurReports()).map((r) => r.serialNumber), ["U4"]);
+  assert.deepEqual(failed.map((r) => r.serialNumber), ["U2"]);
+  assert.deepEqual((await h.wats.analytics.uutReports()).length, RUNS.length);
+  assert.deepEqual((await h.wats.analytics.uurReports()).map((r) => r.serialNumber), ["U4"]);
   const passedOrAll = await h.wats.analytics.uutReports({ partNumber: "PCB-1", status: "all" });
-  assertEquals(passedOrAll.length, 5);
+  assert.equal(passedOrAll.length, 5);
 });
 
 Deno.test("repair statistics and history come from the UUR's failures", async () => {
@@ -239,16 +243,16 @@ Deno.test("repair statistics and history come from the UUR's failures", async ()
   const rows = await h.wats.analytics.dynamicRepair({
     dimensions: dimensions("partNumber", "repairCategory"),
   });
-  assertEquals(
+  assert.deepEqual(
     rows.map((r) => [r.partNumber, r.repairCategory, r.repairCount, r.totalCount, r.repairRate])
       .sort(),
     [["PCB-2", "Component", 1, 1, 100], ["PCB-2", "Solder", 1, 1, 100]],
   );
   const byPart = await h.wats.analytics.dynamicRepair({});
-  assertEquals(byPart.map((r) => [r.repairReportCount, r.repairCount]), [[1, 2]]);
+  assert.deepEqual(byPart.map((r) => [r.repairReportCount, r.repairCount]), [[1, 2]]);
   const history = await h.wats.analytics.relatedRepairHistory("PCB-2", "A");
-  assertEquals(history.map((r) => r.failCode).sort(), ["Bridge", "Cracked"]);
-  assertEquals(history[0].failStepPath, `${ROOT}¶Voltage`);
+  assert.deepEqual(history.map((r) => r.failCode).sort(), ["Bridge", "Cracked"]);
+  assert.equal(history[0].failStepPath, `${ROOT}¶Voltage`);
 });
 
 Deno.test("OEE follows from the execution times and results in the planned window", async () => {
@@ -267,10 +271,10 @@ Deno.test("OEE follows from the execution times and results in the planned windo
   const availability = runTime / planned;
   const performance = (ideal * runs.length) / runTime;
   const quality = 3 / 4;
-  assertEquals([result?.totalCount, result?.goodCount, result?.runTime], [4, 3, runTime]);
-  assertEquals(result?.availability, Math.round(availability * 10000) / 100);
-  assertEquals(result?.quality, 75);
-  assertEquals(result?.oee, Math.round(availability * performance * quality * 10000) / 100);
+  assert.deepEqual([result?.totalCount, result?.goodCount, result?.runTime], [4, 3, runTime]);
+  assert.deepEqual(result?.availability, Math.round(availability * 10000) / 100);
+  assert.equal(result?.quality, 75);
+  assert.deepEqual(result?.oee, Math.round(availability * performance * quality * 10000) / 100);
 });
 
 Deno.test("unit flow follows units from ICT to final test, counting first visits", async () => {
@@ -278,18 +282,18 @@ Deno.test("unit flow follows units from ICT to final test, counting first visits
   await using _ = h;
   const flow = await h.wats.analytics.unitFlow({ partNumber: "PCB-1" });
   const ict = flow.nodes.find((n) => n.name === "ICT")!;
-  assertEquals([ict.unitCount, ict.passCount, ict.failCount], [3, 2, 1]);
-  assertEquals(
+  assert.deepEqual([ict.unitCount, ict.passCount, ict.failCount], [3, 2, 1]);
+  assert.deepEqual(
     flow.links.map((l) => [l.sourceName, l.targetName, l.unitCount]),
     [["ICT", "Final Function test", 1]],
   );
-  assertEquals(flow.units.find((u) => u.serialNumber === "U1")?.nodePath, [
+  assert.deepEqual(flow.units.find((u) => u.serialNumber === "U1")?.nodePath, [
     "ICT",
     "Final Function test",
   ]);
   // U4's repair passed, but its last ICT test did not
   const failedOnly = await h.wats.analytics.unitFlow({ includePassed: false, processCodes: [ICT] });
-  assertEquals(failedOnly.units.map((u) => u.serialNumber), ["U4"]);
+  assert.deepEqual(failedOnly.units.map((u) => u.serialNumber), ["U4"]);
 });
 
 Deno.test("the filter is sent as the server reads it: UTC dates, period default, dimensions in the query", async () => {
@@ -317,16 +321,16 @@ Deno.test("the filter is sent as the server reads it: UTC dates, period default,
   await wats.analytics.dynamicRepair({ periodCount: 3, includeCurrentPeriod: false });
   await wats.analytics.topFailed({ partNumber: "PCB-1" });
   await wats.analytics.measurements({ partNumber: "PCB-1", measurementPaths: "Main/A::x" });
-  assertEquals(seen[0].body, {
+  assert.deepEqual(seen[0].body, {
     partNumber: "PCB-1;PCB-2",
     dateFrom: "2026-05-01T06:00:00.000Z",
     dateGrouping: 3,
     dimensions: "partNumber;period",
     includeCurrentPeriod: true,
   });
-  assertEquals(seen[0].url.searchParams.get("dimensions"), "partNumber;period");
-  assertEquals(seen[1].body.includeCurrentPeriod, false, "an explicit choice is kept");
-  assertEquals("includeCurrentPeriod" in seen[2].body, false, "only period queries get it");
-  assertEquals(seen[3].url.searchParams.get("measurementPaths"), "Main¶A¶¶x");
-  assertEquals("measurementPaths" in seen[3].body, false);
+  assert.equal(seen[0].url.searchParams.get("dimensions"), "partNumber;period");
+  assert.equal(seen[1].body.includeCurrentPeriod, false, "an explicit choice is kept");
+  assert.equal("includeCurrentPeriod" in seen[2].body, false, "only period queries get it");
+  assert.equal(seen[3].url.searchParams.get("measurementPaths"), "Main¶A¶¶x");
+  assert.equal("measurementPaths" in seen[3].body, false);
 });

@@ -1,5 +1,6 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
-import { createUutReport, ManualClock, NotFoundError, ValidationError } from "../../../mod.ts";
+import assert from "node:assert/strict";
+import { createUutReport, NotFoundError, ValidationError } from "../../../mod.ts";
+import { ManualClock } from "../../../http.ts";
 import { AssetLogType, AssetState } from "../../../api/models/asset.ts";
 import {
   assetFilter as f,
@@ -11,7 +12,7 @@ import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
 
 async function fixtureType(h: Harness, limits: Record<string, unknown> = {}): Promise<string> {
   const type = await h.wats.asset.saveType({ typeName: "Fixture", ...limits });
-  assert(type.typeId, "the server assigns a type id");
+  assert.ok(type.typeId, "the server assigns a type id");
   return type.typeId;
 }
 
@@ -19,37 +20,37 @@ Deno.test("assets are saved, read by id or serial (even with '/'), listed, delet
   await using h = await startEmulator();
   const typeId = await fixtureType(h);
   const saved = await h.wats.asset.save({ serialNumber: "FX/01", typeId, assetName: "Bed" });
-  assert(saved.assetId);
-  assertEquals(saved.state, AssetState.InOperation);
+  assert.ok(saved.assetId);
+  assert.deepEqual(saved.state, AssetState.InOperation);
   const byId = await h.wats.asset.get({ id: saved.assetId });
   const bySerial = await h.wats.asset.get({ serialNumber: "FX/01" });
-  assertEquals(byId?.serialNumber, "FX/01");
-  assertEquals(bySerial?.assetId, saved.assetId);
+  assert.equal(byId?.serialNumber, "FX/01");
+  assert.deepEqual(bySerial?.assetId, saved.assetId);
   const updated = await h.wats.asset.save({ ...saved, location: "Line 2" });
-  assertEquals(updated.assetId, saved.assetId);
-  assertEquals((await h.wats.asset.get({ serialNumber: "FX/01" }))?.location, "Line 2");
-  assertEquals(await h.wats.asset.delete({ serialNumber: "FX/01" }), true);
-  await assertRejects(() => h.wats.asset.get({ id: saved.assetId! }), NotFoundError);
+  assert.deepEqual(updated.assetId, saved.assetId);
+  assert.equal((await h.wats.asset.get({ serialNumber: "FX/01" }))?.location, "Line 2");
+  assert.equal(await h.wats.asset.delete({ serialNumber: "FX/01" }), true);
+  await assert.rejects(() => h.wats.asset.get({ id: saved.assetId! }), NotFoundError);
   const lenient = h.client({ mode: "lenient" });
-  assertEquals(await lenient.asset.get({ serialNumber: "FX/01" }), null);
+  assert.equal(await lenient.asset.get({ serialNumber: "FX/01" }), null);
 });
 
 Deno.test("a call with neither id nor serial number is refused before sending", async () => {
   await using h = await startEmulator();
   const refs = [{}, { id: "" }, { serialNumber: "  " }, null] as unknown as { id: string }[];
   for (const ref of refs) {
-    await assertRejects(() => h.wats.asset.get(ref), TypeError);
-    await assertRejects(() => h.wats.asset.incrementCount(ref), TypeError);
-    await assertRejects(() => h.wats.asset.status(ref), TypeError);
-    await assertRejects(() => h.wats.asset.delete(ref), TypeError);
+    await assert.rejects(() => h.wats.asset.get(ref), TypeError);
+    await assert.rejects(() => h.wats.asset.incrementCount(ref), TypeError);
+    await assert.rejects(() => h.wats.asset.status(ref), TypeError);
+    await assert.rejects(() => h.wats.asset.delete(ref), TypeError);
   }
-  await assertRejects(() => h.wats.asset.save({ serialNumber: "" }), TypeError);
-  assertEquals((await h.stats()).totalRequests, 0);
+  await assert.rejects(() => h.wats.asset.save({ serialNumber: "" }), TypeError);
+  assert.equal((await h.stats()).totalRequests, 0);
 });
 
 Deno.test("a new asset without a type is refused by the server", async () => {
   await using h = await startEmulator();
-  await assertRejects(() => h.wats.asset.save({ serialNumber: "FX-9" }), ValidationError);
+  await assert.rejects(() => h.wats.asset.save({ serialNumber: "FX-9" }), ValidationError);
 });
 
 Deno.test("query pages with $top/$skip and filters with escaped quotes", async () => {
@@ -59,21 +60,21 @@ Deno.test("query pages with $top/$skip and filters with escaped quotes", async (
   for (const serialNumber of serials) await h.wats.asset.save({ serialNumber, typeId });
   await h.wats.asset.setState({ serialNumber: "A-5" }, AssetState.InMaintenance);
   const all = await h.wats.asset.list({ pageSize: 3 });
-  assertEquals(all.map((a) => a.serialNumber), [...serials].sort());
+  assert.deepEqual(all.map((a) => a.serialNumber), [...serials].sort());
   const stats = await h.stats();
-  assertEquals(stats.requests["GET /api/Asset"]["200"], 3, "7 rows in pages of 3");
+  assert.equal(stats.requests["GET /api/Asset"]["200"], 3, "7 rows in pages of 3");
   const quoted = await h.wats.asset.list({ filter: f.eq("serialNumber", "O'Brien-1") });
-  assertEquals(quoted.map((a) => a.serialNumber), ["O'Brien-1"]);
+  assert.deepEqual(quoted.map((a) => a.serialNumber), ["O'Brien-1"]);
   const maintenance = await h.wats.asset.list({ filter: f.eq("state", AssetState.InMaintenance) });
-  assertEquals(maintenance.map((a) => a.serialNumber), ["A-5"]);
+  assert.deepEqual(maintenance.map((a) => a.serialNumber), ["A-5"]);
   const window = await h.wats.asset.list({ orderBy: "serialNumber desc", skip: 1, top: 2 });
-  assertEquals(window.map((a) => a.serialNumber), ["A-7", "A-6"]); // after O'Brien-1
+  assert.deepEqual(window.map((a) => a.serialNumber), ["A-7", "A-6"]); // after O'Brien-1
   const stopped: string[] = [];
   for await (const a of h.wats.asset.query({ pageSize: 2 })) {
     stopped.push(a.serialNumber);
     if (stopped.length === 3) break;
   }
-  assertEquals(stopped.length, 3);
+  assert.equal(stopped.length, 3);
 });
 
 Deno.test("counts increment, reset and are set; the status and the client agree", async () => {
@@ -81,29 +82,29 @@ Deno.test("counts increment, reset and are set; the status and the client agree"
   const typeId = await fixtureType(h, { runningCountLimit: 10, totalCountLimit: 1000 });
   await h.wats.asset.save({ serialNumber: "FX-1", typeId });
   const ref = { serialNumber: "FX-1" };
-  assert(await h.wats.asset.incrementCount(ref, { by: 3 }));
-  assert(await h.wats.asset.incrementCount(ref));
+  assert.ok(await h.wats.asset.incrementCount(ref, { by: 3 }));
+  assert.ok(await h.wats.asset.incrementCount(ref));
   let asset = await h.wats.asset.get(ref);
-  assertEquals([asset?.runningCount, asset?.totalCount], [4, 4]);
-  assertEquals((await h.wats.asset.status(ref)).alarmState, 0);
-  assertEquals(await h.wats.asset.alarm(ref), "ok");
+  assert.deepEqual([asset?.runningCount, asset?.totalCount], [4, 4]);
+  assert.equal((await h.wats.asset.status(ref)).alarmState, 0);
+  assert.equal(await h.wats.asset.alarm(ref), "ok");
   await h.wats.asset.setRunningCount(ref, 9);
-  assertEquals((await h.wats.asset.status(ref)).alarmState, 1);
-  assertEquals(await h.wats.asset.alarm(ref), "warning");
+  assert.equal((await h.wats.asset.status(ref)).alarmState, 1);
+  assert.equal(await h.wats.asset.alarm(ref), "warning");
   await h.wats.asset.incrementCount(ref);
   const status = await h.wats.asset.status(ref);
-  assertEquals(status.alarmState, 2);
-  assertEquals(status.runningCountExceeded, true);
-  assertEquals(await h.wats.asset.alarm(ref), "alarm");
+  assert.equal(status.alarmState, 2);
+  assert.equal(status.runningCountExceeded, true);
+  assert.equal(await h.wats.asset.alarm(ref), "alarm");
   await h.wats.asset.resetRunningCount(ref, "new pins");
   await h.wats.asset.setTotalCount(ref, 500);
   asset = await h.wats.asset.get(ref);
-  assertEquals([asset?.runningCount, asset?.totalCount], [0, 500]);
-  assertEquals(await h.wats.asset.alarm(ref), "ok");
-  await assertRejects(() => h.wats.asset.incrementCount(ref, { by: 0 }), RangeError);
-  await assertRejects(() => h.wats.asset.setRunningCount(ref, -1), RangeError);
+  assert.deepEqual([asset?.runningCount, asset?.totalCount], [0, 500]);
+  assert.equal(await h.wats.asset.alarm(ref), "ok");
+  await assert.rejects(() => h.wats.asset.incrementCount(ref, { by: 0 }), RangeError);
+  await assert.rejects(() => h.wats.asset.setRunningCount(ref, -1), RangeError);
   const log = await h.wats.asset.log({ filter: lf.eq("type", AssetLogType.ResetCount) });
-  assertEquals(log.map((row) => row.comment), ["new pins"]);
+  assert.deepEqual(log.map((row) => row.comment), ["new pins"]);
 });
 
 Deno.test("calibration and maintenance records move the due dates; alarms follow the clock", async () => {
@@ -117,7 +118,7 @@ Deno.test("calibration and maintenance records move the due dates; alarms follow
   });
   await wats.asset.save({ serialNumber: "DMM-1", typeId: type.typeId });
   const ref = { serialNumber: "DMM-1" };
-  assertEquals(await wats.asset.alarm(ref), "alarm", "never calibrated");
+  assert.equal(await wats.asset.alarm(ref), "alarm", "never calibrated");
   await wats.asset.recordCalibration(ref, { comment: "yearly" });
   await wats.asset.recordExternalMaintenance(ref, {
     from: new Date("2026-01-01T00:00:00Z"),
@@ -125,21 +126,21 @@ Deno.test("calibration and maintenance records move the due dates; alarms follow
     comment: "by the vendor",
   });
   const asset = await wats.asset.get(ref);
-  assertEquals(asset?.nextCalibrationDate, "2026-04-11T00:00:00.000Z");
-  assertEquals(asset?.nextMaintenanceDate, "2026-03-01T00:00:00.000Z");
-  assertEquals(await wats.asset.alarm(ref), "ok");
+  assert.equal(asset?.nextCalibrationDate, "2026-04-11T00:00:00.000Z");
+  assert.equal(asset?.nextMaintenanceDate, "2026-03-01T00:00:00.000Z");
+  assert.equal(await wats.asset.alarm(ref), "ok");
   await clock.set(Date.parse("2026-02-20T00:00:00Z")); // 51 of 59 maintenance days
-  assertEquals(await wats.asset.alarm(ref), "warning");
+  assert.equal(await wats.asset.alarm(ref), "warning");
   await clock.set(Date.parse("2026-03-02T00:00:00Z"));
-  assertEquals(await wats.asset.alarm(ref), "alarm");
+  assert.equal(await wats.asset.alarm(ref), "alarm");
   await wats.asset.recordMaintenance(ref, { date: new Date("2026-03-02T00:00:00Z") });
   await wats.asset.recordExternalCalibration(ref, {
     from: new Date("2026-03-01T00:00:00Z"),
     to: new Date("2027-03-01T00:00:00Z"),
   });
   const after = await wats.asset.get(ref);
-  assertEquals(after?.lastCalibrationDate, "2026-03-01T00:00:00.000Z");
-  await assertRejects(
+  assert.equal(after?.lastCalibrationDate, "2026-03-01T00:00:00.000Z");
+  await assert.rejects(
     () =>
       wats.asset.recordExternalCalibration(ref, {
         from: new Date("2026-03-01T00:00:00Z"),
@@ -149,8 +150,8 @@ Deno.test("calibration and maintenance records move the due dates; alarms follow
   );
   const kinds = (await wats.asset.log({ filter: lf.eq("serialNumber", "DMM-1") }))
     .map((row) => row.type);
-  assertEquals(kinds.filter((k) => k === AssetLogType.Calibration).length, 2);
-  assertEquals(kinds.filter((k) => k === AssetLogType.Maintenance).length, 2);
+  assert.equal(kinds.filter((k) => k === AssetLogType.Calibration).length, 2);
+  assert.equal(kinds.filter((k) => k === AssetLogType.Maintenance).length, 2);
 });
 
 Deno.test("log filters convert local times to UTC; messages resolve the asset id", async () => {
@@ -159,15 +160,15 @@ Deno.test("log filters convert local times to UTC; messages resolve the asset id
   const typeId = await fixtureType(h);
   await h.wats.asset.save({ serialNumber: "FX-2", typeId }); // logged at 09:00Z
   await clock.set(Date.parse("2026-01-30T11:00:00Z"));
-  assert(await h.wats.asset.addMessage({ serialNumber: "FX-2" }, "pins cleaned", "ola"));
+  assert.ok(await h.wats.asset.addMessage({ serialNumber: "FX-2" }, "pins cleaned", "ola"));
   // 11:30 at UTC+1 is 10:30Z: the message (11:00Z) is after it, the registration is not.
   // Written with a false Z (11:30Z) the filter would drop the message.
   const since = new Date("2026-01-30T11:30:00+01:00");
   const rows = await h.wats.asset.log({ filter: lf.ge("date", since) });
-  assertEquals(rows.map((r) => [r.type, r.comment, r.user]), [[0, "pins cleaned", "ola"]]);
+  assert.deepEqual(rows.map((r) => [r.type, r.comment, r.user]), [[0, "pins cleaned", "ola"]]);
   const older = await h.wats.asset.log({ filter: lf.lt("date", since) });
-  assertEquals(older.map((r) => r.type), [AssetLogType.Register]);
-  await assertRejects(() => h.wats.asset.addMessage({ serialNumber: "FX-2" }, " "), TypeError);
+  assert.deepEqual(older.map((r) => r.type), [AssetLogType.Register]);
+  await assert.rejects(() => h.wats.asset.addMessage({ serialNumber: "FX-2" }, " "), TypeError);
 });
 
 Deno.test("sub-assets are attached, counted with their parent, and detached", async () => {
@@ -178,20 +179,20 @@ Deno.test("sub-assets are attached, counted with their parent, and detached", as
   const child = await h.wats.asset.addChild({ serialNumber: "RACK-1" }, {
     serialNumber: "PROBE-1",
   });
-  assertEquals(child.parentSerialNumber, "RACK-1");
+  assert.equal(child.parentSerialNumber, "RACK-1");
   const subs = await h.wats.asset.subAssets({ serialNumber: "RACK-1" });
-  assertEquals(subs.map((a) => a.serialNumber), ["PROBE-1"]);
+  assert.deepEqual(subs.map((a) => a.serialNumber), ["PROBE-1"]);
   await h.wats.asset.incrementCount({ serialNumber: "RACK-1" }, { by: 2 });
-  assertEquals((await h.wats.asset.get({ serialNumber: "PROBE-1" }))?.runningCount, 2);
+  assert.equal((await h.wats.asset.get({ serialNumber: "PROBE-1" }))?.runningCount, 2);
   await h.wats.asset.incrementCount({ serialNumber: "RACK-1" }, { incrementChildren: false });
-  assertEquals((await h.wats.asset.get({ serialNumber: "PROBE-1" }))?.runningCount, 2);
+  assert.equal((await h.wats.asset.get({ serialNumber: "PROBE-1" }))?.runningCount, 2);
   await h.wats.asset.removeChild({ serialNumber: "PROBE-1" });
-  assertEquals(await h.wats.asset.subAssets({ serialNumber: "RACK-1" }), []);
-  await assertRejects(
+  assert.deepEqual(await h.wats.asset.subAssets({ serialNumber: "RACK-1" }), []);
+  await assert.rejects(
     () => h.wats.asset.addChild({ serialNumber: "RACK-1" }, { serialNumber: "RACK-1" }),
     TypeError,
   );
-  await assertRejects(
+  await assert.rejects(
     () => h.wats.asset.addChild({ serialNumber: "RACK-1" }, { serialNumber: "NONE" }),
     NotFoundError,
   );
@@ -202,10 +203,10 @@ Deno.test("asset types are saved and filtered", async () => {
   await h.wats.asset.saveType({ typeName: "Fixture", runningCountLimit: 5000 });
   await h.wats.asset.saveType({ typeName: "DMM", calibrationInterval: 365 });
   const types = await h.wats.asset.types();
-  assertEquals(types.map((t) => t.typeName).sort(), ["DMM", "Fixture"]);
+  assert.deepEqual(types.map((t) => t.typeName).sort(), ["DMM", "Fixture"]);
   const dmm = await h.wats.asset.types({ filter: "typeName eq 'DMM'" });
-  assertEquals(dmm.map((t) => t.calibrationInterval), [365]);
-  await assertRejects(() => h.wats.asset.saveType({ typeName: "" }), TypeError);
+  assert.deepEqual(dmm.map((t) => t.calibrationInterval), [365]);
+  await assert.rejects(() => h.wats.asset.saveType({ typeName: "" }), TypeError);
 });
 
 Deno.test("asset keys: a report names the asset assetSN + usageCount, the API serialNumber", async () => {
@@ -213,7 +214,7 @@ Deno.test("asset keys: a report names the asset assetSN + usageCount, the API se
   const typeId = await fixtureType(h);
   const fixture = await h.wats.asset.save({ serialNumber: "FX-0042", typeId });
   const entry = reportAssetOf(fixture, 2);
-  assertEquals(entry, { assetSN: "FX-0042", usageCount: 2 });
+  assert.deepEqual(entry, { assetSN: "FX-0042", usageCount: 2 });
   const report = createUutReport({
     pn: "PCB-1",
     sn: "SN-1",
@@ -223,12 +224,12 @@ Deno.test("asset keys: a report names the asset assetSN + usageCount, the API se
     location: "Line 1",
     purpose: "Production",
   }).asset(entry.assetSN!, entry.usageCount!).passFailStep("Boot", true).build();
-  assertEquals(report.assets, [{ assetSN: "FX-0042", usageCount: 2 }]);
-  assert(!("serialNumber" in (report.assets?.[0] ?? {})));
+  assert.deepEqual(report.assets, [{ assetSN: "FX-0042", usageCount: 2 }]);
+  assert.ok(!("serialNumber" in (report.assets?.[0] ?? {})));
   await h.wats.report.submit(report);
   const [header] = await h.wats.report.headers({ expand: ["assets"] });
   const assets = header.assets as Record<string, unknown>[];
-  assertEquals(assets, [{
+  assert.deepEqual(assets, [{
     serialNumber: "FX-0042",
     runningCount: 2,
     totalCount: null,
@@ -236,13 +237,13 @@ Deno.test("asset keys: a report names the asset assetSN + usageCount, the API se
     calibrationDaysOverdue: null,
   }]);
   const back = await h.wats.asset.get(assetRefOf(report.assets![0]));
-  assertEquals(back?.assetId, fixture.assetId);
-  assertEquals(assetRefOf({ sn: "FX-0042" }), { serialNumber: "FX-0042" });
+  assert.deepEqual(back?.assetId, fixture.assetId);
+  assert.deepEqual(assetRefOf({ sn: "FX-0042" }), { serialNumber: "FX-0042" });
   let refused: unknown;
   try {
     assetRefOf({ usageCount: 1 });
   } catch (error) {
     refused = error;
   }
-  assert(refused instanceof TypeError);
+  assert.ok(refused instanceof TypeError);
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { createUutReport } from "../../../api/models/report/mod.ts";
 import { InspectionStatus } from "../../../api/models/manual_inspection.ts";
@@ -15,44 +15,44 @@ Deno.test("a definition is created as a draft and read back in PascalCase", asyn
     OnFailRequireRepair: 2,
   });
   const id = def.TestSequenceDefinitionId!;
-  assertEquals([def.Status, def.Version, def.LogOperator, def.OnFailRequireRepair], [
+  assert.deepEqual([def.Status, def.Version, def.LogOperator, def.OnFailRequireRepair], [
     Draft,
     1,
     true,
     2,
   ]);
-  assertEquals((await mi.definition(id))?.Description, "Look at the board");
-  assertEquals((await mi.definitions()).map((d) => d.Name), ["Visual check"]);
-  assertEquals(await mi.definitions(true), []);
-  await assertRejects(() => mi.createDefinition({ Name: "Visual check" }), ConflictError);
-  await assertRejects(() => mi.definition(crypto.randomUUID()), NotFoundError);
+  assert.equal((await mi.definition(id))?.Description, "Look at the board");
+  assert.deepEqual((await mi.definitions()).map((d) => d.Name), ["Visual check"]);
+  assert.deepEqual(await mi.definitions(true), []);
+  await assert.rejects(() => mi.createDefinition({ Name: "Visual check" }), ConflictError);
+  await assert.rejects(() => mi.definition(crypto.randomUUID()), NotFoundError);
 });
 
 Deno.test("the lifecycle is enforced and a release revokes the earlier release", async () => {
   await using h = await startEmulator();
   const mi = h.wats.manualInspection;
   const v1 = (await mi.createDefinition({ Name: "Visual check" })).TestSequenceDefinitionId!;
-  await assertRejects(() => mi.release(v1), ConflictError);
-  assertEquals((await mi.moveToPending(v1)).Status, Pending);
-  assertEquals((await mi.moveToDraft(v1)).Status, Draft);
+  await assert.rejects(() => mi.release(v1), ConflictError);
+  assert.deepEqual((await mi.moveToPending(v1)).Status, Pending);
+  assert.deepEqual((await mi.moveToDraft(v1)).Status, Draft);
   await mi.moveToPending(v1);
   const released = await mi.release(v1);
-  assertEquals([released.Status, released.ReleasedBy], [Released, "emulator"]);
+  assert.deepEqual([released.Status, released.ReleasedBy], [Released, "emulator"]);
   const v1Now = (await mi.definition(v1))!;
-  await assertRejects(
+  await assert.rejects(
     () => mi.updateDefinition({ ...v1Now, Description: "edit after release" }),
     ConflictError,
   );
   const copy = await mi.copyDefinition(v1);
-  assertEquals([copy.Version, copy.Status, copy.Name], [2, Draft, "Visual check"]);
+  assert.deepEqual([copy.Version, copy.Status, copy.Name], [2, Draft, "Visual check"]);
   const v2 = copy.TestSequenceDefinitionId!;
   await mi.updateDefinition({ ...copy, Description: "second edition" });
   await mi.moveToPending(v2);
   await mi.release(v2);
-  assertEquals((await mi.definition(v1))?.Status, Revoked, "the earlier release is revoked");
-  assertEquals((await mi.definition(v2))?.Description, "second edition");
-  await assertRejects(() => mi.moveToDraft(v2), ConflictError);
-  assertEquals((await mi.revoke(v2)).Status, Revoked);
+  assert.deepEqual((await mi.definition(v1))?.Status, Revoked, "the earlier release is revoked");
+  assert.equal((await mi.definition(v2))?.Description, "second edition");
+  await assert.rejects(() => mi.moveToDraft(v2), ConflictError);
+  assert.deepEqual((await mi.revoke(v2)).Status, Revoked);
 });
 
 Deno.test("relations copy with the definition and conflicts show between live definitions", async () => {
@@ -62,23 +62,23 @@ Deno.test("relations copy with the definition and conflicts show between live de
   const b = (await mi.createDefinition({ Name: "B" })).TestSequenceDefinitionId!;
   const product = { EntitySchema: "Product", EntityName: "PCB-1" };
   const relA = await mi.createRelation({ TestSequenceDefinitionId: a, ...product });
-  assert(relA.RelationId);
-  await assertRejects(
+  assert.ok(relA.RelationId);
+  await assert.rejects(
     () => mi.createRelation({ TestSequenceDefinitionId: a, ...product }),
     ConflictError,
   );
   await mi.createRelation({ TestSequenceDefinitionId: b, ...product });
   const conflicts = await mi.relationConflicts(a);
-  assertEquals(conflicts.map((c) => c.ConflictingDefinitionName), ["B"]);
+  assert.deepEqual(conflicts.map((c) => c.ConflictingDefinitionName), ["B"]);
   const moved = await mi.updateRelation({ ...relA, EntityName: "PCB-2" });
-  assertEquals(moved.EntityName, "PCB-2");
-  assertEquals(await mi.relationConflicts(a), []);
+  assert.equal(moved.EntityName, "PCB-2");
+  assert.deepEqual(await mi.relationConflicts(a), []);
   const copy = (await mi.copyDefinition(a)).TestSequenceDefinitionId!;
-  assertEquals((await mi.relations(copy)).map((r) => r.EntityName), ["PCB-2"]);
-  assertEquals((await mi.definition(copy))?.Relations?.length, 1);
-  assert(await mi.deleteRelation(moved));
-  assertEquals(await mi.relations(a), []);
-  await assertRejects(() => mi.deleteRelation(moved), NotFoundError);
+  assert.deepEqual((await mi.relations(copy)).map((r) => r.EntityName), ["PCB-2"]);
+  assert.equal((await mi.definition(copy))?.Relations?.length, 1);
+  assert.ok(await mi.deleteRelation(moved));
+  assert.deepEqual(await mi.relations(a), []);
+  await assert.rejects(() => mi.deleteRelation(moved), NotFoundError);
 });
 
 Deno.test("sequences belong to a draft definition and keep their order", async () => {
@@ -87,26 +87,26 @@ Deno.test("sequences belong to a draft definition and keep their order", async (
   const id = (await mi.createDefinition({ Name: "Visual check" })).TestSequenceDefinitionId!;
   const top = await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Top side" });
   const bottom = await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Bottom side" });
-  assertEquals([top.SortOrder, bottom.SortOrder], [1, 2]);
+  assert.deepEqual([top.SortOrder, bottom.SortOrder], [1, 2]);
   await mi.saveSequence({ ...top, SortOrder: 3 });
-  assertEquals((await mi.sequences(id)).map((s) => s.Name), ["Bottom side", "Top side"]);
-  assert(await mi.deleteSequence(bottom.SequenceId!));
-  assertEquals((await mi.sequences()).map((s) => s.Name), ["Top side"]);
-  assert(await mi.setXaml(id, "<Activity/>"));
-  assertEquals(await mi.xaml(id), "<Activity/>");
+  assert.deepEqual((await mi.sequences(id)).map((s) => s.Name), ["Bottom side", "Top side"]);
+  assert.ok(await mi.deleteSequence(bottom.SequenceId!));
+  assert.deepEqual((await mi.sequences()).map((s) => s.Name), ["Top side"]);
+  assert.ok(await mi.setXaml(id, "<Activity/>"));
+  assert.equal(await mi.xaml(id), "<Activity/>");
   await mi.moveToPending(id);
-  await assertRejects(
+  await assert.rejects(
     () => mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Late" }),
     ConflictError,
   );
-  await assertRejects(() => mi.setXaml(id, "<Other/>"), ConflictError);
+  await assert.rejects(() => mi.setXaml(id, "<Other/>"), ConflictError);
 });
 
 Deno.test("the instance count follows the reports run with the definition", async () => {
   await using h = await startEmulator();
   const mi = h.wats.manualInspection;
   const id = (await mi.createDefinition({ Name: "Visual check" })).TestSequenceDefinitionId!;
-  assertEquals(await mi.instancesCount(id), 0);
+  assert.equal(await mi.instancesCount(id), 0);
   for (const sn of ["SN-1", "SN-2"]) {
     await h.wats.report.submit(
       createUutReport({
@@ -118,14 +118,14 @@ Deno.test("the instance count follows the reports run with the definition", asyn
       }).passFailStep("Solder joints", true).build(),
     );
   }
-  assertEquals(await mi.instancesCount(id), 2);
-  assertEquals((await mi.definition(id))?.InstancesCount, 2);
+  assert.equal(await mi.instancesCount(id), 2);
+  assert.equal((await mi.definition(id))?.InstancesCount, 2);
 });
 
 Deno.test("every call sends the Referer; without it the internal routes refuse", async () => {
   await using h = await startEmulator();
-  assertEquals(await h.wats.manualInspection.definitions(), []);
-  await assertRejects(
+  assert.deepEqual(await h.wats.manualInspection.definitions(), []);
+  await assert.rejects(
     () =>
       h.wats.request({
         method: "GET",
@@ -134,8 +134,8 @@ Deno.test("every call sends the Referer; without it the internal routes refuse",
       }),
     ValidationError,
   );
-  await assertRejects(() => h.wats.manualInspection.createDefinition({ Name: "" }), TypeError);
-  await assertRejects(
+  await assert.rejects(() => h.wats.manualInspection.createDefinition({ Name: "" }), TypeError);
+  await assert.rejects(
     () => h.wats.manualInspection.createDefinition({ Name: "x", OnFailRequireRepair: 5 }),
     TypeError,
   );

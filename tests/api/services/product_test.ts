@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { NotFoundError } from "../../../mod.ts";
 import { toWsbf } from "../../../api/models/bom.ts";
 import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
@@ -11,44 +11,44 @@ async function seed(h: Harness, partNumber: string, ...revisions: string[]): Pro
 Deno.test("a product and its revisions are saved and read back; revisions carry the productId", async () => {
   await using h = await startEmulator();
   const product = await h.wats.product.save({ partNumber: "PCB/1", name: "Controller" });
-  assert(product.productId);
+  assert.ok(product.productId);
   const revision = await h.wats.product.saveRevision({
     partNumber: "PCB/1",
     revision: "A",
     name: "first",
   });
-  assertEquals(revision.productId, product.productId);
-  assert(revision.productRevisionId);
+  assert.deepEqual(revision.productId, product.productId);
+  assert.ok(revision.productRevisionId);
   const back = await h.wats.product.get("PCB/1");
-  assertEquals(back?.name, "Controller");
-  assertEquals(back?.revisions?.map((r) => r.revision), ["A"]);
-  assertEquals((await h.wats.product.revision("PCB/1", "a"))?.name, "first", "without case");
-  assertEquals(await h.wats.product.revision("PCB/1", "Z"), null);
+  assert.equal(back?.name, "Controller");
+  assert.deepEqual(back?.revisions?.map((r) => r.revision), ["A"]);
+  assert.equal((await h.wats.product.revision("PCB/1", "a"))?.name, "first", "without case");
+  assert.equal(await h.wats.product.revision("PCB/1", "Z"), null);
   const saved = await h.wats.product.saveRevisions([
     { partNumber: "PCB/1", revision: "B" },
     { partNumber: "PCB/1", revision: "A", description: "edited" },
   ]);
-  assertEquals(saved.map((r) => r.revision), ["B", "A"]);
-  assertEquals((await h.wats.product.revision("PCB/1", "A"))?.description, "edited");
+  assert.deepEqual(saved.map((r) => r.revision), ["B", "A"]);
+  assert.equal((await h.wats.product.revision("PCB/1", "A"))?.description, "edited");
 });
 
 Deno.test("blank part numbers are refused before sending; a revision of no product is a 404", async () => {
   await using h = await startEmulator();
-  await assertRejects(() => h.wats.product.save({ partNumber: " " }), TypeError);
-  await assertRejects(() => h.wats.product.get(""), TypeError);
-  await assertRejects(() => h.wats.product.saveMany([{ partNumber: "" }]), TypeError);
-  await assertRejects(
+  await assert.rejects(() => h.wats.product.save({ partNumber: " " }), TypeError);
+  await assert.rejects(() => h.wats.product.get(""), TypeError);
+  await assert.rejects(() => h.wats.product.saveMany([{ partNumber: "" }]), TypeError);
+  await assert.rejects(
     () => h.wats.product.saveRevision({ partNumber: "PCB-1", revision: " " }),
     TypeError,
   );
-  assertEquals((await h.stats()).totalRequests, 0);
-  await assertRejects(
+  assert.equal((await h.stats()).totalRequests, 0);
+  await assert.rejects(
     () => h.wats.product.saveRevision({ partNumber: "NOPE", revision: "A" }),
     NotFoundError,
   );
   const stats = await h.stats();
-  assertEquals(stats.requests["PUT /api/Product/Revision"], undefined, "nothing was saved");
-  assertEquals(await h.client({ mode: "lenient" }).product.get("NOPE"), null);
+  assert.equal(stats.requests["PUT /api/Product/Revision"], undefined, "nothing was saved");
+  assert.equal(await h.client({ mode: "lenient" }).product.get("NOPE"), null);
 });
 
 Deno.test("the list is narrowed by state and text; many products save at once", async () => {
@@ -58,18 +58,18 @@ Deno.test("the list is narrowed by state and text; many products save at once", 
     { partNumber: "PCB-2", name: "Power", state: 0 },
     { partNumber: "BOX-1", name: "Controller box" },
   ]);
-  assertEquals(saved.length, 3);
-  assertEquals((await h.wats.product.list()).length, 3);
-  assertEquals(
+  assert.equal(saved.length, 3);
+  assert.equal((await h.wats.product.list()).length, 3);
+  assert.deepEqual(
     (await h.wats.product.list({ activeOnly: true })).map((p) => p.partNumber).sort(),
     ["BOX-1", "PCB-1"],
   );
-  assertEquals(
+  assert.deepEqual(
     (await h.wats.product.list({ search: "CONTROLLER" })).map((p) => p.partNumber).sort(),
     ["BOX-1", "PCB-1"],
   );
-  assertEquals((await h.wats.product.list({ search: "pcb-2" })).map((p) => p.name), ["Power"]);
-  assertEquals(await h.wats.product.saveMany([]), []);
+  assert.deepEqual((await h.wats.product.list({ search: "pcb-2" })).map((p) => p.name), ["Power"]);
+  assert.deepEqual(await h.wats.product.saveMany([]), []);
 });
 
 Deno.test("tags of products and revisions are set, changed and deleted; others are kept", async () => {
@@ -79,23 +79,23 @@ Deno.test("tags of products and revisions are set, changed and deleted; others a
   await h.wats.product.setTag("PCB-1", "Line", "3");
   await h.wats.product.setTag("PCB-1", "owner", "Test");
   let tags = await h.wats.product.tags("PCB-1");
-  assertEquals(tags.map((t) => [t.key, t.value]).sort(), [["Line", "3"], ["Owner", "Test"]]);
+  assert.deepEqual(tags.map((t) => [t.key, t.value]).sort(), [["Line", "3"], ["Owner", "Test"]]);
   await h.wats.product.setTag("PCB-1", "LINE", null);
   tags = await h.wats.product.tags("PCB-1");
-  assertEquals(tags.map((t) => t.key), ["Owner"]);
+  assert.deepEqual(tags.map((t) => t.key), ["Owner"]);
   await h.wats.product.setTag("PCB-1", "Fixture", "FX-7", "a");
-  assertEquals((await h.wats.product.tags("PCB-1", "A")).map((t) => t.value), ["FX-7"]);
-  assertEquals((await h.wats.product.tags("PCB-1")).map((t) => t.key), ["Owner"]);
-  assertEquals((await h.wats.product.get("PCB-1"))?.revisions?.length, 1, "revisions kept");
-  await assertRejects(() => h.wats.product.setTag("PCB-1", "x", "y", "Z"), NotFoundError);
-  await assertRejects(() => h.wats.product.setTag("PCB-1", " ", "y"), TypeError);
+  assert.deepEqual((await h.wats.product.tags("PCB-1", "A")).map((t) => t.value), ["FX-7"]);
+  assert.deepEqual((await h.wats.product.tags("PCB-1")).map((t) => t.key), ["Owner"]);
+  assert.equal((await h.wats.product.get("PCB-1"))?.revisions?.length, 1, "revisions kept");
+  await assert.rejects(() => h.wats.product.setTag("PCB-1", "x", "y", "Z"), NotFoundError);
+  await assert.rejects(() => h.wats.product.setTag("PCB-1", " ", "y"), TypeError);
 });
 
 Deno.test("groups are created and listed; a product's groups are found", async () => {
   await using h = await startEmulator();
   const group = await h.wats.product.createGroup("Controllers");
-  assertEquals(group.productGroupName, "Controllers");
-  assertEquals(
+  assert.equal(group.productGroupName, "Controllers");
+  assert.deepEqual(
     (await h.wats.product.createGroup("controllers")).productGroupId,
     group.productGroupId,
   );
@@ -105,25 +105,28 @@ Deno.test("groups are created and listed; a product's groups are found", async (
     json: { productGroupName: "Boxes", partNumbers: ["BOX-1"] },
     operation: "test.group",
   });
-  assertEquals((await h.wats.product.groups()).map((g) => g.productGroupName).sort(), [
+  assert.deepEqual((await h.wats.product.groups()).map((g) => g.productGroupName).sort(), [
     "Boxes",
     "Controllers",
   ]);
-  assertEquals((await h.wats.product.groupsFor("box-1")).map((g) => g.productGroupName), [
+  assert.deepEqual((await h.wats.product.groupsFor("box-1")).map((g) => g.productGroupName), [
     "Boxes",
   ]);
-  assertEquals(await h.wats.product.groupsFor("PCB-1"), []);
-  await assertRejects(() => h.wats.product.createGroup(""), TypeError);
+  assert.deepEqual(await h.wats.product.groupsFor("PCB-1"), []);
+  await assert.rejects(() => h.wats.product.createGroup(""), TypeError);
 });
 
 Deno.test("categories are saved as a list and read back", async () => {
   await using h = await startEmulator();
-  assertEquals(await h.wats.product.categories(), []);
+  assert.deepEqual(await h.wats.product.categories(), []);
   const saved = await h.wats.product.saveCategories([{ Name: "Boards" }, { Name: "Boxes" }]);
-  assert(saved.every((c) => c.ProductCategoryId));
-  assertEquals((await h.wats.product.categories()).map((c) => c.Name).sort(), ["Boards", "Boxes"]);
+  assert.ok(saved.every((c) => c.ProductCategoryId));
+  assert.deepEqual((await h.wats.product.categories()).map((c) => c.Name).sort(), [
+    "Boards",
+    "Boxes",
+  ]);
   await h.wats.product.saveCategories([saved[0]]);
-  assertEquals((await h.wats.product.categories()).map((c) => c.ProductCategoryId), [
+  assert.deepEqual((await h.wats.product.categories()).map((c) => c.ProductCategoryId), [
     saved[0].ProductCategoryId,
   ]);
 });
@@ -131,12 +134,15 @@ Deno.test("categories are saved as a list and read back", async () => {
 Deno.test("vendors are saved, listed and deleted", async () => {
   await using h = await startEmulator();
   const vendor = await h.wats.product.saveVendor({ name: "Acme", country: "NO" });
-  assert(vendor.vendorId);
-  assertEquals((await h.wats.product.vendors()).map((v) => [v.name, v.country]), [["Acme", "NO"]]);
-  assertEquals(await h.wats.product.deleteVendor(vendor.vendorId), true);
-  assertEquals(await h.wats.product.vendors(), []);
-  await assertRejects(() => h.wats.product.deleteVendor(vendor.vendorId!), NotFoundError);
-  await assertRejects(() => h.wats.product.saveVendor({ name: "" }), TypeError);
+  assert.ok(vendor.vendorId);
+  assert.deepEqual((await h.wats.product.vendors()).map((v) => [v.name, v.country]), [[
+    "Acme",
+    "NO",
+  ]]);
+  assert.equal(await h.wats.product.deleteVendor(vendor.vendorId), true);
+  assert.deepEqual(await h.wats.product.vendors(), []);
+  await assert.rejects(() => h.wats.product.deleteVendor(vendor.vendorId!), NotFoundError);
+  await assert.rejects(() => h.wats.product.saveVendor({ name: "" }), TypeError);
 });
 
 Deno.test("a BOM uploads as WSBF or JSON and reads back through the internal route", async () => {
@@ -151,28 +157,32 @@ Deno.test("a BOM uploads as WSBF or JSON and reads back through the internal rou
     },
     { partNumber: "CON-4", revision: "B", manufacturerPn: "MPN-77" },
   ];
-  assert(await h.wats.product.uploadBom({ partNumber: "PCB-1", revision: "A", items }));
+  assert.ok(await h.wats.product.uploadBom({ partNumber: "PCB-1", revision: "A", items }));
   const bom = await h.wats.product.bom({ partNumber: "PCB-1", revision: "a" });
-  assertEquals(bom.map((i) => [i.partNumber, i.revision, i.quantity, i.componentRef]), [
+  assert.deepEqual(bom.map((i) => [i.partNumber, i.revision, i.quantity, i.componentRef]), [
     ["RES-10K", null, 2, "R1;R2"],
     ["CON-4", "B", 1, null],
   ]);
-  assertEquals(bom[0].description, `10k "0603" & <1%>`);
+  assert.equal(bom[0].description, `10k "0603" & <1%>`);
   const revisionId = (await h.wats.product.revision("PCB-1", "A"))?.productRevisionId;
-  assert(bom.every((i) => i.productRevisionId === revisionId));
-  assert(
+  assert.ok(bom.every((i) => i.productRevisionId === revisionId));
+  assert.ok(
     await h.wats.product.uploadBom(
       { partNumber: "PCB-1", revision: "A", items: [{ partNumber: "IC-1", vendor: "Acme" }] },
       { format: "json" },
     ),
   );
   const replaced = await h.wats.product.bom({ partNumber: "PCB-1", revision: "A" });
-  assertEquals(replaced.map((i) => [i.partNumber, i.vendor, i.quantity]), [["IC-1", "Acme", 1]]);
-  await assertRejects(
+  assert.deepEqual(replaced.map((i) => [i.partNumber, i.vendor, i.quantity]), [[
+    "IC-1",
+    "Acme",
+    1,
+  ]]);
+  await assert.rejects(
     () => h.wats.product.uploadBom({ partNumber: "PCB-1", revision: "Z", items }),
     NotFoundError,
   );
-  await assertRejects(() => h.wats.product.bom({ partNumber: "PCB-1", revision: "" }), TypeError);
+  await assert.rejects(() => h.wats.product.bom({ partNumber: "PCB-1", revision: "" }), TypeError);
 });
 
 Deno.test("WSBF: namespace, attributes escaped, Rev only from a revision, bad items refused", () => {
@@ -185,11 +195,11 @@ Deno.test("WSBF: namespace, attributes escaped, Rev only from a revision, bad it
       { partNumber: "U1", revision: "C", quantity: 3 },
     ],
   });
-  assert(xml.includes(`<BOM xmlns="http://wats.virinco.com/schemas/WATS/wsbf"`));
-  assert(xml.includes(`Partnumber="PCB-1" Revision="A" Desc="Main &lt;board&gt;"`));
-  assert(xml.includes(`<Component Number="R&apos;1" Qty="1" Ref="R1"/>`), xml);
-  assert(!xml.includes("MPN-1"), "the manufacturer part number is not a revision");
-  assert(xml.includes(`<Component Number="U1" Rev="C" Qty="3"/>`));
+  assert.ok(xml.includes(`<BOM xmlns="http://wats.virinco.com/schemas/WATS/wsbf"`));
+  assert.ok(xml.includes(`Partnumber="PCB-1" Revision="A" Desc="Main &lt;board&gt;"`));
+  assert.ok(xml.includes(`<Component Number="R&apos;1" Qty="1" Ref="R1"/>`), xml);
+  assert.ok(!xml.includes("MPN-1"), "the manufacturer part number is not a revision");
+  assert.ok(xml.includes(`<Component Number="U1" Rev="C" Qty="3"/>`));
   const bad = [
     { partNumber: "", revision: "A", items: [] },
     { partNumber: "P", revision: " ", items: [] },
@@ -203,7 +213,7 @@ Deno.test("WSBF: namespace, attributes escaped, Rev only from a revision, bad it
     } catch (e) {
       error = e;
     }
-    assert(error instanceof TypeError, JSON.stringify(bom));
+    assert.ok(error instanceof TypeError, JSON.stringify(bom));
   }
 });
 
@@ -219,32 +229,32 @@ Deno.test("box-build templates: children added, nested, updated and removed", as
     revisionMask: "A%",
     itemNumber: "10",
   });
-  assertEquals(relation.Quantity, 2);
+  assert.equal(relation.Quantity, 2);
   await h.wats.product.addSubunit(pcb, { partNumber: "CHIP-1", revision: "X" });
   const template = await h.wats.product.boxBuild(box);
-  assertEquals(
+  assert.deepEqual(
     template.productRevisionId,
     (await h.wats.product.revision("BOX-1", "1"))?.productRevisionId,
   );
-  assertEquals(template.children.map((c) => [c.PartNumber, c.Revision, c.Quantity]), [
+  assert.deepEqual(template.children.map((c) => [c.PartNumber, c.Revision, c.Quantity]), [
     ["PCB-1", "A", 2],
   ]);
-  assertEquals(template.descendants.map((d) => [d.hlevel, d.PartNumber]), [
+  assert.deepEqual(template.descendants.map((d) => [d.hlevel, d.PartNumber]), [
     [1, "PCB-1"],
     [2, "CHIP-1"],
   ]);
   const updated = await h.wats.product.updateSubunit({ ...relation, Quantity: 3 });
-  assertEquals(updated.Quantity, 3);
-  assertEquals((await h.wats.product.boxBuild(box)).children[0].Quantity, 3);
-  assert(await h.wats.product.removeSubunit(relation.ProductRevisionRelationId!));
-  assertEquals((await h.wats.product.boxBuild(box)).children, []);
-  await assertRejects(
+  assert.equal(updated.Quantity, 3);
+  assert.equal((await h.wats.product.boxBuild(box)).children[0].Quantity, 3);
+  assert.ok(await h.wats.product.removeSubunit(relation.ProductRevisionRelationId!));
+  assert.deepEqual((await h.wats.product.boxBuild(box)).children, []);
+  await assert.rejects(
     () => h.wats.product.addSubunit(box, { partNumber: "PCB-1", revision: "Z" }),
     NotFoundError,
   );
-  await assertRejects(() => h.wats.product.addSubunit(box, pcb, { quantity: 0 }), RangeError);
-  await assertRejects(() => h.wats.product.updateSubunit({ Quantity: 1 }), TypeError);
-  await assertRejects(
+  await assert.rejects(() => h.wats.product.addSubunit(box, pcb, { quantity: 0 }), RangeError);
+  await assert.rejects(() => h.wats.product.updateSubunit({ Quantity: 1 }), TypeError);
+  await assert.rejects(
     () => h.wats.product.removeSubunit(relation.ProductRevisionRelationId!),
     NotFoundError,
   );

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import {
   createUutReport,
   headerFilter as f,
@@ -33,20 +33,23 @@ Deno.test("report.submit sends the report id as idempotency key; get reads it ba
   await using h = await startEmulator();
   const report = unit("SN-1");
   const id = await h.wats.report.submit(report);
-  assertEquals(id, report.id);
+  assert.deepEqual(id, report.id);
   const back = await h.wats.report.get(id);
-  assertEquals(back?.sn, "SN-1");
-  assertEquals(back?.type, "T");
+  assert.equal(back?.sn, "SN-1");
+  assert.equal(back?.type, "T");
   const stats = await h.stats();
-  assertEquals(stats.reports[id].applied, 1);
+  assert.equal(stats.reports[id].applied, 1);
 });
 
 Deno.test("report.submit refuses an invalid report before sending anything", async () => {
   await using h = await startEmulator();
   const bad = { ...unit("SN-2"), pn: undefined } as unknown as Report;
-  const error = await assertRejects(() => h.wats.report.submit(bad), ReportFormatError);
-  assert(error.message.includes("pn"), error.message);
-  assertEquals((await h.stats()).totalRequests, 0);
+  await assert.rejects(() => h.wats.report.submit(bad), (error) => {
+    assert.ok(error instanceof ReportFormatError);
+    assert.ok(error.message.includes("pn"), error.message);
+    return true;
+  });
+  assert.equal((await h.stats()).totalRequests, 0);
 });
 
 Deno.test("a submission whose answer is lost is retried and applied exactly once", async () => {
@@ -54,11 +57,11 @@ Deno.test("a submission whose answer is lost is retried and applied exactly once
   await h.faults({ method: "POST", path: "/api/Report/WSJF", action: "apply-then-drop", times: 1 });
   const wats = h.client({ retry: { random: () => 0 }, clock: new RecordingClock() });
   const report = unit("SN-3");
-  assertEquals(await wats.report.submit(report), report.id);
+  assert.deepEqual(await wats.report.submit(report), report.id);
   const stats = await h.stats();
-  assertEquals(stats.reports[report.id].received, 2);
-  assertEquals(stats.reports[report.id].applied, 1);
-  assertEquals(stats.reportsAccepted, 1);
+  assert.equal(stats.reports[report.id].received, 2);
+  assert.equal(stats.reports[report.id].applied, 1);
+  assert.equal(stats.reportsAccepted, 1);
 });
 
 Deno.test("the real WSJF exports are accepted and read back", async () => {
@@ -66,10 +69,10 @@ Deno.test("the real WSJF exports are accepted and read back", async () => {
   for (const name of ["uut-wsjf-export.json", "new_report_example.json", "uur_example.json"]) {
     const body = await fixture(name);
     const id = await h.wats.report.submit(body);
-    assertEquals(id, body.id);
+    assert.deepEqual(id, body.id);
     const back = await h.wats.report.get(id);
-    assertEquals(back?.id, body.id);
-    assertEquals(back?.sn, body.sn);
+    assert.deepEqual(back?.id, body.id);
+    assert.deepEqual(back?.sn, body.sn);
   }
 });
 
@@ -84,15 +87,15 @@ Deno.test("queryHeaders pages with $top/$skip and yields every match once", asyn
   }
   const seen: string[] = [];
   for await (const header of h.wats.report.queryHeaders({ pageSize: 5 })) seen.push(header.uuid);
-  assertEquals(seen.length, 23);
-  assertEquals(new Set(seen), ids);
+  assert.equal(seen.length, 23);
+  assert.deepEqual(new Set(seen), ids);
   const odd = await h.wats.report.headersByPartNumber("PCB-ODD", { pageSize: 4 });
-  assertEquals(odd.length, 11);
-  assert(odd.every((x) => x.partNumber === "PCB-ODD"));
+  assert.equal(odd.length, 11);
+  assert.ok(odd.every((x) => x.partNumber === "PCB-ODD"));
   const limited = await h.wats.report.headers({ top: 7, pageSize: 3 });
-  assertEquals(limited.length, 7);
+  assert.equal(limited.length, 7);
   const newestFirst = limited.map((x) => x.startUtc ?? "");
-  assertEquals(newestFirst, [...newestFirst].sort().reverse());
+  assert.deepEqual(newestFirst, [...newestFirst].sort().reverse());
 });
 
 Deno.test("header helpers: by serial, by date range in UTC, quotes escaped", async () => {
@@ -100,35 +103,35 @@ Deno.test("header helpers: by serial, by date range in UTC, quotes escaped", asy
   await h.wats.report.submit(unit("O'Brien-1", "PCB-1", false, "2026-01-30T23:30:00.000+01:00"));
   await h.wats.report.submit(unit("SN-X", "PCB-1", true, "2026-01-31T09:00:00.000+01:00"));
   const bySerial = await h.wats.report.headersBySerial("O'Brien-1");
-  assertEquals(bySerial.map((x) => x.serialNumber), ["O'Brien-1"]);
-  assertEquals(bySerial[0].result, "Failed");
+  assert.deepEqual(bySerial.map((x) => x.serialNumber), ["O'Brien-1"]);
+  assert.equal(bySerial[0].result, "Failed");
   // 23:30 local (+01:00) is 22:30 UTC on the 30th: inside a UTC window that ends at 23:00.
   const window = await h.wats.report.headersBetween(
     new Date("2026-01-30T22:00:00Z"),
     new Date("2026-01-30T23:00:00Z"),
   );
-  assertEquals(window.map((x) => x.serialNumber), ["O'Brien-1"]);
+  assert.deepEqual(window.map((x) => x.serialNumber), ["O'Brien-1"]);
   const failed = await h.wats.report.headers({
     filter: f.and(f.eq("result", "Failed"), f.contains("serialNumber", "Brien")),
   });
-  assertEquals(failed.length, 1);
+  assert.equal(failed.length, 1);
 });
 
 Deno.test("get of a missing report: NotFoundError in strict mode, null in lenient mode", async () => {
   await using h = await startEmulator();
   const missing = crypto.randomUUID();
-  await assertRejects(() => h.wats.report.get(missing), NotFoundError);
-  assertEquals(await h.client({ mode: "lenient" }).report.get(missing), null);
+  await assert.rejects(() => h.wats.report.get(missing), NotFoundError);
+  assert.equal(await h.client({ mode: "lenient" }).report.get(missing), null);
 });
 
 Deno.test("app service answers version, processes, levels and product groups", async () => {
   await using h = await startEmulator();
-  assert((await h.wats.app.version()).length > 0);
+  assert.ok((await h.wats.app.version()).length > 0);
   const processes = await h.wats.app.processes();
-  assert(processes.some((p) => p.isTestOperation));
-  assert(processes.some((p) => p.isRepairOperation));
-  assert(Array.isArray(await h.wats.app.levels()));
-  assert(Array.isArray(await h.wats.app.productGroups()));
+  assert.ok(processes.some((p) => p.isTestOperation));
+  assert.ok(processes.some((p) => p.isRepairOperation));
+  assert.ok(Array.isArray(await h.wats.app.levels()));
+  assert.ok(Array.isArray(await h.wats.app.productGroups()));
 });
 
 Deno.test("a corrected report under the same id overwrites, as WATS does", async () => {
@@ -138,8 +141,8 @@ Deno.test("a corrected report under the same id overwrites, as WATS does", async
   await h.wats.report.submit(first);
   const corrected = { ...first, result: "P" as const, root: unit("SN-C1").root };
   await h.wats.report.submit(corrected);
-  assertEquals((await h.wats.report.get(first.id))?.result, "P");
+  assert.equal((await h.wats.report.get(first.id))?.result, "P");
   const counters = (await h.stats()).reports[first.id];
-  assertEquals(counters.received, 3);
-  assertEquals(counters.applied, 2);
+  assert.equal(counters.received, 3);
+  assert.equal(counters.applied, 2);
 });

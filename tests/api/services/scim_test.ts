@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { startEmulator } from "../../emulator/_helpers.ts";
 
@@ -11,14 +11,14 @@ Deno.test("createUser sends a real body; the user reads back by id and by userNa
     name: { givenName: "Kari", familyName: "Nordmann" },
     emails: [{ value: "kari@example.com", type: "work", primary: true }],
   });
-  assert(user.id, "the server assigns an id");
-  assertEquals(user.active, true);
-  assertEquals(user.meta?.resourceType, "User");
-  assertEquals((await scim.user(user.id!))?.emails?.[0].value, "kari@example.com");
-  assertEquals((await scim.userByName("KARI.NORDMANN"))?.id, user.id);
-  await assertRejects(() => scim.createUser({ userName: "kari.nordmann" }), ConflictError);
-  await assertRejects(() => scim.userByName("nobody"), NotFoundError);
-  assertEquals(await h.client({ mode: "lenient" }).scim.userByName("nobody"), null);
+  assert.ok(user.id, "the server assigns an id");
+  assert.equal(user.active, true);
+  assert.equal(user.meta?.resourceType, "User");
+  assert.equal((await scim.user(user.id!))?.emails?.[0].value, "kari@example.com");
+  assert.deepEqual((await scim.userByName("KARI.NORDMANN"))?.id, user.id);
+  await assert.rejects(() => scim.createUser({ userName: "kari.nordmann" }), ConflictError);
+  await assert.rejects(() => scim.userByName("nobody"), NotFoundError);
+  assert.equal(await h.client({ mode: "lenient" }).scim.userByName("nobody"), null);
 });
 
 Deno.test("patches replace active and displayName; PatchOp is what goes over the wire", async () => {
@@ -26,18 +26,18 @@ Deno.test("patches replace active and displayName; PatchOp is what goes over the
   const scim = h.wats.scim;
   const { id } = await scim.createUser({ userName: "ola" });
   const off = await scim.deactivate(id!);
-  assertEquals(off.active, false);
+  assert.equal(off.active, false);
   const renamed = await scim.setDisplayName(id!, "Ola N.");
-  assertEquals([renamed.displayName, renamed.active], ["Ola N.", false]);
+  assert.deepEqual([renamed.displayName, renamed.active], ["Ola N.", false]);
   const both = await scim.patchUser(id!, [
     { op: "replace", value: { active: true, "name.givenName": "Ola" } },
   ]);
-  assertEquals([both.active, both.name?.givenName], [true, "Ola"]);
-  await assertRejects(
+  assert.deepEqual([both.active, both.name?.givenName], [true, "Ola"]);
+  await assert.rejects(
     () => scim.patchUser(id!, [{ op: "replace", path: "favouriteColour", value: "blue" }]),
     ValidationError,
   );
-  await assertRejects(() => scim.patchUser(id!, []), TypeError);
+  await assert.rejects(() => scim.patchUser(id!, []), TypeError);
 });
 
 Deno.test("users() pages with startIndex and count and stops at the total", async () => {
@@ -47,10 +47,10 @@ Deno.test("users() pages with startIndex and count and stops at the total", asyn
   const before = (await h.stats()).totalRequests;
   const names: string[] = [];
   for await (const user of scim.users({ pageSize: 3 })) names.push(user.userName);
-  assertEquals(names, ["user1", "user2", "user3", "user4", "user5", "user6", "user7"]);
-  assertEquals((await h.stats()).totalRequests - before, 4, "3 pages of data + the stats call");
+  assert.deepEqual(names, ["user1", "user2", "user3", "user4", "user5", "user6", "user7"]);
+  assert.equal((await h.stats()).totalRequests - before, 4, "3 pages of data + the stats call");
   const page = await scim.userPage({ startIndex: 4, count: 2 });
-  assertEquals([page.totalResults, page.startIndex, page.Resources.map((u) => u.userName)], [
+  assert.deepEqual([page.totalResults, page.startIndex, page.Resources.map((u) => u.userName)], [
     7,
     4,
     ["user4", "user5"],
@@ -59,11 +59,11 @@ Deno.test("users() pages with startIndex and count and stops at the total", asyn
   const exact = (await h.stats()).totalRequests;
   let count = 0;
   for await (const _ of scim.users({ pageSize: 7 })) count++;
-  assertEquals(count, 7);
-  assertEquals((await h.stats()).totalRequests - exact, 2, "one page + the stats call");
+  assert.equal(count, 7);
+  assert.equal((await h.stats()).totalRequests - exact, 2, "one page + the stats call");
   const filtered = [];
   for await (const u of scim.users({ filter: 'userName eq "user5"' })) filtered.push(u.userName);
-  assertEquals(filtered, ["user5"]);
+  assert.deepEqual(filtered, ["user5"]);
 });
 
 Deno.test("deleting a user removes it and its group memberships", async () => {
@@ -72,39 +72,39 @@ Deno.test("deleting a user removes it and its group memberships", async () => {
   const a = await scim.createUser({ userName: "a", displayName: "A" });
   const b = await scim.createUser({ userName: "b" });
   const group = await scim.createGroup({ displayName: "Operators", members: [{ value: a.id! }] });
-  assertEquals(group.members?.map((m) => m.display), ["A"]);
+  assert.deepEqual(group.members?.map((m) => m.display), ["A"]);
   const grown = await scim.addMembers(group.id!, [b.id!, a.id!]);
-  assertEquals(grown.members?.map((m) => m.value), [a.id, b.id]);
+  assert.deepEqual(grown.members?.map((m) => m.value), [a.id, b.id]);
   const shrunk = await scim.removeMembers(group.id!, [a.id!]);
-  assertEquals(shrunk.members?.map((m) => m.value), [b.id]);
+  assert.deepEqual(shrunk.members?.map((m) => m.value), [b.id]);
   await scim.deleteUser(b.id!);
-  await assertRejects(() => scim.user(b.id!), NotFoundError);
-  assertEquals((await scim.group(group.id!))?.members, []);
-  await assertRejects(() => scim.addMembers(group.id!, [b.id!]), ValidationError);
-  await assertRejects(() => scim.createGroup({ displayName: "operators" }), ConflictError);
+  await assert.rejects(() => scim.user(b.id!), NotFoundError);
+  assert.deepEqual((await scim.group(group.id!))?.members, []);
+  await assert.rejects(() => scim.addMembers(group.id!, [b.id!]), ValidationError);
+  await assert.rejects(() => scim.createGroup({ displayName: "operators" }), ConflictError);
   const groups = [];
   for await (const g of scim.groups()) groups.push(g.displayName);
-  assertEquals(groups, ["Operators"]);
+  assert.deepEqual(groups, ["Operators"]);
   await scim.deleteGroup(group.id!);
-  assertEquals((await scim.groupPage()).totalResults, 0);
+  assert.equal((await scim.groupPage()).totalResults, 0);
 });
 
 Deno.test("token issues a provisioning token for the asked lifetime", async () => {
   await using h = await startEmulator();
   const token = await h.wats.scim.token(30);
-  assert(token.token.length > 20);
-  assertEquals(token.durationDays, 30);
+  assert.ok(token.token.length > 20);
+  assert.equal(token.durationDays, 30);
   const days = (Date.parse(token.expiresUtc!) - Date.now()) / 86_400_000;
-  assert(days > 29.9 && days <= 30, `expires in ${days} days`);
+  assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
 });
 
 Deno.test("invalid users are refused before anything is sent", async () => {
   await using h = await startEmulator();
-  await assertRejects(() => h.wats.scim.createUser({ userName: "" }), TypeError);
-  await assertRejects(() => h.wats.scim.createGroup({ displayName: " " }), TypeError);
-  await assertRejects(
+  await assert.rejects(() => h.wats.scim.createUser({ userName: "" }), TypeError);
+  await assert.rejects(() => h.wats.scim.createGroup({ displayName: " " }), TypeError);
+  await assert.rejects(
     () => h.wats.scim.patchUser("x", [{ op: "move" as "add", path: "a" }]),
     TypeError,
   );
-  assertEquals((await h.stats()).totalRequests, 0);
+  assert.equal((await h.stats()).totalRequests, 0);
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
+import assert from "node:assert/strict";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { canTransition } from "../../../api/models/software.ts";
 import { startEmulator } from "../../emulator/_helpers.ts";
@@ -17,13 +17,18 @@ Deno.test("software.create makes drafts numbered per name; get, list, byName and
   const first = await sw.create({ name: "Seq", tags: [{ key: "line", value: "1" }] });
   const second = await sw.create({ name: "Seq", description: "v2" });
   const other = await sw.create({ name: "Drivers", tags: [{ key: "line", value: "2" }] });
-  assertEquals([first.status, first.version, second.version, other.version], ["Draft", 1, 2, 1]);
-  assertEquals((await sw.get(first.packageId!))?.name, "Seq");
-  assertEquals((await sw.packages()).length, 3);
-  assertEquals((await sw.byName("Seq"))?.version, 2);
-  assertEquals((await sw.byName("seq", { version: 1 }))?.packageId, first.packageId);
-  assertEquals((await sw.byTag("line", "1")).map((p) => p.packageId), [first.packageId]);
-  assertEquals((await sw.byTag("line")).length, 2);
+  assert.deepEqual([first.status, first.version, second.version, other.version], [
+    "Draft",
+    1,
+    2,
+    1,
+  ]);
+  assert.equal((await sw.get(first.packageId!))?.name, "Seq");
+  assert.equal((await sw.packages()).length, 3);
+  assert.equal((await sw.byName("Seq"))?.version, 2);
+  assert.deepEqual((await sw.byName("seq", { version: 1 }))?.packageId, first.packageId);
+  assert.deepEqual((await sw.byTag("line", "1")).map((p) => p.packageId), [first.packageId]);
+  assert.equal((await sw.byTag("line")).length, 2);
 });
 
 Deno.test("the package lifecycle moves Draft → Pending → Released → Revoked and refuses shortcuts", async () => {
@@ -31,24 +36,24 @@ Deno.test("the package lifecycle moves Draft → Pending → Released → Revoke
   const sw = h.wats.software;
   const { packageId } = await sw.create({ name: "Seq" });
   const id = packageId!;
-  await assertRejects(() => sw.release(id), ConflictError);
-  assert(await sw.submitForReview(id));
-  assert(await sw.returnToDraft(id));
-  assertEquals((await sw.get(id))?.status, "Draft");
+  await assert.rejects(() => sw.release(id), ConflictError);
+  assert.ok(await sw.submitForReview(id));
+  assert.ok(await sw.returnToDraft(id));
+  assert.equal((await sw.get(id))?.status, "Draft");
   await sw.submitForReview(id);
-  assertEquals(await sw.released("Seq"), null, "a pending package is not released");
-  assert(await sw.release(id));
-  assertEquals((await sw.released("Seq"))?.packageId, id);
+  assert.equal(await sw.released("Seq"), null, "a pending package is not released");
+  assert.ok(await sw.release(id));
+  assert.deepEqual((await sw.released("Seq"))?.packageId, id);
   const released = (await sw.get(id))!;
-  await assertRejects(() => sw.update({ ...released, description: "late edit" }), ConflictError);
-  await assertRejects(() => sw.delete(id), ConflictError);
-  await assertRejects(() => sw.returnToDraft(id), ConflictError);
-  assert(await sw.revoke(id));
-  await assertRejects(() => sw.revoke(id), ConflictError);
-  assert(await sw.delete(id));
-  await assertRejects(() => sw.get(id), NotFoundError);
-  assertEquals(await h.client({ mode: "lenient" }).software.get(id), null);
-  assertEquals([canTransition("Draft", "Released"), canTransition("Pending", "Draft")], [
+  await assert.rejects(() => sw.update({ ...released, description: "late edit" }), ConflictError);
+  await assert.rejects(() => sw.delete(id), ConflictError);
+  await assert.rejects(() => sw.returnToDraft(id), ConflictError);
+  assert.ok(await sw.revoke(id));
+  await assert.rejects(() => sw.revoke(id), ConflictError);
+  assert.ok(await sw.delete(id));
+  await assert.rejects(() => sw.get(id), NotFoundError);
+  assert.equal(await h.client({ mode: "lenient" }).software.get(id), null);
+  assert.deepEqual([canTransition("Draft", "Released"), canTransition("Pending", "Draft")], [
     false,
     true,
   ]);
@@ -61,7 +66,7 @@ Deno.test("uploadZip stores stored and deflated files; they list, download and t
   const id = packageId!;
   const main = text("main sequence ".repeat(200));
   const readme = text("read me");
-  assert(
+  assert.ok(
     await sw.uploadZip(
       id,
       await makeZip([
@@ -72,27 +77,27 @@ Deno.test("uploadZip stores stored and deflated files; they list, download and t
   );
   const files = await sw.files(id);
   const byName = Object.fromEntries(files.map((f) => [f.filename, f]));
-  assertEquals(byName["main.seq"].path, "seq");
-  assertEquals(byName["main.seq"].size, main.length);
-  assertEquals(byName["main.seq"].checksum, await sha1(main));
-  assertEquals(byName["readme.txt"].path, "");
-  assertEquals(await sw.downloadFile(byName["main.seq"].fileId), main);
-  assert(await sw.setFileAttributes(byName["readme.txt"].fileId, "ReadOnly"));
-  assertEquals(
+  assert.equal(byName["main.seq"].path, "seq");
+  assert.deepEqual(byName["main.seq"].size, main.length);
+  assert.deepEqual(byName["main.seq"].checksum, await sha1(main));
+  assert.equal(byName["readme.txt"].path, "");
+  assert.deepEqual(await sw.downloadFile(byName["main.seq"].fileId), main);
+  assert.ok(await sw.setFileAttributes(byName["readme.txt"].fileId, "ReadOnly"));
+  assert.equal(
     (await sw.files(id)).find((f) => f.filename === "readme.txt")?.attributes,
     "ReadOnly",
   );
   // a second upload replaces the file of the same path and keeps the others
   await sw.uploadZip(id, await makeZip([{ name: "readme.txt", data: text("new") }]));
   const after = await sw.files(id);
-  assertEquals(after.map((f) => f.filename).sort(), ["main.seq", "readme.txt"]);
-  assertEquals(after.find((f) => f.filename === "readme.txt")?.size, 3);
+  assert.deepEqual(after.map((f) => f.filename).sort(), ["main.seq", "readme.txt"]);
+  assert.equal(after.find((f) => f.filename === "readme.txt")?.size, 3);
   // a clean install removes everything first
   await sw.uploadZip(id, await makeZip([{ name: "only.txt", data: text("x") }]), {
     cleanInstall: true,
   });
-  assertEquals((await sw.files(id)).map((f) => f.filename), ["only.txt"]);
-  await assertRejects(() => sw.downloadFile(byName["main.seq"].fileId), NotFoundError);
+  assert.deepEqual((await sw.files(id)).map((f) => f.filename), ["only.txt"]);
+  await assert.rejects(() => sw.downloadFile(byName["main.seq"].fileId), NotFoundError);
 });
 
 Deno.test("uploading into a pending package is refused", async () => {
@@ -101,14 +106,14 @@ Deno.test("uploading into a pending package is refused", async () => {
   const { packageId } = await sw.create({ name: "Seq" });
   await sw.submitForReview(packageId!);
   const zip = await makeZip([{ name: "late.txt", data: text("x") }]);
-  await assertRejects(() => sw.uploadZip(packageId!, zip), ConflictError);
-  await assertRejects(() => sw.uploadZip(packageId!, text("not a zip")), ConflictError);
+  await assert.rejects(() => sw.uploadZip(packageId!, zip), ConflictError);
+  await assert.rejects(() => sw.uploadZip(packageId!, text("not a zip")), ConflictError);
 });
 
 Deno.test("a damaged zip is refused with a validation error", async () => {
   await using h = await startEmulator();
   const { packageId } = await h.wats.software.create({ name: "Seq" });
-  await assertRejects(
+  await assert.rejects(
     () => h.wats.software.uploadZip(packageId!, text("not a zip")),
     ValidationError,
   );
@@ -117,10 +122,10 @@ Deno.test("a damaged zip is refused with a validation error", async () => {
 Deno.test("invalid input is refused before anything is sent", async () => {
   await using h = await startEmulator();
   const sw = h.wats.software;
-  await assertRejects(() => sw.create({ name: "  " }), TypeError);
-  await assertRejects(() => sw.update({ name: "Seq" }), TypeError);
-  await assertRejects(() => sw.get(""), TypeError);
-  assertEquals((await h.stats()).totalRequests, 0);
+  await assert.rejects(() => sw.create({ name: "  " }), TypeError);
+  await assert.rejects(() => sw.update({ name: "Seq" }), TypeError);
+  await assert.rejects(() => sw.get(""), TypeError);
+  assert.equal((await h.stats()).totalRequests, 0);
 });
 
 Deno.test("deleteByName needs a version when several exist", async () => {
@@ -128,18 +133,18 @@ Deno.test("deleteByName needs a version when several exist", async () => {
   const sw = h.wats.software;
   await sw.create({ name: "Seq" });
   await sw.create({ name: "Seq" });
-  await assertRejects(() => sw.deleteByName("Seq"), ValidationError);
-  assert(await sw.deleteByName("Seq", 1));
-  assertEquals((await sw.packages()).map((p) => p.version), [2]);
+  await assert.rejects(() => sw.deleteByName("Seq"), ValidationError);
+  assert.ok(await sw.deleteByName("Seq", 1));
+  assert.deepEqual((await sw.packages()).map((p) => p.version), [2]);
 });
 
 Deno.test("virtual folders and the internal routes, which need the Referer header", async () => {
   await using h = await startEmulator();
   const folders = await h.wats.software.virtualFolders();
-  assertEquals(folders[0].name, "Root");
-  assertEquals(await h.wats.software.isConnected(), true);
+  assert.equal(folders[0].name, "Root");
+  assert.equal(await h.wats.software.isConnected(), true);
   // the same route without the Referer the service sends is refused
-  await assertRejects(
+  await assert.rejects(
     () =>
       h.wats.request({
         method: "GET",

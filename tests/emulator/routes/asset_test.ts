@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ManualClock, NotFoundError, ValidationError } from "../../../mod.ts";
+import { NotFoundError, ValidationError } from "../../../mod.ts";
+import { ManualClock } from "../../../http.ts";
 import { call, failure, type Harness, startEmulator } from "../_helpers.ts";
 
 type Rec = Record<string, unknown>;
