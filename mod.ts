@@ -4,11 +4,28 @@
  * a circuit breaker and one error hierarchy; and zod models of the WSJF report format with a
  * builder for converter authors.
  *
- * @example Build a report, submit it, read it back
- * ```ts ignore
- * import { createUutReport, Wats } from "@wats/toolkit";
+ * This root module holds what most programs need: the {@linkcode Wats} client, the errors it
+ * throws, the report builder and the functions that read, write and evaluate reports. The rest
+ * is on subpaths:
  *
- * const wats = Wats.fromEnv(); // WATS_BASE_URL, WATS_TOKEN, WATS_TIMEOUT
+ * | import | holds |
+ * | --- | --- |
+ * | `@wats/toolkit/report` | the whole WSJF report model and its zod schemas |
+ * | `@wats/toolkit/http` | transport, rate limiter, retry, circuit breaker, clock, OData builder |
+ * | `@wats/toolkit/models` | every domain model and schema, and the domain service classes |
+ * | `@wats/toolkit/client` | the station service: drop folders, queue, uploads |
+ * | `@wats/toolkit/converters` | converters from tester formats to WSJF |
+ * | `@wats/toolkit/emulator` | a local WATS-compatible server |
+ * | `@wats/toolkit/cli` | the `wats` command |
+ *
+ * @example Build a report, submit it, read it back
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createUutReport, Wats } from "@wats/toolkit";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * const report = createUutReport({
  *   pn: "PCB-1", sn: "SN-0001", rev: "A", processCode: 10,
  *   machineName: "station-7", location: "Line 1", purpose: "Production",
@@ -17,7 +34,8 @@
  *   .passFailStep("Boot", true)
  *   .build();
  * const id = await wats.report.submit(report); // idempotent: the report id is the key
- * console.log(await wats.report.get(id));
+ * const stored = await wats.report.get(id);
+ * assert.equal(stored.sn, "SN-0001"); // a strict client returns the report, never null
  * ```
  *
  * @module
@@ -25,18 +43,10 @@
 
 export { Wats, type WatsOptions } from "./api/wats.ts";
 export { VERSION } from "./api/version.ts";
+export type { ErrorMode, Found } from "./api/http/transport.ts";
+export { headerFilter, type HeaderQuery } from "./api/services/report.ts";
+export type { ReportHeader } from "./api/models/report_header.ts";
 
-export {
-  buildPath,
-  type ErrorMode,
-  type HttpMethod,
-  normalizeBaseUrl,
-  type QueryValue,
-  type RequestSpec,
-  Transport,
-  type TransportOptions,
-  type WatsResponse,
-} from "./api/http/transport.ts";
 export {
   AuthenticationError,
   AuthorizationError,
@@ -54,83 +64,43 @@ export {
   WatsError,
   type WatsErrorDetails,
 } from "./api/http/errors.ts";
-export { type Clock, ManualClock, systemClock } from "./util/clock.ts";
-export {
-  type Limiter,
-  RateLimiter,
-  type RateLimiterOptions,
-  type RateLimiterStats,
-} from "./api/http/limiter.ts";
-export {
-  parseRetryAfter,
-  retry,
-  type RetryLoopOptions,
-  type RetryOptions,
-  RetryPolicy,
-} from "./api/http/retry.ts";
-export {
-  type BreakerDecision,
-  type BreakerState,
-  CircuitBreaker,
-  type CircuitBreakerOptions,
-  type CircuitBreakerStats,
-} from "./api/http/breaker.ts";
 
 export {
-  type ODataBuilder,
-  odataBuilder,
-  type ODataComparison,
-  type ODataExpr,
-  odataLiteral,
-  type ODataValue,
-} from "./api/odata.ts";
-
-export { AppService, type ProcessQuery } from "./api/services/app.ts";
-export {
-  type GetReportOptions,
-  type GetWsxfOptions,
-  headerFilter,
-  type HeaderQuery,
-  ReportService,
-  type SubmitOptions,
-  submittedId,
-} from "./api/services/report.ts";
-
-export * from "./api/models/app.ts";
-export * from "./api/models/report_header.ts";
-export * from "./api/models/report/mod.ts";
-
-export * from "./api/models/setting.ts";
-export * from "./api/models/product.ts";
-export * from "./api/models/bom.ts";
-export * from "./api/models/production.ts";
-export * from "./api/models/asset.ts";
-export * from "./api/models/process.ts";
-export * from "./api/services/product.ts";
-export * from "./api/services/production.ts";
-export * from "./api/services/asset.ts";
-export * from "./api/services/asset_alarm.ts";
-export * from "./api/services/process.ts";
-export * from "./api/models/analytics.ts";
-export * from "./api/models/dimensions.ts";
-export * from "./api/models/analytics_results.ts";
-export * from "./api/models/measurement_results.ts";
-export * from "./api/models/unit_flow.ts";
-export * from "./api/models/software.ts";
-export * from "./api/models/rootcause.ts";
-export * from "./api/models/scim.ts";
-export * from "./api/models/manual_inspection.ts";
-export { AnalyticsService, type OperationAnalysisOptions } from "./api/services/analytics.ts";
-export {
-  type PackageByNameQuery,
-  SoftwareService,
-  type UploadZipOptions,
-} from "./api/services/software.ts";
-export {
-  RootCauseService,
-  type TicketFile,
-  type TicketInput,
-  type TicketQuery,
-} from "./api/services/rootcause.ts";
-export { type ScimIterateOptions, type ScimPageQuery, ScimService } from "./api/services/scim.ts";
-export { ManualInspectionService } from "./api/services/manual_inspection.ts";
+  type BooleanMeasurement,
+  type Comparable,
+  type CompOp,
+  createUurReport,
+  createUutReport,
+  evaluate,
+  type NumericMeasurement,
+  type NumericMeasurementInput,
+  type NumericStepOptions,
+  parseReport,
+  type ParseReportOptions,
+  type PassFailMeasurementInput,
+  type Report,
+  ReportBuilder,
+  ReportFormatError,
+  type ReportIssue,
+  type ReportResult,
+  type ReportSummary,
+  reportSummary,
+  safeParseReport,
+  type SafeParseReportResult,
+  SequenceBuilder,
+  type SequenceOptions,
+  serializeReport,
+  type Step,
+  type StepOptions,
+  type StepStatus,
+  type StringMeasurement,
+  type StringMeasurementInput,
+  type StringStepOptions,
+  type UurFailureInput,
+  type UurReport,
+  type UurReportOptions,
+  type UurSubUnitInput,
+  type UurUnit,
+  type UutReport,
+  type UutReportOptions,
+} from "./api/models/report/mod.ts";

@@ -9,10 +9,18 @@
  * @module
  */
 
-/** A value an OData comparison can hold. */
+/**
+ * A value an OData comparison can hold.
+ *
+ * @category OData
+ */
 export type ODataValue = string | number | boolean | Date | null;
 
-/** A filter expression; `String(expr)` or `.text` gives the `$filter` text. */
+/**
+ * A filter expression; `String(expr)` or `.text` gives the `$filter` text.
+ *
+ * @category OData
+ */
 export interface ODataExpr {
   /** The `$filter` text. */
   readonly text: string;
@@ -20,10 +28,18 @@ export interface ODataExpr {
   toString(): string;
 }
 
-/** Comparison operators of OData. */
+/**
+ * Comparison operators of OData.
+ *
+ * @category OData
+ */
 export type ODataComparison = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
 
-/** The builder functions, bound to the field names `F` of one record type. */
+/**
+ * The builder functions, bound to the field names `F` of one record type.
+ *
+ * @category OData
+ */
 export interface ODataBuilder<F extends string> {
   /** `field eq value`. */
   eq(field: F, value: ODataValue): ODataExpr;
@@ -65,10 +81,14 @@ export interface ODataBuilder<F extends string> {
  *
  * @example Escape a quote
  * ```ts
- * import { odataLiteral } from "./odata.ts";
- * odataLiteral("O'Brien"); // "'O''Brien'"
- * odataLiteral(new Date("2026-01-30T22:01:41+01:00")); // "2026-01-30T21:01:41Z"
+ * import assert from "node:assert/strict";
+ * import { odataLiteral } from "@wats/toolkit/http";
+ *
+ * assert.equal(odataLiteral("O'Brien"), "'O''Brien'");
+ * assert.equal(odataLiteral(new Date("2026-01-30T22:01:41+01:00")), "2026-01-30T21:01:41Z");
  * ```
+ *
+ * @category OData
  */
 export function odataLiteral(value: ODataValue): string {
   if (value === null) return "null";
@@ -133,10 +153,17 @@ function makeBuilder<F extends string>(prefix: string, depth: number): ODataBuil
  *
  * @example Filter assets by state
  * ```ts
- * import { odataBuilder } from "./odata.ts";
+ * import assert from "node:assert/strict";
+ * import { odataBuilder } from "@wats/toolkit/http";
+ *
  * const q = odataBuilder<"state" | "serialNumber">();
- * String(q.and(q.eq("state", 1), q.contains("serialNumber", "DMM"))); // "(state eq 1) and (contains(serialNumber,'DMM'))"
+ * assert.equal(
+ *   String(q.and(q.eq("state", 1), q.contains("serialNumber", "DMM"))),
+ *   "(state eq 1) and (contains(serialNumber,'DMM'))",
+ * );
  * ```
+ *
+ * @category OData
  */
 export function odataBuilder<F extends string>(): ODataBuilder<F> {
   return makeBuilder<F>("", 0);

@@ -9,8 +9,12 @@
  *
  * @example Print it
  * ```ts
- * import { VERSION } from "./version.ts";
- * console.log(`wats-toolkit ${VERSION}`);
+ * import assert from "node:assert/strict";
+ * import { VERSION } from "@wats/toolkit";
+ *
+ * assert.match(`wats-toolkit ${VERSION}`, /^wats-toolkit \d+\.\d+\.\d+/);
  * ```
+ *
+ * @category Client
  */
 export const VERSION: string = "0.1.0";

@@ -9,9 +9,12 @@
  *
  * @example Refuse politely
  * ```ts
- * import { QueueFullError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { QueueFullError } from "@wats/toolkit/client";
+ *
  * const error: unknown = new QueueFullError(10, 10);
- * if (error instanceof QueueFullError) console.log(error.pending, error.maxPending);
+ * assert.ok(error instanceof QueueFullError);
+ * assert.deepEqual([error.pending, error.maxPending], [10, 10]);
  * ```
  */
 export class QueueFullError extends Error {
@@ -39,9 +42,12 @@ export class QueueFullError extends Error {
  *
  * @example Exit with the documented code
  * ```ts
- * import { ConfigError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { ConfigError } from "@wats/toolkit/client";
+ *
  * const error = new ConfigError(["config.json: server.url: expected a URL"], 22);
- * console.log(error.message, error.exitCode);
+ * assert.equal(error.exitCode, 22);
+ * assert.match(error.message, /server\.url/);
  * ```
  */
 export class ConfigError extends Error {

@@ -70,9 +70,11 @@ const MESSAGES: Readonly<Record<number, string>> = {
  *
  * @example Explain an exit code
  * ```ts
- * import { describeExitCode } from "./exit_codes.ts";
- * describeExitCode(42); // "Authentication failed"
- * describeExitCode(99); // "Unknown error (code 99)"
+ * import assert from "node:assert/strict";
+ * import { describeExitCode } from "@wats/toolkit/client";
+ *
+ * assert.equal(describeExitCode(42), "Authentication failed");
+ * assert.equal(describeExitCode(99), "Unknown error (code 99)");
  * ```
  */
 export function describeExitCode(code: number): string {

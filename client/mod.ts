@@ -18,14 +18,32 @@
  * exported for tools and tests. The `wats` command (`cli.ts`) runs it: {@linkcode runCli}.
  *
  * @example Run the service until SIGTERM
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
  * import { loadConfig, StationService } from "@wats/toolkit/client";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
  *
- * const config = await loadConfig({ file: "/etc/wats/config.json" }); // token from WATS_TOKEN
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const folder = await Deno.makeTempDir();
+ * await Deno.mkdir(join(folder, "drop"));
+ * const config = await loadConfig({
+ *   env: { WATS_TOKEN: emulator.token }, // on a station: WATS_TOKEN and a config file
+ *   flags: {
+ *     server: { url: emulator.url },
+ *     dataDir: join(folder, "data"),
+ *     watch: [{ path: join(folder, "drop"), pattern: "*.json" }],
+ *     status: { port: 0 },
+ *   },
+ * });
  * const service = await StationService.start({ config });
- * console.log(`status page: ${service.statusUrl}/`);
- * Deno.addSignalListener("SIGTERM", () => service.stop());
+ * const stop = () => void service.stop();
+ * Deno.addSignalListener("SIGTERM", stop);
+ * assert.match(service.statusUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+ * await service.stop(); // here a SIGTERM would do it
  * await service.stopped;
+ * Deno.removeSignalListener("SIGTERM", stop);
+ * await Deno.remove(folder, { recursive: true });
  * ```
  *
  * @module
@@ -45,6 +63,7 @@ export {
 export {
   POST_ACTIONS,
   type PostAction,
+  type ProxyConfig,
   type ServiceConfigValues,
   type WatchConfig,
 } from "./config/schema.ts";
@@ -120,6 +139,7 @@ export {
 export { type CliIo, runCli } from "./commands/mod.ts";
 // Types of the toolkit that the service's API refers to (their own entries export them too).
 export type { Clock } from "../util/clock.ts";
+export type { Platform, RenameDurability } from "../util/platform.ts";
 export type {
   Schema,
   SchemaError,
@@ -138,9 +158,15 @@ export type { StationDefaults } from "../converters/contract.ts";
  *
  * @example Check a configuration object
  * ```ts
- * import { ServiceConfigSchema } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { ServiceConfigSchema } from "@wats/toolkit/client";
+ *
  * const result = ServiceConfigSchema.safeParse({ server: { url: "https://acme.wats.com" } });
- * if (!result.success) console.log(result.error.issues.map((issue) => issue.path.join(".")));
+ * assert.equal(result.success, false);
+ * if (!result.success) {
+ *   const paths = result.error.issues.map((issue) => issue.path.join("."));
+ *   assert.deepEqual(paths, ["station", "dataDir"]);
+ * }
  * ```
  */
 export const ServiceConfigSchema: Schema<ServiceConfigValues> =

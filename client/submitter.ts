@@ -127,12 +127,37 @@ function outcomeOf(error: unknown): string {
  * Uploads queued reports, each exactly once.
  *
  * @example Drain a queue
- * ```ts ignore
- * const submitter = new Submitter({ queue, ledger, stats, concurrency: 4,
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { createUutReport, Wats } from "@wats/toolkit";
+ * import { Ledger, ReportQueue, ServiceStats, Submitter } from "@wats/toolkit/client";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * const folder = await Deno.makeTempDir();
+ * const queue = await ReportQueue.open(join(folder, "queue"));
+ * const ledger = await Ledger.open(join(folder, "ledger.kv"));
+ * const report = createUutReport({ pn: "PCB-1", sn: "SN-1", rev: "A", processCode: 10 }).build();
+ * await queue.enqueue(report, null);
+ * const submitter = new Submitter({
+ *   queue,
+ *   ledger,
+ *   stats: new ServiceStats(Date.now, []),
+ *   concurrency: 4,
  *   send: (report, signal) => wats.report.submit(report, { signal }),
- *   retry: { baseDelayMs: 300_000, maxDelayMs: 3_600_000 } });
+ *   retry: { baseDelayMs: 300_000, maxDelayMs: 3_600_000 },
+ * });
  * submitter.start();
+ * const deadline = Date.now() + 10_000;
+ * while ((await queue.counts()).done < 1 && Date.now() < deadline) {
+ *   await new Promise((resolve) => setTimeout(resolve, 20));
+ * }
  * await submitter.stop(20_000);
+ * ledger.close();
+ * await Deno.remove(folder, { recursive: true });
+ * assert.equal((await wats.report.get(report.id))?.sn, "SN-1");
  * ```
  */
 export class Submitter {

@@ -8,6 +8,7 @@
  */
 import type {
   NumericCompOp,
+  NumericLimits,
   NumericMeasurementInput,
   NumericValue,
   SequenceBuilder,
@@ -15,7 +16,7 @@ import type {
   StepStatus,
   StringCompOp,
 } from "../api/models/report/mod.ts";
-import { COMP_OPS } from "../api/models/report/mod.ts";
+import { COMP_OPS, numericLimits as checkedLimits } from "../api/models/report/mod.ts";
 import { ConversionError } from "./contract.ts";
 import { parseNumber } from "./_text.ts";
 import { attr, child, childrenNamed, type XmlElement } from "./_xml.ts";
@@ -94,12 +95,6 @@ function datumText(datum: XmlElement): string {
   return value !== undefined ? value.text : attr(datum, "value") ?? datum.text;
 }
 
-interface NumericLimits {
-  compOp: NumericCompOp;
-  low?: NumericValue;
-  high?: NumericValue;
-}
-
 const NUMERIC_OPS: ReadonlySet<string> = new Set(
   COMP_OPS.filter((op) => op !== "CASESENSIT" && op !== "IGNORECASE"),
 );
@@ -148,17 +143,17 @@ function numericLimits(ctx: AtmlContext, result: XmlElement): NumericLimits {
     if (!NUMERIC_OPS.has(op)) fail(ctx, pair, `Unsupported comparator pair ${op}`);
     const low = number(ctx, a, attr(datumOf(a) ?? a, "value"));
     const high = number(ctx, b, attr(datumOf(b) ?? b, "value"));
-    return { compOp: op as NumericCompOp, low, high };
+    return checkedLimits(op as NumericCompOp, low, high);
   }
   const single = child(limits, "SingleLimit") ?? child(limits, "Expected");
   if (single === undefined) return { compOp: "LOG" };
   const op = (attr(single, "comparator") ?? "EQ").toUpperCase();
   if (op === "LOG") return { compOp: "LOG" };
   if (!NUMERIC_OPS.has(op)) fail(ctx, single, `Unsupported comparator ${op}`);
-  return {
-    compOp: op as NumericCompOp,
-    low: number(ctx, single, attr(datumOf(single) ?? single, "value")),
-  };
+  return checkedLimits(
+    op as NumericCompOp,
+    number(ctx, single, attr(datumOf(single) ?? single, "value")),
+  );
 }
 
 function stringLimit(result: XmlElement): { compOp: StringCompOp; limit?: string } {

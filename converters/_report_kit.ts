@@ -191,13 +191,6 @@ export interface VendorDateOptions extends Place {
  * @param options Where it was, and the station's UTC offset when the text has none.
  * @returns E.g. `2026-01-30T22:01:41.000+01:00`.
  * @throws {ConversionError} When the text does not fit the format or is not a real date.
- *
- * @example Read a Seica date
- * ```ts
- * import { parseVendorDate } from "./_report_kit.ts";
- * parseVendorDate("30-01-2026 22:01:41", "dd-MM-yyyy HH:mm:ss", { file: "b.xml", utcOffsetMinutes: 60 });
- * // "2026-01-30T22:01:41.000+01:00"
- * ```
  */
 export function parseVendorDate(text: string, format: string, options: VendorDateOptions): string {
   const { regex, fields } = compile(format);

@@ -122,12 +122,6 @@ export function assertText(text: string, file: string, firstLine = 1): void {
  * @param file The file, for messages.
  * @returns The text without BOM.
  * @throws {ConversionError} When the bytes are binary data, not text.
- *
- * @example Decode a Latin-1 file
- * ```ts
- * import { decodeText } from "./_text.ts";
- * decodeText(new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c]), "a.txt"); // "Müll"
- * ```
  */
 export function decodeText(bytes: Uint8Array, file: string): string {
   const { encoding, bomLength } = detectEncoding(bytes);
@@ -275,13 +269,6 @@ export interface LinesOptions {
  * @returns The lines, in order; a last line without terminator is included, a trailing empty one
  * is not.
  * @throws {ConversionError} On binary data or a line longer than the limit.
- *
- * @example Count lines
- * ```ts
- * import { lines } from "./_text.ts";
- * const stream = new Blob(["a\r\nb\rc\n"]).stream();
- * for await (const { text, line } of lines(stream, { file: "x.txt" })) console.log(line, text);
- * ```
  */
 export async function* lines(
   stream: ReadableStream<Uint8Array>,
@@ -475,13 +462,6 @@ export function plainDecimal(
  * @param options The place for messages and whether the comma is the decimal separator.
  * @returns A finite number, or `"NaN"`, `"Inf"`, `"-Inf"`.
  * @throws {ConversionError} When the text is not a number or out of range.
- *
- * @example Read a European number
- * ```ts
- * import { parseNumber } from "./_text.ts";
- * parseNumber("4,95", { file: "run.csv", line: 3, decimalComma: true }); // 4.95
- * parseNumber("NaN", { file: "run.csv", line: 3 }); // "NaN"
- * ```
  */
 export function parseNumber(text: string, options: NumberOptions): NumericValue {
   const plain = plainDecimal(text);

@@ -7,7 +7,7 @@
  */
 import {
   createUutReport,
-  type NumericCompOp,
+  type NumericLimits,
   type NumericValue,
   type ReportBuilder,
   ReportFormatError,
@@ -171,14 +171,7 @@ export function asConversionError(error: unknown, place: Place): ConversionError
 }
 
 /** A comparison operator with the limits it compares against. */
-export interface Limits {
-  /** The operator. */
-  compOp: NumericCompOp;
-  /** Low limit, or the single limit. */
-  low?: NumericValue;
-  /** High limit. */
-  high?: NumericValue;
-}
+export type Limits = NumericLimits;
 
 /**
  * Chooses the operator for the limits a file gives: both → `GELE`, low → `GE`, high → `LE`

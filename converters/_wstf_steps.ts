@@ -23,6 +23,7 @@ import type {
   StepStatus,
   StringCompOp,
 } from "../api/models/report/mod.ts";
+import { numericLimits as checkedLimits } from "../api/models/report/mod.ts";
 
 type Kind = "sequence" | "numeric" | "passFail" | "string" | "action";
 
@@ -241,9 +242,7 @@ export function emitSteps(nodes: readonly WstfNode[], into: SequenceBuilder): vo
       const list = ms.map((m) => ({
         name: m.name || node.name,
         value: m.value as NumericValue,
-        compOp: m.compOp as NumericCompOp,
-        low: m.low as NumericValue | undefined,
-        high: m.high,
+        ...checkedLimits(m.compOp as NumericCompOp, m.low as NumericValue | undefined, m.high),
         unit: m.unit,
         status: m.status,
       }));

@@ -186,8 +186,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert an ATML file
  * ```ts
- * import { atmlConverter } from "./atml.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const atml = BUILTIN_CONVERTERS.find((converter) => converter.id === "atml")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: { partNumber: "PCBA" },
@@ -199,12 +201,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * const input = bytesInput(
  *   "uut.xml",
  *   '<TestResults xmlns="urn:IEEE-1636.1:2011:TestResults" xmlns:c="urn:IEEE-1671:2009:Common">' +
- *   '<UUT><c:SerialNumber>SN1</c:SerialNumber></UUT><ResultSet name="Main">' +
- *   '<Test name="Self test"><Outcome value="Passed"/></Test></ResultSet></TestResults>',
+ *     "<UUT><c:SerialNumber>SN1</c:SerialNumber></UUT><ResultSet name=\"Main\">" +
+ *     '<Test name="Self test"><Outcome value="Passed"/></Test></ResultSet></TestResults>',
  * );
- * for await (const report of atmlConverter.convert(input, context)) {
- *   report.sn; // "SN1"
- * }
+ * const reports = [];
+ * for await (const report of atml.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => [report.sn, report.pn]), [["SN1", "PCBA"]]);
  * ```
  */
 export const atmlConverter: Converter = {

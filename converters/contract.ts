@@ -130,11 +130,13 @@ export interface ConversionErrorOptions {
 /**
  * A file that cannot be converted. The message names the file, the place and the problem.
  *
- * @example
+ * @example Say where a file is wrong
  * ```ts
- * import { ConversionError } from "./contract.ts";
+ * import assert from "node:assert/strict";
+ * import { ConversionError } from "@wats/toolkit/converters";
+ *
  * const e = new ConversionError("Missing SerialNumber", { file: "run.txt", line: 4 });
- * e.message; // "run.txt:4: Missing SerialNumber"
+ * assert.equal(e.message, "run.txt:4: Missing SerialNumber");
  * ```
  */
 export class ConversionError extends Error {

@@ -51,11 +51,22 @@ function tooLargeWhole(path: string, size: number, max: number): ConversionError
  * @returns The input.
  * @throws {ConversionError} When the file is larger than `maxBytes` or cannot be opened.
  *
- * @example Convert a file
- * ```ts ignore
- * import { fileInput } from "./input.ts";
- * const input = await fileInput("samples/csv/line2_results.csv");
- * input.size; // bytes
+ * @example Read a file
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { fileInput } from "@wats/toolkit/converters";
+ *
+ * const folder = await Deno.makeTempDir();
+ * try {
+ *   const path = join(folder, "line2_results.csv");
+ *   await Deno.writeTextFile(path, "Serial,Result\nSN1,Passed\n");
+ *   const input = await fileInput(path);
+ *   assert.equal(input.name, "line2_results.csv");
+ *   assert.equal(input.size, 25);
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export async function fileInput(
@@ -141,9 +152,11 @@ export interface BytesInputOptions extends InputOptions {
  *
  * @example Convert text in memory
  * ```ts
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { bytesInput } from "@wats/toolkit/converters";
+ *
  * const input = bytesInput("run.json", '{"type":"T"}');
- * await input.text(); // '{"type":"T"}'
+ * assert.equal(await input.text(), '{"type":"T"}');
  * ```
  */
 export function bytesInput(

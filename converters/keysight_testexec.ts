@@ -270,8 +270,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a TestExec SL file
  * ```ts
- * import { keysightTestExecConverter } from "./keysight_testexec.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const testExec = BUILTIN_CONVERTERS.find((converter) => converter.id === "keysight-testexec")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: {},
@@ -281,12 +283,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * };
  * const input = bytesInput(
  *   "uut.xml",
- *   '<TestExecResults><UUT><SerialNumber>SN1</SerialNumber><PartNumber>PCBA</PartNumber></UUT>' +
- *   '<TestGroup name="Power"><Test name="Self test" status="Passed"/></TestGroup></TestExecResults>',
+ *   "<TestExecResults><UUT><SerialNumber>SN1</SerialNumber><PartNumber>PCBA</PartNumber></UUT>" +
+ *     '<TestGroup name="Power"><Test name="Self test" status="Passed"/></TestGroup></TestExecResults>',
  * );
- * for await (const report of keysightTestExecConverter.convert(input, context)) {
- *   report.result; // "P"
- * }
+ * const reports = [];
+ * for await (const report of testExec.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => [report.sn, report.result]), [["SN1", "P"]]);
  * ```
  */
 export const keysightTestExecConverter: Converter = {

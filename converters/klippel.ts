@@ -286,10 +286,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a Klippel header
  * ```ts
- * import { klippelConverter } from "./klippel.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const klippel = BUILTIN_CONVERTERS.find((converter) => converter.id === "klippel")!;
  * const context = {
- *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
+ *   station: { name: "EOL-1", location: "Line 2", purpose: "Acoustics" },
  *   args: {},
  *   log: { info() {}, warn() {} },
  *   now: () => Date.now(),
@@ -297,12 +299,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * };
  * const input = bytesInput(
  *   "speaker.txt",
- *   'Cfg_SerialNumber=SPK1\nCfg_DutStartTime=2025-9-37-257-0-14-12-1-47-250-120\n' +
- *   'Ctrl_OverallVerdict=1\n',
+ *   "Cfg_SerialNumber=SPK1\nCfg_DutStartTime=2025-9-37-257-0-14-12-1-47-250-120\n" +
+ *     "Ctrl_OverallVerdict=1\n",
  * );
- * for await (const report of klippelConverter.convert(input, context)) {
- *   report.start; // "2025-09-14T12:01:47.250+02:00"
- * }
+ * const reports = [];
+ * for await (const report of klippel.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => report.start), ["2025-09-14T12:01:47.250+02:00"]);
  * ```
  */
 export const klippelConverter: Converter = {

@@ -168,11 +168,21 @@ export class ConversionLog implements ConversionLogger {
  * @returns The open log.
  *
  * @example Log a conversion
- * ```ts ignore
- * import { openConversionLog } from "./log.ts";
- * const log = await openConversionLog("logs/conversions", "drop/run 7.csv", { converter: "csv" });
- * log.warn("Empty value cell skipped", { line: 12 });
- * await log.finish({ ok: true, reportIds: ["4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f"] });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openConversionLog } from "@wats/toolkit/converters";
+ *
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   const log = await openConversionLog(dir, "drop/run 7.csv", { converter: "csv" });
+ *   log.warn("Empty value cell skipped", { line: 12 });
+ *   await log.finish({ ok: true, reportIds: ["4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f"] });
+ *   const files = [];
+ *   for await (const entry of Deno.readDir(dir)) files.push(entry.name);
+ *   assert.equal(files.length, 1);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function openConversionLog(
@@ -215,9 +225,19 @@ export interface PruneOptions {
  * @returns How many logs were removed.
  *
  * @example Keep thirty days
- * ```ts ignore
- * import { pruneConversionLogs } from "./log.ts";
- * await pruneConversionLogs("logs/conversions", 30 * 24 * 3600_000);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openConversionLog, pruneConversionLogs } from "@wats/toolkit/converters";
+ *
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   const log = await openConversionLog(dir, "run.csv", { converter: "csv" });
+ *   await log.finish({ ok: true, reportIds: [] });
+ *   assert.equal(await pruneConversionLogs(dir, 30 * 24 * 3600_000), 0); // young logs stay
+ *   assert.equal(await pruneConversionLogs(dir, -1), 1);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export async function pruneConversionLogs(

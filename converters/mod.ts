@@ -13,19 +13,34 @@
  * Built-in formats: WSJF, WSXF (every `Report`), WSTF, CSV by column mapping, and the vendor
  * formats listed in {@linkcode BUILTIN_CONVERTERS}.
  *
+ * The report model a converter returns (`Report`, `UutReport`, the builder, the schemas) is not
+ * re-exported here: import it from `@wats/toolkit/report` (or the common names from
+ * `@wats/toolkit`).
+ *
  * @example Convert a dropped file with the best converter
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { createUutReport, serializeReport } from "@wats/toolkit";
  * import { ConverterRegistry, fileInput, runConversion } from "@wats/toolkit/converters";
- * const registry = new ConverterRegistry();
- * const input = await fileInput("drop/run.xml");
- * const head = (await input.bytes()).subarray(0, 65536);
- * const choice = await registry.choose(head, input.name);
- * if (choice.ok) {
+ *
+ * const drop = await Deno.makeTempDir();
+ * try {
+ *   const report = createUutReport({ pn: "PCB-1", sn: "SN-1", rev: "A", processCode: 10 }).build();
+ *   await Deno.writeTextFile(join(drop, "run.json"), JSON.stringify(serializeReport(report)));
+ *   const registry = new ConverterRegistry();
+ *   const input = await fileInput(join(drop, "run.json"));
+ *   const head = (await input.bytes()).subarray(0, 65536);
+ *   const choice = await registry.choose(head, input.name);
+ *   assert.ok(choice.ok, "no converter takes the file");
  *   const result = await runConversion(choice.converter, input, {
  *     station: { name: "Station 7", location: "Line 2", purpose: "Production" },
- *   }, { logDir: "logs/conversions" });
- *   console.log(result.ok ? `${result.count} reports` : `${result.stage}: ${result.message}`);
- * } else console.log(choice.reason);
+ *   }, { logDir: join(drop, "logs") });
+ *   assert.ok(result.ok);
+ *   assert.equal(result.count, 1);
+ * } finally {
+ *   await Deno.remove(drop, { recursive: true });
+ * }
  * ```
  *
  * @module
@@ -40,8 +55,6 @@ export {
   type ConverterInput,
   type StationDefaults,
 } from "./contract.ts";
-// The report types the contract refers to (the report model's functions are in `@wats/toolkit`).
-export type * from "../api/models/report/mod.ts";
 export {
   type ChooseOptions,
   type ChooseResult,

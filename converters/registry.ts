@@ -89,11 +89,16 @@ function clamp(value: unknown): number {
  *
  * @example Pick a converter for a file
  * ```ts
- * import { ConverterRegistry } from "./registry.ts";
+ * import assert from "node:assert/strict";
+ * import { ConverterRegistry } from "@wats/toolkit/converters";
+ *
  * const registry = new ConverterRegistry();
- * const head = new TextEncoder().encode("--Header-Start--\nSerialNumber\tSN1\n--Step-Data-Start--\n");
+ * const head = new TextEncoder().encode(
+ *   "--Header-Start--\nSerialNumber\tSN1\n--Step-Data-Start--\n",
+ * );
  * const choice = await registry.choose(head, "run.txt");
- * if (choice.ok) console.log(choice.id); // "wstf"
+ * assert.ok(choice.ok);
+ * assert.equal(choice.id, "wstf");
  * ```
  */
 export class ConverterRegistry {

@@ -184,13 +184,25 @@ async function* plugin(
  * converter's sake.
  *
  * @example Convert a file with a built-in converter
- * ```ts ignore
- * import { fileInput, runConversion, wsxfConverter } from "./mod.ts";
- * const input = await fileInput("drop/run.xml");
- * const result = await runConversion(wsxfConverter, input, {
- *   station: { name: "Station 7", location: "Line 2", purpose: "Production" },
- * }, { timeoutMs: 60_000, logDir: "logs/conversions" });
- * if (!result.ok) console.error(`${result.stage}: ${result.message}`);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { createUutReport, serializeReport } from "@wats/toolkit";
+ * import { fileInput, runConversion, wsjfConverter } from "@wats/toolkit/converters";
+ *
+ * const folder = await Deno.makeTempDir();
+ * try {
+ *   const report = createUutReport({ pn: "PCB-1", sn: "SN-1", rev: "A", processCode: 10 }).build();
+ *   const path = join(folder, "run.json");
+ *   await Deno.writeTextFile(path, JSON.stringify(serializeReport(report)));
+ *   const result = await runConversion(wsjfConverter, await fileInput(path), {
+ *     station: { name: "Station 7", location: "Line 2", purpose: "Production" },
+ *   }, { timeoutMs: 60_000, logDir: join(folder, "logs") });
+ *   assert.ok(result.ok);
+ *   assert.equal(result.reports[0].id, report.id);
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export async function runConversion(

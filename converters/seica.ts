@@ -184,8 +184,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a Seica board
  * ```ts
- * import { seicaConverter } from "./seica.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const seica = BUILTIN_CONVERTERS.find((converter) => converter.id === "seica")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: {},
@@ -196,11 +198,11 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * const input = bytesInput(
  *   "board.xml",
  *   '<R><ST NM="PCBA_A" OP="jdoe"/><BI BCP="SN1" SD="14-09-2025 12:00:00">' +
- *   '<TEST F="Resistors" NM="R1" MR="100" ML="90" MH="110" MU="Ohm" TR="0"/></BI><ET NF="0"/></R>',
+ *     '<TEST F="Resistors" NM="R1" MR="100" ML="90" MH="110" MU="Ohm" TR="0"/></BI><ET NF="0"/></R>',
  * );
- * for await (const report of seicaConverter.convert(input, context)) {
- *   report.sn; // "SN1"
- * }
+ * const reports = [];
+ * for await (const report of seica.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => report.sn), ["SN1"]);
  * ```
  */
 export const seicaConverter: Converter = {

@@ -258,8 +258,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert a SPEA log
  * ```ts
- * import { speaConverter } from "./spea.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const spea = BUILTIN_CONVERTERS.find((converter) => converter.id === "spea")!;
  * const context = {
  *   station: { name: "ICT-1", location: "Line 2", purpose: "ICT" },
  *   args: {},
@@ -269,12 +271,12 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  * };
  * const input = bytesInput(
  *   "board.txt",
- *   'START;PCBA;ICT;2;PCBA-1;jdoe;09/14/2025;12:01:47\nSN;SN1\n' +
- *   'ANL;1;R1;10;RES;;R-100;PASS;100.5;90;110;Ohm\nBOARDRESULT;PASS\nEND;PASS;09/14/2025;12:02:05\n',
+ *   "START;PCBA;ICT;2;PCBA-1;jdoe;09/14/2025;12:01:47\nSN;SN1\n" +
+ *     "ANL;1;R1;10;RES;;R-100;PASS;100.5;90;110;Ohm\nBOARDRESULT;PASS\nEND;PASS;09/14/2025;12:02:05\n",
  * );
- * for await (const report of speaConverter.convert(input, context)) {
- *   report.machineName; // "U62P-ICT-02"
- * }
+ * const reports = [];
+ * for await (const report of spea.convert(input, context)) reports.push(report);
+ * assert.deepEqual(reports.map((report) => [report.sn, report.result]), [["SN1", "P"]]);
  * ```
  */
 export const speaConverter: Converter = {

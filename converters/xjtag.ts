@@ -250,8 +250,10 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *
  * @example Convert the sample log (from the repository root)
  * ```ts
- * import { xjtagConverter } from "./xjtag.ts";
- * import { bytesInput } from "./input.ts";
+ * import assert from "node:assert/strict";
+ * import { BUILTIN_CONVERTERS, bytesInput } from "@wats/toolkit/converters";
+ *
+ * const xjtag = BUILTIN_CONVERTERS.find((converter) => converter.id === "xjtag")!;
  * const context = {
  *   station: { name: "JTAG-1", location: "Line 2", purpose: "Boundary scan" },
  *   args: { partNumber: "PCBA4711" },
@@ -260,9 +262,11 @@ async function* convert(input: ConverterInput, context: ConverterContext): Async
  *   signal: new AbortController().signal,
  * };
  * const bytes = await Deno.readFile("samples/xjtag/two_runs.zip");
- * for await (const report of xjtagConverter.convert(bytesInput("two_runs.zip", bytes), context)) {
- *   report.sn; // "PCB4711-0503", then "PCB4711-0504"
+ * const serials = [];
+ * for await (const report of xjtag.convert(bytesInput("two_runs.zip", bytes), context)) {
+ *   serials.push(report.sn);
  * }
+ * assert.deepEqual(serials, ["PCB4711-0503", "PCB4711-0504"]);
  * ```
  */
 export const xjtagConverter: Converter = {

@@ -21,21 +21,20 @@
  *
  * @example Guarding calls
  * ```ts
- * import { CircuitBreaker } from "./breaker.ts";
+ * import assert from "node:assert/strict";
+ * import { CircuitBreaker } from "@wats/toolkit/http";
  *
  * const breaker = new CircuitBreaker({ failureThreshold: 5, cooldownMs: 60_000 });
  * const decision = breaker.tryPass();
- * if (decision.allowed) {
- *   try {
- *     await Promise.resolve("call the server");
- *     breaker.recordSuccess();
- *   } catch (error) {
- *     breaker.recordFailure();
- *     throw error;
- *   }
- * } else {
- *   console.log("retry after", new Date(decision.retryAtMs));
+ * assert.equal(decision.allowed, true);
+ * try {
+ *   await Promise.resolve("call the server");
+ *   breaker.recordSuccess();
+ * } catch (error) {
+ *   breaker.recordFailure();
+ *   throw error;
  * }
+ * assert.equal(breaker.state, "closed");
  * ```
  *
  * @module
@@ -43,10 +42,18 @@
 
 import { type Clock, systemClock } from "../../util/clock.ts";
 
-/** Where the breaker stands: passing calls, refusing them, or probing. */
+/**
+ * Where the breaker stands: passing calls, refusing them, or probing.
+ *
+ * @category Circuit breaker
+ */
 export type BreakerState = "closed" | "open" | "half-open";
 
-/** Options of {@link CircuitBreaker}. */
+/**
+ * Options of {@link CircuitBreaker}.
+ *
+ * @category Circuit breaker
+ */
 export interface CircuitBreakerOptions {
   /** Consecutive failures that open the breaker (default 5). */
   failureThreshold?: number;
@@ -65,13 +72,19 @@ export interface CircuitBreakerOptions {
 /**
  * The answer of {@link CircuitBreaker.tryPass}: go ahead (as a probe or not), or come back at
  * `retryAtMs`.
+ *
+ * @category Circuit breaker
  */
 export type BreakerDecision = { allowed: true; probe: boolean } | {
   allowed: false;
   retryAtMs: number;
 };
 
-/** Counters of a breaker, a snapshot. */
+/**
+ * Counters of a breaker, a snapshot.
+ *
+ * @category Circuit breaker
+ */
 export interface CircuitBreakerStats {
   /** The current state. */
   state: BreakerState;
@@ -100,21 +113,24 @@ function positiveInteger(name: string, value: number): number {
  *
  * @example The whole cycle with a test clock
  * ```ts
- * import { ManualClock } from "../../util/clock.ts";
- * import { CircuitBreaker } from "./breaker.ts";
+ * import assert from "node:assert/strict";
+ * import { CircuitBreaker, ManualClock } from "@wats/toolkit/http";
  *
  * const clock = new ManualClock();
  * const breaker = new CircuitBreaker({ failureThreshold: 2, cooldownMs: 1_000, clock });
  * breaker.recordFailure();
  * breaker.recordFailure();
- * console.log(breaker.state, breaker.tryPass()); // "open" { allowed: false, retryAtMs: 1000 }
+ * assert.equal(breaker.state, "open");
+ * assert.deepEqual(breaker.tryPass(), { allowed: false, retryAtMs: 1_000 });
  * await clock.advance(1_000);
- * console.log(breaker.tryPass()); // { allowed: true, probe: true }
+ * assert.deepEqual(breaker.tryPass(), { allowed: true, probe: true });
  * breaker.recordSuccess();
  * breaker.tryPass();
  * breaker.recordSuccess();
- * console.log(breaker.state); // "closed"
+ * assert.equal(breaker.state, "closed");
  * ```
+ *
+ * @category Circuit breaker
  */
 export class CircuitBreaker {
   /** Consecutive failures that open the breaker. */
@@ -142,13 +158,16 @@ export class CircuitBreaker {
    * @throws {RangeError} When a threshold is not a positive integer or the cooldown is negative.
    * @example Logging state changes
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
+   * const changes: string[] = [];
    * const breaker = new CircuitBreaker({
    *   failureThreshold: 1,
-   *   onStateChange: (from, to) => console.log(`breaker ${from} -> ${to}`),
+   *   onStateChange: (from, to) => changes.push(`${from} -> ${to}`),
    * });
-   * breaker.recordFailure(); // "breaker closed -> open"
+   * breaker.recordFailure();
+   * assert.deepEqual(changes, ["closed -> open"]);
    * ```
    */
   constructor(options: CircuitBreakerOptions = {}) {
@@ -172,9 +191,10 @@ export class CircuitBreaker {
    * @returns `"closed"`, `"open"` or `"half-open"`.
    * @example A new breaker
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
-   * console.log(new CircuitBreaker().state); // "closed"
+   * assert.equal(new CircuitBreaker().state, "closed");
    * ```
    */
   get state(): BreakerState {
@@ -191,11 +211,12 @@ export class CircuitBreaker {
    *   trying again (the end of the cooldown, or shortly when the probe slots are busy).
    * @example Refused while open
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
    * const breaker = new CircuitBreaker({ failureThreshold: 1 });
    * breaker.recordFailure();
-   * console.log(breaker.tryPass().allowed); // false
+   * assert.equal(breaker.tryPass().allowed, false);
    * ```
    */
   tryPass(): BreakerDecision {
@@ -216,13 +237,14 @@ export class CircuitBreaker {
    *
    * @example Success resets the count
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
    * const breaker = new CircuitBreaker({ failureThreshold: 2 });
    * breaker.recordFailure();
    * breaker.recordSuccess();
    * breaker.recordFailure();
-   * console.log(breaker.state); // "closed"
+   * assert.equal(breaker.state, "closed");
    * ```
    */
   recordSuccess(): void {
@@ -247,11 +269,13 @@ export class CircuitBreaker {
    *
    * @example Opening after the threshold
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
    * const breaker = new CircuitBreaker({ failureThreshold: 3 });
    * for (let i = 0; i < 3; i++) breaker.recordFailure();
-   * console.log(breaker.state, breaker.stats.opens); // "open" 1
+   * assert.equal(breaker.state, "open");
+   * assert.equal(breaker.stats.opens, 1);
    * ```
    */
   recordFailure(): void {
@@ -271,17 +295,17 @@ export class CircuitBreaker {
    *
    * @example Freeing a probe slot
    * ```ts
-   * import { ManualClock } from "../../util/clock.ts";
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker, ManualClock } from "@wats/toolkit/http";
    *
    * const clock = new ManualClock();
    * const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 10, clock });
    * breaker.recordFailure();
    * await clock.advance(10);
    * breaker.tryPass();
-   * console.log(breaker.tryPass().allowed); // false: the probe slot is taken
+   * assert.equal(breaker.tryPass().allowed, false); // the probe slot is taken
    * breaker.release();
-   * console.log(breaker.tryPass().allowed); // true
+   * assert.equal(breaker.tryPass().allowed, true);
    * ```
    */
   release(): void {
@@ -294,11 +318,12 @@ export class CircuitBreaker {
    * @returns State, failure count, opens, refusals and the end of the current cooldown.
    * @example Reading the counters
    * ```ts
-   * import { CircuitBreaker } from "./breaker.ts";
+   * import assert from "node:assert/strict";
+   * import { CircuitBreaker } from "@wats/toolkit/http";
    *
    * const breaker = new CircuitBreaker();
    * breaker.recordFailure();
-   * console.log(breaker.stats.consecutiveFailures); // 1
+   * assert.equal(breaker.stats.consecutiveFailures, 1);
    * ```
    */
   get stats(): CircuitBreakerStats {

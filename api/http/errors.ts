@@ -9,7 +9,11 @@
  * @module
  */
 
-/** The facts every {@linkcode WatsError} carries. */
+/**
+ * The facts every {@linkcode WatsError} carries.
+ *
+ * @category Errors
+ */
 export interface WatsErrorDetails {
   /** HTTP status, or `null` when no response arrived. */
   status?: number | null;
@@ -36,11 +40,7 @@ const EXCERPT_LIMIT = 300;
  * @param text The full text.
  * @returns At most 300 characters, whitespace folded, `…` where it was cut.
  *
- * @example Shorten a long message
- * ```ts
- * import { excerpt } from "./errors.ts";
- * excerpt("a  b\n c"); // "a b c"
- * ```
+ * @category Errors
  */
 export function excerpt(text: string): string {
   const folded = text.replace(/\s+/g, " ").trim();
@@ -52,10 +52,21 @@ export function excerpt(text: string): string {
  *
  * @example Tell errors apart
  * ```ts
- * import { NotFoundError, WatsError } from "./errors.ts";
- * const error: unknown = new NotFoundError("Report not found", { status: 404 });
- * if (error instanceof WatsError) console.log(error.status, error.operation);
+ * import assert from "node:assert/strict";
+ * import { NotFoundError, Wats, WatsError } from "@wats/toolkit";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * const error = await wats.request({ method: "GET", path: "/api/Nowhere", operation: "nowhere" })
+ *   .catch((error: unknown) => error);
+ * assert.ok(error instanceof WatsError);
+ * assert.ok(error instanceof NotFoundError);
+ * assert.equal(error.status, 404);
+ * assert.equal(error.operation, "nowhere");
  * ```
+ *
+ * @category Errors
  */
 export class WatsError extends Error {
   /** HTTP status, or `null` when no response arrived. */
@@ -103,9 +114,14 @@ export class WatsError extends Error {
  *
  * @example Catch it
  * ```ts
- * import { NotFoundError } from "./errors.ts";
- * new NotFoundError("Product not found", { status: 404 }) instanceof NotFoundError; // true
+ * import assert from "node:assert/strict";
+ * import { NotFoundError } from "@wats/toolkit";
+ *
+ * const error: unknown = new NotFoundError("Product not found", { status: 404 });
+ * assert.ok(error instanceof NotFoundError);
  * ```
+ *
+ * @category Errors
  */
 export class NotFoundError extends WatsError {}
 
@@ -114,9 +130,13 @@ export class NotFoundError extends WatsError {}
  *
  * @example Catch it
  * ```ts
- * import { ValidationError } from "./errors.ts";
- * new ValidationError("Bad report", { status: 400 }).status; // 400
+ * import assert from "node:assert/strict";
+ * import { ValidationError } from "@wats/toolkit";
+ *
+ * assert.equal(new ValidationError("Bad report", { status: 400 }).status, 400);
  * ```
+ *
+ * @category Errors
  */
 export class ValidationError extends WatsError {}
 
@@ -125,9 +145,16 @@ export class ValidationError extends WatsError {}
  *
  * @example Catch it
  * ```ts
- * import { AuthenticationError } from "./errors.ts";
- * new AuthenticationError("Token refused", { status: 401 }).status; // 401
+ * import assert from "node:assert/strict";
+ * import { AuthenticationError, Wats } from "@wats/toolkit";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: btoa("someone:wrong") });
+ * await assert.rejects(wats.app.version(), AuthenticationError);
  * ```
+ *
+ * @category Errors
  */
 export class AuthenticationError extends WatsError {}
 
@@ -136,9 +163,13 @@ export class AuthenticationError extends WatsError {}
  *
  * @example Catch it
  * ```ts
- * import { AuthorizationError } from "./errors.ts";
- * new AuthorizationError("Not allowed", { status: 403 }).status; // 403
+ * import assert from "node:assert/strict";
+ * import { AuthorizationError } from "@wats/toolkit";
+ *
+ * assert.equal(new AuthorizationError("Not allowed", { status: 403 }).status, 403);
  * ```
+ *
+ * @category Errors
  */
 export class AuthorizationError extends WatsError {}
 
@@ -147,9 +178,13 @@ export class AuthorizationError extends WatsError {}
  *
  * @example Catch it
  * ```ts
- * import { ConflictError } from "./errors.ts";
- * new ConflictError("Already exists", { status: 409 }).status; // 409
+ * import assert from "node:assert/strict";
+ * import { ConflictError } from "@wats/toolkit";
+ *
+ * assert.equal(new ConflictError("Already exists", { status: 409 }).status, 409);
  * ```
+ *
+ * @category Errors
  */
 export class ConflictError extends WatsError {}
 
@@ -159,9 +194,13 @@ export class ConflictError extends WatsError {}
  *
  * @example Catch it
  * ```ts
- * import { UnexpectedResponseError } from "./errors.ts";
- * new UnexpectedResponseError("Empty response", { status: 200 }).status; // 200
+ * import assert from "node:assert/strict";
+ * import { UnexpectedResponseError } from "@wats/toolkit";
+ *
+ * assert.equal(new UnexpectedResponseError("Empty response", { status: 200 }).status, 200);
  * ```
+ *
+ * @category Errors
  */
 export class UnexpectedResponseError extends WatsError {
   /**
@@ -174,7 +213,11 @@ export class UnexpectedResponseError extends WatsError {
   }
 }
 
-/** Facts of a {@linkcode RateLimitError}. */
+/**
+ * Facts of a {@linkcode RateLimitError}.
+ *
+ * @category Errors
+ */
 export interface RateLimitErrorDetails extends WatsErrorDetails {
   /** How long the server asked the client to wait, in milliseconds. */
   retryAfterMs?: number | null;
@@ -185,10 +228,14 @@ export interface RateLimitErrorDetails extends WatsErrorDetails {
  *
  * @example Wait as asked
  * ```ts
- * import { RateLimitError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ * import { RateLimitError } from "@wats/toolkit";
+ *
  * const error = new RateLimitError("Too many requests", { status: 429, retryAfterMs: 2000 });
- * error.retryAfterMs; // 2000
+ * assert.equal(error.retryAfterMs, 2000);
  * ```
+ *
+ * @category Errors
  */
 export class RateLimitError extends WatsError {
   /** How long the server asked the client to wait, in milliseconds, when it said. */
@@ -220,9 +267,13 @@ export class RateLimitError extends WatsError {
  *
  * @example Catch it
  * ```ts
- * import { ServerError } from "./errors.ts";
- * new ServerError("Server failed", { status: 503, retryAfterMs: 1000 }).isRetryable; // true
+ * import assert from "node:assert/strict";
+ * import { ServerError } from "@wats/toolkit";
+ *
+ * assert.equal(new ServerError("Server failed", { status: 503, retryAfterMs: 1000 }).isRetryable, true);
  * ```
+ *
+ * @category Errors
  */
 export class ServerError extends WatsError {
   /** How long the server asked the client to wait, in milliseconds, when it said. */
@@ -255,9 +306,13 @@ export class ServerError extends WatsError {
  *
  * @example Catch it
  * ```ts
- * import { NetworkError } from "./errors.ts";
- * new NetworkError("Connection refused").isRetryable; // true
+ * import assert from "node:assert/strict";
+ * import { NetworkError } from "@wats/toolkit";
+ *
+ * assert.equal(new NetworkError("Connection refused").isRetryable, true);
  * ```
+ *
+ * @category Errors
  */
 export class NetworkError extends WatsError {
   /**
@@ -275,9 +330,13 @@ export class NetworkError extends WatsError {
  *
  * @example Catch it
  * ```ts
- * import { TimeoutError } from "./errors.ts";
- * new TimeoutError("Timed out after 30000 ms").isRetryable; // true
+ * import assert from "node:assert/strict";
+ * import { TimeoutError } from "@wats/toolkit";
+ *
+ * assert.equal(new TimeoutError("Timed out after 30000 ms").isRetryable, true);
  * ```
+ *
+ * @category Errors
  */
 export class TimeoutError extends WatsError {
   /**
@@ -290,7 +349,11 @@ export class TimeoutError extends WatsError {
   }
 }
 
-/** Facts of a {@linkcode CircuitOpenError}. */
+/**
+ * Facts of a {@linkcode CircuitOpenError}.
+ *
+ * @category Errors
+ */
 export interface CircuitOpenErrorDetails extends WatsErrorDetails {
   /** When the breaker lets the next probe through, in epoch milliseconds. */
   retryAtMs: number;
@@ -301,10 +364,15 @@ export interface CircuitOpenErrorDetails extends WatsErrorDetails {
  *
  * @example Wait until the breaker probes again
  * ```ts
- * import { CircuitOpenError } from "./errors.ts";
- * const error = new CircuitOpenError("Circuit open", { retryAtMs: Date.now() + 60_000 });
- * new Date(error.retryAtMs).toISOString();
+ * import assert from "node:assert/strict";
+ * import { CircuitOpenError } from "@wats/toolkit";
+ *
+ * const retryAtMs = Date.UTC(2026, 0, 1, 12, 1);
+ * const error = new CircuitOpenError("Circuit open", { retryAtMs });
+ * assert.equal(new Date(error.retryAtMs).toISOString(), "2026-01-01T12:01:00.000Z");
  * ```
+ *
+ * @category Errors
  */
 export class CircuitOpenError extends WatsError {
   /** When the breaker lets the next probe through, in epoch milliseconds. */

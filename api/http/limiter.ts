@@ -22,12 +22,14 @@
  *
  * @example Throttling requests
  * ```ts
- * import { RateLimiter } from "./limiter.ts";
+ * import assert from "node:assert/strict";
+ * import { RateLimiter } from "@wats/toolkit/http";
  *
  * const limiter = new RateLimiter({ maxRequests: 500, windowMs: 60_000 });
  * await limiter.acquire();
  * const response = await Promise.resolve("fetch here");
- * console.log(response, limiter.stats.inWindow); // "fetch here" 1
+ * assert.equal(response, "fetch here");
+ * assert.equal(limiter.stats.inWindow, 1);
  * ```
  *
  * @module
@@ -36,7 +38,11 @@
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { GrantLog } from "./_grant_log.ts";
 
-/** Options of {@link RateLimiter}. */
+/**
+ * Options of {@link RateLimiter}.
+ *
+ * @category Rate limiting
+ */
 export interface RateLimiterOptions {
   /** Grants allowed in any window, a positive integer (default 500, the WATS server limit). */
   maxRequests?: number;
@@ -46,7 +52,11 @@ export interface RateLimiterOptions {
   clock?: Clock;
 }
 
-/** Counters of a limiter, a snapshot. */
+/**
+ * Counters of a limiter, a snapshot.
+ *
+ * @category Rate limiting
+ */
 export interface RateLimiterStats {
   /** Slots granted since creation. */
   requests: number;
@@ -66,14 +76,17 @@ export interface RateLimiterStats {
  *
  * @example Accepting any limiter
  * ```ts
- * import { type Limiter, RateLimiter } from "./limiter.ts";
+ * import assert from "node:assert/strict";
+ * import { type Limiter, RateLimiter } from "@wats/toolkit/http";
  *
  * async function throttled<T>(limiter: Limiter, call: () => Promise<T>): Promise<T> {
  *   await limiter.acquire();
  *   return await call();
  * }
- * console.log(await throttled(RateLimiter.unlimited(), () => Promise.resolve(1))); // 1
+ * assert.equal(await throttled(RateLimiter.unlimited(), () => Promise.resolve(1)), 1);
  * ```
+ *
+ * @category Rate limiting
  */
 export interface Limiter {
   /**
@@ -103,17 +116,21 @@ const RESOLVED: Promise<void> = Promise.resolve();
  *
  * @example Two grants a second
  * ```ts
- * import { ManualClock } from "../../util/clock.ts";
- * import { RateLimiter } from "./limiter.ts";
+ * import assert from "node:assert/strict";
+ * import { ManualClock, RateLimiter } from "@wats/toolkit/http";
  *
  * const clock = new ManualClock();
  * const limiter = new RateLimiter({ maxRequests: 2, windowMs: 1_000, clock });
  * await limiter.acquire();
  * await limiter.acquire();
- * const third = limiter.acquire().then(() => console.log("granted at", clock.now()));
+ * let grantedAt = -1;
+ * const third = limiter.acquire().then(() => grantedAt = clock.now());
  * await clock.advance(1_000);
- * await third; // "granted at 1000"
+ * await third;
+ * assert.equal(grantedAt, 1_000);
  * ```
+ *
+ * @category Rate limiting
  */
 export class RateLimiter implements Limiter {
   /** Grants allowed in any window. */
@@ -138,10 +155,11 @@ export class RateLimiter implements Limiter {
    * @throws {RangeError} When `maxRequests` is not a positive integer or `windowMs` not > 0.
    * @example A limiter for a test server
    * ```ts
-   * import { RateLimiter } from "./limiter.ts";
+   * import assert from "node:assert/strict";
+   * import { RateLimiter } from "@wats/toolkit/http";
    *
    * const limiter = new RateLimiter({ maxRequests: 10, windowMs: 1_000 });
-   * console.log(limiter.maxRequests, limiter.windowMs); // 10 1000
+   * assert.deepEqual([limiter.maxRequests, limiter.windowMs], [10, 1_000]);
    * ```
    */
   constructor(options: RateLimiterOptions = {}) {
@@ -164,11 +182,12 @@ export class RateLimiter implements Limiter {
    * @returns A {@link Limiter} whose `acquire` resolves at once (unless the signal is aborted).
    * @example Turning throttling off
    * ```ts
-   * import { RateLimiter } from "./limiter.ts";
+   * import assert from "node:assert/strict";
+   * import { RateLimiter } from "@wats/toolkit/http";
    *
    * const limiter = RateLimiter.unlimited();
    * await limiter.acquire();
-   * console.log(limiter.stats.requests); // 1
+   * assert.equal(limiter.stats.requests, 1);
    * ```
    */
   static unlimited(): Limiter {
@@ -181,10 +200,12 @@ export class RateLimiter implements Limiter {
    * @returns `true` when a slot was taken, `false` otherwise (nothing is counted then).
    * @example Skipping work when throttled
    * ```ts
-   * import { RateLimiter } from "./limiter.ts";
+   * import assert from "node:assert/strict";
+   * import { RateLimiter } from "@wats/toolkit/http";
    *
    * const limiter = new RateLimiter({ maxRequests: 1, windowMs: 60_000 });
-   * console.log(limiter.tryAcquire(), limiter.tryAcquire()); // true false
+   * assert.equal(limiter.tryAcquire(), true);
+   * assert.equal(limiter.tryAcquire(), false);
    * ```
    */
   tryAcquire(): boolean {
@@ -207,12 +228,12 @@ export class RateLimiter implements Limiter {
    *   reason when aborted first.
    * @example Giving up after a deadline
    * ```ts
-   * import { RateLimiter } from "./limiter.ts";
+   * import assert from "node:assert/strict";
+   * import { RateLimiter } from "@wats/toolkit/http";
    *
    * const limiter = new RateLimiter({ maxRequests: 1, windowMs: 60_000 });
    * await limiter.acquire();
-   * const error = await limiter.acquire(AbortSignal.timeout(10)).catch((error) => error);
-   * console.log(error.name); // "TimeoutError"
+   * await assert.rejects(limiter.acquire(AbortSignal.timeout(10)), { name: "TimeoutError" });
    * ```
    */
   acquire(signal?: AbortSignal): Promise<void> {
@@ -227,11 +248,18 @@ export class RateLimiter implements Limiter {
    * @returns Grants, waits and the current window fill.
    * @example Watching the limiter
    * ```ts
-   * import { RateLimiter } from "./limiter.ts";
+   * import assert from "node:assert/strict";
+   * import { RateLimiter } from "@wats/toolkit/http";
    *
    * const limiter = new RateLimiter();
    * await limiter.acquire();
-   * console.log(limiter.stats); // { requests: 1, throttled: 0, totalWaitMs: 0, waiting: 0, inWindow: 1 }
+   * const { requests, throttled, waiting, inWindow } = limiter.stats;
+   * assert.deepEqual({ requests, throttled, waiting, inWindow }, {
+   *   requests: 1,
+   *   throttled: 0,
+   *   waiting: 0,
+   *   inWindow: 1,
+   * });
    * ```
    */
   get stats(): RateLimiterStats {

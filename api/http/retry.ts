@@ -12,14 +12,15 @@
  *
  * @example Retrying a flaky call
  * ```ts
- * import { retry, RetryPolicy } from "./retry.ts";
+ * import assert from "node:assert/strict";
+ * import { retry, RetryPolicy } from "@wats/toolkit/http";
  *
  * const policy = new RetryPolicy({ maxAttempts: 3, baseDelayMs: 1 });
  * const result = await retry((attempt) => {
  *   if (attempt < 2) return Promise.reject(new Error("Busy"));
  *   return Promise.resolve(`done on attempt ${attempt}`);
  * }, { policy, isRetryable: () => true });
- * console.log(result); // "done on attempt 2"
+ * assert.equal(result, "done on attempt 2");
  * ```
  *
  * @module
@@ -27,7 +28,11 @@
 
 import { type Clock, systemClock } from "../../util/clock.ts";
 
-/** Options of {@link RetryPolicy}. */
+/**
+ * Options of {@link RetryPolicy}.
+ *
+ * @category Retry
+ */
 export interface RetryOptions {
   /** Total attempts including the first try, a positive integer (default 3). */
   maxAttempts?: number;
@@ -51,11 +56,18 @@ const DEFAULT_RETRY_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504]
  *
  * @example Delays before each retry
  * ```ts
- * import { RetryPolicy } from "./retry.ts";
+ * import assert from "node:assert/strict";
+ * import { RetryPolicy } from "@wats/toolkit/http";
  *
  * const policy = new RetryPolicy({ random: () => 0.5 });
- * console.log(policy.delayMs(0), policy.delayMs(1), policy.delayMs(0, 10_000)); // 500 1000 10000
+ * assert.deepEqual([policy.delayMs(0), policy.delayMs(1), policy.delayMs(0, 10_000)], [
+ *   500,
+ *   1_000,
+ *   10_000,
+ * ]);
  * ```
+ *
+ * @category Retry
  */
 export class RetryPolicy {
   /** Total attempts including the first try. */
@@ -77,10 +89,12 @@ export class RetryPolicy {
    * @throws {RangeError} When `maxAttempts` is not a positive integer or a delay is negative.
    * @example Five attempts, 200 ms base
    * ```ts
-   * import { RetryPolicy } from "./retry.ts";
+   * import assert from "node:assert/strict";
+   * import { RetryPolicy } from "@wats/toolkit/http";
    *
    * const policy = new RetryPolicy({ maxAttempts: 5, baseDelayMs: 200 });
-   * console.log(policy.maxAttempts, policy.isRetryableStatus(503)); // 5 true
+   * assert.equal(policy.maxAttempts, 5);
+   * assert.equal(policy.isRetryableStatus(503), true);
    * ```
    */
   constructor(options: RetryOptions = {}) {
@@ -117,10 +131,12 @@ export class RetryPolicy {
    * @returns `true` for the configured retry statuses.
    * @example Which statuses retry
    * ```ts
-   * import { RetryPolicy } from "./retry.ts";
+   * import assert from "node:assert/strict";
+   * import { RetryPolicy } from "@wats/toolkit/http";
    *
    * const policy = new RetryPolicy();
-   * console.log(policy.isRetryableStatus(429), policy.isRetryableStatus(404)); // true false
+   * assert.equal(policy.isRetryableStatus(429), true);
+   * assert.equal(policy.isRetryableStatus(404), false);
    * ```
    */
   isRetryableStatus(status: number): boolean {
@@ -134,10 +150,11 @@ export class RetryPolicy {
    * @returns The delay in milliseconds, in `[0, maxDelayMs)`.
    * @example The upper bounds double, then stop at the cap
    * ```ts
-   * import { RetryPolicy } from "./retry.ts";
+   * import assert from "node:assert/strict";
+   * import { RetryPolicy } from "@wats/toolkit/http";
    *
    * const policy = new RetryPolicy({ baseDelayMs: 1_000, maxDelayMs: 5_000, random: () => 0.5 });
-   * console.log([0, 1, 2, 3].map((attempt) => policy.backoffMs(attempt))); // [500, 1000, 2000, 2500]
+   * assert.deepEqual([0, 1, 2, 3].map((attempt) => policy.backoffMs(attempt)), [500, 1_000, 2_000, 2_500]);
    * ```
    */
   backoffMs(attempt: number): number {
@@ -154,10 +171,11 @@ export class RetryPolicy {
    * @returns The delay in milliseconds; a server's request is never capped below what it asked.
    * @example Honouring Retry-After
    * ```ts
-   * import { parseRetryAfter, RetryPolicy } from "./retry.ts";
+   * import assert from "node:assert/strict";
+   * import { parseRetryAfter, RetryPolicy } from "@wats/toolkit/http";
    *
    * const policy = new RetryPolicy({ maxDelayMs: 30_000 });
-   * console.log(policy.delayMs(0, parseRetryAfter("120", Date.now()))); // 120000
+   * assert.equal(policy.delayMs(0, parseRetryAfter("120", Date.now())), 120_000);
    * ```
    */
   delayMs(attempt: number, retryAfterMs?: number | null): number {
@@ -173,10 +191,16 @@ export class RetryPolicy {
    * @returns A promise that resolves after `ms`.
    * @example Waiting the computed delay
    * ```ts
-   * import { RetryPolicy } from "./retry.ts";
+   * import assert from "node:assert/strict";
+   * import { ManualClock, RetryPolicy } from "@wats/toolkit/http";
    *
-   * const policy = new RetryPolicy({ baseDelayMs: 2 });
-   * await policy.sleep(policy.delayMs(0));
+   * const clock = new ManualClock();
+   * const policy = new RetryPolicy({ baseDelayMs: 2, clock });
+   * const delay = policy.delayMs(0);
+   * const wait = policy.sleep(delay);
+   * await clock.advance(delay);
+   * await wait;
+   * assert.equal(clock.now(), delay);
    * ```
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -206,13 +230,16 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-
  *   missing, negative or unparsable value.
  * @example Both forms
  * ```ts
- * import { parseRetryAfter } from "./retry.ts";
+ * import assert from "node:assert/strict";
+ * import { parseRetryAfter } from "@wats/toolkit/http";
  *
  * const now = Date.UTC(2025, 0, 1, 12, 0, 0);
- * console.log(parseRetryAfter("30", now)); // 30000
- * console.log(parseRetryAfter("Wed, 01 Jan 2025 12:01:00 GMT", now)); // 60000
- * console.log(parseRetryAfter("soon", now)); // null
+ * assert.equal(parseRetryAfter("30", now), 30_000);
+ * assert.equal(parseRetryAfter("Wed, 01 Jan 2025 12:01:00 GMT", now), 60_000);
+ * assert.equal(parseRetryAfter("soon", now), null);
  * ```
+ *
+ * @category Retry
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | null {
   if (value == null) return null;
@@ -233,7 +260,11 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Math.max(0, Math.ceil(time - nowMs));
 }
 
-/** Options of {@link retry}. */
+/**
+ * Options of {@link retry}.
+ *
+ * @category Retry
+ */
 export interface RetryLoopOptions {
   /** Attempts and delays. */
   policy: RetryPolicy;
@@ -260,18 +291,24 @@ export interface RetryLoopOptions {
  *   reason when aborted.
  * @example Retrying only transient errors
  * ```ts
- * import { retry, RetryPolicy } from "./retry.ts";
+ * import assert from "node:assert/strict";
+ * import { retry, RetryPolicy } from "@wats/toolkit/http";
  *
  * let calls = 0;
- * const error = await retry(() => {
- *   calls++;
- *   return Promise.reject(new TypeError("Bad input"));
- * }, {
- *   policy: new RetryPolicy({ baseDelayMs: 1 }),
- *   isRetryable: (error) => !(error instanceof TypeError),
- * }).catch((error) => error);
- * console.log(error.message, calls); // "Bad input" 1
+ * await assert.rejects(
+ *   retry(() => {
+ *     calls++;
+ *     return Promise.reject(new TypeError("Bad input"));
+ *   }, {
+ *     policy: new RetryPolicy({ baseDelayMs: 1 }),
+ *     isRetryable: (error) => !(error instanceof TypeError),
+ *   }),
+ *   { message: "Bad input" },
+ * );
+ * assert.equal(calls, 1);
  * ```
+ *
+ * @category Retry
  */
 export async function retry<T>(
   fn: (attempt: number) => Promise<T>,

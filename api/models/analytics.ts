@@ -24,10 +24,18 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** A text criterion: one pattern (wildcards allowed) or alternatives joined with `;`. */
+/**
+ * A text criterion: one pattern (wildcards allowed) or alternatives joined with `;`.
+ *
+ * @category Analytics
+ */
 export type TextCriterion = string | readonly string[];
 
-/** The report statuses a filter can select; `all` selects every status. */
+/**
+ * The report statuses a filter can select; `all` selects every status.
+ *
+ * @category Analytics
+ */
 export type FilterStatus =
   | "Passed"
   | "Failed"
@@ -37,10 +45,18 @@ export type FilterStatus =
   | "Skipped"
   | "all";
 
-/** Names of the periods results are grouped by. */
+/**
+ * Names of the periods results are grouped by.
+ *
+ * @category Analytics
+ */
 export type DateGroupingName = "none" | "year" | "quarter" | "month" | "week" | "day" | "hour";
 
-/** The server's numbers for {@linkcode DateGroupingName}: -1 none, 0 year … 5 hour. */
+/**
+ * The server's numbers for {@linkcode DateGroupingName}: -1 none, 0 year … 5 hour.
+ *
+ * @category Analytics
+ */
 export const DATE_GROUPINGS: Readonly<Record<DateGroupingName, number>> = Object.freeze({
   none: -1,
   year: 0,
@@ -51,7 +67,11 @@ export const DATE_GROUPINGS: Readonly<Record<DateGroupingName, number>> = Object
   hour: 5,
 });
 
-/** Which runs of a unit a filter selects. */
+/**
+ * Which runs of a unit a filter selects.
+ *
+ * @category Analytics
+ */
 export const Run: {
   readonly First: 1;
   readonly Second: 2;
@@ -60,7 +80,11 @@ export const Run: {
   readonly All: -2;
 } = Object.freeze({ First: 1, Second: 2, Third: 3, Last: -1, All: -2 });
 
-/** The `WATSFilter` of analytics requests; every field is optional. */
+/**
+ * The `WATSFilter` of analytics requests; every field is optional.
+ *
+ * @category Analytics
+ */
 export interface WatsFilter {
   /** Serial number(s). */
   serialNumber?: TextCriterion;
@@ -164,7 +188,11 @@ const watsFilter: z.ZodType<WatsFilter> = z.looseObject({
   measurementPaths: text.optional(),
 });
 
-/** Validates a {@linkcode WatsFilter} as a caller wrote it. */
+/**
+ * Validates a {@linkcode WatsFilter} as a caller wrote it.
+ *
+ * @category Analytics
+ */
 export const WatsFilterSchema: Schema<WatsFilter> = watsFilter;
 
 const TEXT_KEYS: readonly string[] = [
@@ -196,9 +224,13 @@ const TEXT_KEYS: readonly string[] = [
  *
  * @example A naive local time
  * ```ts
- * import { toUtcIso } from "./analytics.ts";
- * toUtcIso("2026-05-01T08:00:00+02:00"); // "2026-05-01T06:00:00.000Z"
+ * import assert from "node:assert/strict";
+ * import { toUtcIso } from "@wats/toolkit/models";
+ *
+ * assert.equal(toUtcIso("2026-05-01T08:00:00+02:00"), "2026-05-01T06:00:00.000Z");
  * ```
+ *
+ * @category Analytics
  */
 export function toUtcIso(value: Date | string, field = "date"): string {
   let ms: number;
@@ -246,12 +278,16 @@ function joinAlternatives(key: string, value: string | readonly string[]): strin
  * @returns The path in `¶` format, e.g. `Main¶Power¶Rails¶¶5V`.
  * @throws {TypeError} When the path is empty.
  *
- * @example
+ * @example A step path and a measurement of a multi-numeric step
  * ```ts
- * import { measurementPath } from "./analytics.ts";
- * measurementPath("Main/Voltage"); // "Main¶Voltage"
- * measurementPath("Main/Rails::5V"); // "Main¶Rails¶¶5V"
+ * import assert from "node:assert/strict";
+ * import { measurementPath } from "@wats/toolkit/models";
+ *
+ * assert.equal(measurementPath("Main/Voltage"), "Main¶Voltage");
+ * assert.equal(measurementPath("Main/Rails::5V"), "Main¶Rails¶¶5V");
  * ```
+ *
+ * @category Analytics
  */
 export function measurementPath(path: string): string {
   const trimmed = path.trim();
@@ -270,11 +306,15 @@ export function measurementPath(path: string): string {
  * @param paths One path, several joined with `;`, or a list.
  * @returns The `measurementPaths` value.
  *
- * @example
+ * @example Two paths in one filter value
  * ```ts
- * import { measurementPaths } from "./analytics.ts";
- * measurementPaths(["Main/A", "Main/B::x"]); // "Main¶A;Main¶B¶¶x"
+ * import assert from "node:assert/strict";
+ * import { measurementPaths } from "@wats/toolkit/models";
+ *
+ * assert.equal(measurementPaths(["Main/A", "Main/B::x"]), "Main¶A;Main¶B¶¶x");
  * ```
+ *
+ * @category Analytics
  */
 export function measurementPaths(paths: string | readonly string[]): string {
   const list = typeof paths === "string" ? paths.split(";") : paths;
@@ -289,12 +329,18 @@ export function measurementPaths(paths: string | readonly string[]): string {
  * @throws {TypeError} When a field has the wrong type or a list value holds `;`.
  * @throws {RangeError} When a date is invalid or `dateFrom` lies after `dateTo`.
  *
- * @example
+ * @example A filter in the server's spelling
  * ```ts
- * import { serializeFilter } from "./analytics.ts";
- * serializeFilter({ partNumber: ["PCB-1", "PCB-2"], status: "all", dateGrouping: "week" });
- * // { partNumber: "PCB-1;PCB-2", dateGrouping: 3 }
+ * import assert from "node:assert/strict";
+ * import { serializeFilter } from "@wats/toolkit/models";
+ *
+ * assert.deepEqual(
+ *   serializeFilter({ partNumber: ["PCB-1", "PCB-2"], status: "all", dateGrouping: "week" }),
+ *   { partNumber: "PCB-1;PCB-2", dateGrouping: 3 },
+ * );
  * ```
+ *
+ * @category Analytics
  */
 export function serializeFilter(filter: WatsFilter): Record<string, unknown> {
   const checked = watsFilter.safeParse(filter);

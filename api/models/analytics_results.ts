@@ -15,7 +15,11 @@ const num = z.number().nullish();
 const int = z.number().int().nullish();
 const str = z.string().nullish();
 
-/** One row of a yield query (dynamic, volume, worst, high volume). */
+/**
+ * One row of a yield query (dynamic, volume, worst, high volume).
+ *
+ * @category Analytics
+ */
 export interface YieldData {
   /** Part number, when grouped by it. */
   partNumber?: string | null;
@@ -72,10 +76,18 @@ const yieldData: z.ZodType<YieldData> = z.looseObject({
   lpy: num,
 });
 
-/** Validates a list of {@linkcode YieldData}. */
+/**
+ * Validates a list of {@linkcode YieldData}.
+ *
+ * @category Analytics
+ */
 export const YieldDataListSchema: Schema<YieldData[]> = z.array(yieldData);
 
-/** A step that failed units, with how often. */
+/**
+ * A step that failed units, with how often.
+ *
+ * @category Analytics
+ */
 export interface TopFailedStep {
   /** Step name. */
   stepName?: string | null;
@@ -120,10 +132,18 @@ const topFailedStep: z.ZodType<TopFailedStep> = z.looseObject({
   lastFailDate: str,
 });
 
-/** Validates a list of {@linkcode TopFailedStep}s. */
+/**
+ * Validates a list of {@linkcode TopFailedStep}s.
+ *
+ * @category Analytics
+ */
 export const TopFailedStepListSchema: Schema<TopFailedStep[]> = z.array(topFailedStep);
 
-/** One row of the repair statistics: the requested dimensions plus counts. */
+/**
+ * One row of the repair statistics: the requested dimensions plus counts.
+ *
+ * @category Analytics
+ */
 export interface RepairStatistics {
   /** UUR reports in the row. */
   repairReportCount?: number | null;
@@ -150,10 +170,18 @@ const repairStatistics: z.ZodType<RepairStatistics> = z.looseObject({
   repairCode: str,
 });
 
-/** Validates a list of {@linkcode RepairStatistics}. */
+/**
+ * Validates a list of {@linkcode RepairStatistics}.
+ *
+ * @category Analytics
+ */
 export const RepairStatisticsListSchema: Schema<RepairStatistics[]> = z.array(repairStatistics);
 
-/** One repaired failure of a part number and revision. */
+/**
+ * One repaired failure of a part number and revision.
+ *
+ * @category Analytics
+ */
 export interface RepairHistoryRecord {
   /** Serial number. */
   serialNumber?: string | null;
@@ -192,12 +220,20 @@ const repairHistoryRecord: z.ZodType<RepairHistoryRecord> = z.looseObject({
   componentRef: str,
 });
 
-/** Validates a list of {@linkcode RepairHistoryRecord}s. */
+/**
+ * Validates a list of {@linkcode RepairHistoryRecord}s.
+ *
+ * @category Analytics
+ */
 export const RepairHistoryListSchema: Schema<RepairHistoryRecord[]> = z.array(
   repairHistoryRecord,
 );
 
-/** Overall equipment effectiveness over the filter's scope. */
+/**
+ * Overall equipment effectiveness over the filter's scope.
+ *
+ * @category Analytics
+ */
 export interface OeeAnalysisResult {
   /** Availability × performance × quality, percent. */
   oee?: number | null;
@@ -254,5 +290,9 @@ const oeeAnalysisResult: z.ZodType<OeeAnalysisResult> = z.looseObject({
   stationName: str,
 });
 
-/** Validates an {@linkcode OeeAnalysisResult}. */
+/**
+ * Validates an {@linkcode OeeAnalysisResult}.
+ *
+ * @category Analytics
+ */
 export const OeeAnalysisResultSchema: Schema<OeeAnalysisResult> = oeeAnalysisResult;

@@ -9,7 +9,11 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** A process (test, repair or WIP operation) as `GET /api/App/Processes` answers it. */
+/**
+ * A process (test, repair or WIP operation) as `GET /api/App/Processes` answers it.
+ *
+ * @category App
+ */
 export interface ProcessInfo {
   /** The process code, e.g. 100 for a test operation, 500 for repair. */
   code: number;
@@ -42,10 +46,18 @@ const processInfo: z.ZodType<ProcessInfo> = z.looseObject({
   state: z.number().int().nullish(),
 });
 
-/** Validates a {@linkcode ProcessInfo}. */
+/**
+ * Validates a {@linkcode ProcessInfo}.
+ *
+ * @category App
+ */
 export const ProcessInfoSchema: Schema<ProcessInfo> = processInfo;
 
-/** A production level as `GET /api/App/Levels` answers it. */
+/**
+ * A production level as `GET /api/App/Levels` answers it.
+ *
+ * @category App
+ */
 export interface Level {
   /** The level id. */
   levelId: number;
@@ -60,10 +72,18 @@ const level: z.ZodType<Level> = z.looseObject({
   levelName: z.string().nullish(),
 });
 
-/** Validates a {@linkcode Level}. */
+/**
+ * Validates a {@linkcode Level}.
+ *
+ * @category App
+ */
 export const LevelSchema: Schema<Level> = level;
 
-/** A product group as `GET /api/App/ProductGroups` answers it. */
+/**
+ * A product group as `GET /api/App/ProductGroups` answers it.
+ *
+ * @category App
+ */
 export interface ProductGroup {
   /** The group id. */
   productGroupId: number;
@@ -78,12 +98,28 @@ const productGroup: z.ZodType<ProductGroup> = z.looseObject({
   productGroupName: z.string().nullish(),
 });
 
-/** Validates a {@linkcode ProductGroup}. */
+/**
+ * Validates a {@linkcode ProductGroup}.
+ *
+ * @category App
+ */
 export const ProductGroupSchema: Schema<ProductGroup> = productGroup;
 
-/** Validates a list of processes. */
+/**
+ * Validates a list of processes.
+ *
+ * @category App
+ */
 export const ProcessListSchema: Schema<ProcessInfo[]> = z.array(processInfo);
-/** Validates a list of levels. */
+/**
+ * Validates a list of levels.
+ *
+ * @category App
+ */
 export const LevelListSchema: Schema<Level[]> = z.array(level);
-/** Validates a list of product groups. */
+/**
+ * Validates a list of product groups.
+ *
+ * @category App
+ */
 export const ProductGroupListSchema: Schema<ProductGroup[]> = z.array(productGroup);

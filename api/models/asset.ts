@@ -14,7 +14,11 @@ import type { Schema } from "./report/schema.ts";
 import type { Setting } from "./setting.ts";
 import { setting } from "./_setting.ts";
 
-/** Asset states (`Asset.state`). */
+/**
+ * Asset states (`Asset.state`).
+ *
+ * @category Assets
+ */
 export const AssetState: {
   readonly Unknown: 0;
   readonly InOperation: 1;
@@ -33,7 +37,11 @@ export const AssetState: {
   Scrapped: 6,
 };
 
-/** Kinds of asset log rows (`AssetLogEntry.type`). */
+/**
+ * Kinds of asset log rows (`AssetLogEntry.type`).
+ *
+ * @category Assets
+ */
 export const AssetLogType: {
   readonly Message: 0;
   readonly Register: 1;
@@ -52,13 +60,21 @@ export const AssetLogType: {
   StateChange: 6,
 };
 
-/** Interval values of an asset type with a meaning beyond days (WATS ≥ 25.3). */
+/**
+ * Interval values of an asset type with a meaning beyond days (WATS ≥ 25.3).
+ *
+ * @category Assets
+ */
 export const AssetInterval: { readonly Unlimited: -1; readonly ManagedExternally: -2 } = {
   Unlimited: -1,
   ManagedExternally: -2,
 };
 
-/** An asset. */
+/**
+ * An asset.
+ *
+ * @category Assets
+ */
 export interface Asset {
   /** The serial number (required). */
   serialNumber: string;
@@ -112,7 +128,11 @@ export interface Asset {
   [key: string]: unknown;
 }
 
-/** An asset type: the limits its assets are checked against. */
+/**
+ * An asset type: the limits its assets are checked against.
+ *
+ * @category Assets
+ */
 export interface AssetType {
   /** The name (required). */
   typeName: string;
@@ -138,7 +158,11 @@ export interface AssetType {
   [key: string]: unknown;
 }
 
-/** One row of an asset's log. */
+/**
+ * One row of an asset's log.
+ *
+ * @category Assets
+ */
 export interface AssetLogEntry {
   /** The row's id. */
   logId?: number | null;
@@ -158,7 +182,11 @@ export interface AssetLogEntry {
   [key: string]: unknown;
 }
 
-/** The alarm status the server computes for an asset (`GET /api/Asset/Status`). */
+/**
+ * The alarm status the server computes for an asset (`GET /api/Asset/Status`).
+ *
+ * @category Assets
+ */
 export interface AssetStatus {
   /** 0 OK, 1 warning, 2 alarm. */
   alarmState?: number | null;
@@ -249,20 +277,48 @@ const status: z.ZodType<AssetStatus> = z.looseObject({
   message: z.string().nullish(),
 });
 
-/** Validates an {@linkcode Asset}. */
+/**
+ * Validates an {@linkcode Asset}.
+ *
+ * @category Assets
+ */
 export const AssetSchema: Schema<Asset> = asset;
-/** Validates a list of {@linkcode Asset}s. */
+/**
+ * Validates a list of {@linkcode Asset}s.
+ *
+ * @category Assets
+ */
 export const AssetListSchema: Schema<Asset[]> = z.array(asset);
-/** Validates an {@linkcode AssetType}. */
+/**
+ * Validates an {@linkcode AssetType}.
+ *
+ * @category Assets
+ */
 export const AssetTypeSchema: Schema<AssetType> = assetType;
-/** Validates a list of {@linkcode AssetType}s. */
+/**
+ * Validates a list of {@linkcode AssetType}s.
+ *
+ * @category Assets
+ */
 export const AssetTypeListSchema: Schema<AssetType[]> = z.array(assetType);
-/** Validates a list of {@linkcode AssetLogEntry} rows. */
+/**
+ * Validates a list of {@linkcode AssetLogEntry} rows.
+ *
+ * @category Assets
+ */
 export const AssetLogListSchema: Schema<AssetLogEntry[]> = z.array(logEntry);
-/** Validates an {@linkcode AssetStatus}. */
+/**
+ * Validates an {@linkcode AssetStatus}.
+ *
+ * @category Assets
+ */
 export const AssetStatusSchema: Schema<AssetStatus> = status;
 
-/** Asset fields a `$filter` may name. */
+/**
+ * Asset fields a `$filter` may name.
+ *
+ * @category Assets
+ */
 export type AssetField =
   | "assetId"
   | "serialNumber"
@@ -284,7 +340,11 @@ export type AssetField =
   | "lastCalibrationDate"
   | "nextCalibrationDate";
 
-/** Asset log fields a `$filter` may name. */
+/**
+ * Asset log fields a `$filter` may name.
+ *
+ * @category Assets
+ */
 export type AssetLogField =
   | "logId"
   | "assetId"

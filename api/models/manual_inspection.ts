@@ -13,7 +13,11 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** Definition statuses. */
+/**
+ * Definition statuses.
+ *
+ * @category Manual inspection
+ */
 export const InspectionStatus: {
   readonly Draft: 0;
   readonly Pending: 1;
@@ -21,14 +25,22 @@ export const InspectionStatus: {
   readonly Revoked: 3;
 } = Object.freeze({ Draft: 0, Pending: 1, Released: 2, Revoked: 3 });
 
-/** `OnFailRequireRepair` settings. */
+/**
+ * `OnFailRequireRepair` settings.
+ *
+ * @category Manual inspection
+ */
 export const RepairRequirement: {
   readonly Disabled: 0;
   readonly Optional: 1;
   readonly Required: 2;
 } = Object.freeze({ Disabled: 0, Optional: 1, Required: 2 });
 
-/** A manual test-sequence definition. */
+/**
+ * A manual test-sequence definition.
+ *
+ * @category Manual inspection
+ */
 export interface InspectionDefinition {
   /** Id (server-assigned). */
   TestSequenceDefinitionId?: string | null;
@@ -92,7 +104,11 @@ export interface InspectionDefinition {
   [key: string]: unknown;
 }
 
-/** What a definition applies to: a product, a process … */
+/**
+ * What a definition applies to: a product, a process …
+ *
+ * @category Manual inspection
+ */
 export interface InspectionRelation {
   /** Id (server-assigned). */
   RelationId?: string | null;
@@ -110,7 +126,11 @@ export interface InspectionRelation {
   [key: string]: unknown;
 }
 
-/** A sequence (a group of manual steps) of a definition. */
+/**
+ * A sequence (a group of manual steps) of a definition.
+ *
+ * @category Manual inspection
+ */
 export interface InspectionSequence {
   /** Id (server-assigned). */
   SequenceId?: string | null;
@@ -126,7 +146,11 @@ export interface InspectionSequence {
   [key: string]: unknown;
 }
 
-/** A relation that clashes with one of another definition. */
+/**
+ * A relation that clashes with one of another definition.
+ *
+ * @category Manual inspection
+ */
 export interface RelationConflict {
   /** The relation of the asked definition. */
   Relation?: InspectionRelation | null;
@@ -199,17 +223,45 @@ const conflict: z.ZodType<RelationConflict> = z.looseObject({
   ConflictingDefinitionVersion: z.number().int().nullish(),
 });
 
-/** Validates an {@linkcode InspectionDefinition}. */
+/**
+ * Validates an {@linkcode InspectionDefinition}.
+ *
+ * @category Manual inspection
+ */
 export const InspectionDefinitionSchema: Schema<InspectionDefinition> = definition;
-/** Validates a list of {@linkcode InspectionDefinition}s. */
+/**
+ * Validates a list of {@linkcode InspectionDefinition}s.
+ *
+ * @category Manual inspection
+ */
 export const InspectionDefinitionListSchema: Schema<InspectionDefinition[]> = z.array(definition);
-/** Validates an {@linkcode InspectionRelation}. */
+/**
+ * Validates an {@linkcode InspectionRelation}.
+ *
+ * @category Manual inspection
+ */
 export const InspectionRelationSchema: Schema<InspectionRelation> = relation;
-/** Validates a list of {@linkcode InspectionRelation}s. */
+/**
+ * Validates a list of {@linkcode InspectionRelation}s.
+ *
+ * @category Manual inspection
+ */
 export const InspectionRelationListSchema: Schema<InspectionRelation[]> = z.array(relation);
-/** Validates an {@linkcode InspectionSequence}. */
+/**
+ * Validates an {@linkcode InspectionSequence}.
+ *
+ * @category Manual inspection
+ */
 export const InspectionSequenceSchema: Schema<InspectionSequence> = sequence;
-/** Validates a list of {@linkcode InspectionSequence}s. */
+/**
+ * Validates a list of {@linkcode InspectionSequence}s.
+ *
+ * @category Manual inspection
+ */
 export const InspectionSequenceListSchema: Schema<InspectionSequence[]> = z.array(sequence);
-/** Validates a list of {@linkcode RelationConflict}s. */
+/**
+ * Validates a list of {@linkcode RelationConflict}s.
+ *
+ * @category Manual inspection
+ */
 export const RelationConflictListSchema: Schema<RelationConflict[]> = z.array(conflict);

@@ -15,7 +15,11 @@ const num = z.number().nullish();
 const int = z.number().int().nullish();
 const str = z.string().nullish();
 
-/** Statistics of a step's measurement; each has a `…Wof` twin computed without failures. */
+/**
+ * Statistics of a step's measurement; each has a `…Wof` twin computed without failures.
+ *
+ * @category Analytics
+ */
 export interface MeasurementStatistics {
   /** Smallest value. */
   min?: number | null;
@@ -41,7 +45,11 @@ export interface MeasurementStatistics {
   sigmaLow3?: number | null;
 }
 
-/** One row of the test-step analysis: a step, or one measurement of a multi-measurement step. */
+/**
+ * One row of the test-step analysis: a step, or one measurement of a multi-measurement step.
+ *
+ * @category Analytics
+ */
 export interface StepAnalysisRow extends MeasurementStatistics {
   /** Step name. */
   stepName?: string | null;
@@ -134,10 +142,18 @@ const stepAnalysisRow: z.ZodType<StepAnalysisRow> = z.looseObject({
   ...stats,
 });
 
-/** Validates a list of {@linkcode StepAnalysisRow}s. */
+/**
+ * Validates a list of {@linkcode StepAnalysisRow}s.
+ *
+ * @category Analytics
+ */
 export const StepAnalysisRowListSchema: Schema<StepAnalysisRow[]> = z.array(stepAnalysisRow);
 
-/** One measured value of one report. */
+/**
+ * One measured value of one report.
+ *
+ * @category Analytics
+ */
 export interface MeasurementData {
   /** Serial number. */
   serialNumber?: string | null;
@@ -196,10 +212,18 @@ function withLimitAliases(row: unknown): unknown {
   return record;
 }
 
-/** Validates a list of {@linkcode MeasurementData}. */
+/**
+ * Validates a list of {@linkcode MeasurementData}.
+ *
+ * @category Analytics
+ */
 export const MeasurementDataListSchema: Schema<MeasurementData[]> = z.array(measurementData);
 
-/** Statistics of one measurement path over many reports. */
+/**
+ * Statistics of one measurement path over many reports.
+ *
+ * @category Analytics
+ */
 export interface AggregatedMeasurement extends MeasurementStatistics {
   /** Step name. */
   stepName?: string | null;
@@ -236,7 +260,11 @@ const aggregatedMeasurement: z.ZodType<AggregatedMeasurement> = z.preprocess(
   }),
 );
 
-/** Validates a list of {@linkcode AggregatedMeasurement}s. */
+/**
+ * Validates a list of {@linkcode AggregatedMeasurement}s.
+ *
+ * @category Analytics
+ */
 export const AggregatedMeasurementListSchema: Schema<AggregatedMeasurement[]> = z.array(
   aggregatedMeasurement,
 );

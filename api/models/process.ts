@@ -10,7 +10,11 @@ import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 import type { ProcessInfo } from "./app.ts";
 
-/** A process with its id and properties (internal `GetProcesses`, PascalCase). */
+/**
+ * A process with its id and properties (internal `GetProcesses`, PascalCase).
+ *
+ * @category Processes
+ */
 export interface ProcessDetail {
   /** The process code. */
   Code: number;
@@ -36,7 +40,11 @@ export interface ProcessDetail {
   [key: string]: unknown;
 }
 
-/** A fail-code category or a fail code of a repair operation (the same shape, nested). */
+/**
+ * A fail-code category or a fail code of a repair operation (the same shape, nested).
+ *
+ * @category Processes
+ */
 export interface RepairCategory {
   /** The id. */
   GUID?: string | null;
@@ -58,7 +66,11 @@ export interface RepairCategory {
   [key: string]: unknown;
 }
 
-/** The configuration of one repair operation (internal `GetRepairOperations`, PascalCase). */
+/**
+ * The configuration of one repair operation (internal `GetRepairOperations`, PascalCase).
+ *
+ * @category Processes
+ */
 export interface RepairOperationConfig {
   /** A description. */
   Description?: string | null;
@@ -82,7 +94,11 @@ export interface RepairOperationConfig {
   [key: string]: unknown;
 }
 
-/** A fail code flattened out of a repair operation's categories. */
+/**
+ * A fail code flattened out of a repair operation's categories.
+ *
+ * @category Processes
+ */
 export interface FailCode {
   /** The top-level category's description. */
   category: string | null;
@@ -136,13 +152,29 @@ const repairConfig: z.ZodType<RepairOperationConfig> = z.looseObject({
   MiscInfos: z.unknown().optional(),
 });
 
-/** Validates a {@linkcode ProcessDetail}. */
+/**
+ * Validates a {@linkcode ProcessDetail}.
+ *
+ * @category Processes
+ */
 export const ProcessDetailSchema: Schema<ProcessDetail> = detail;
-/** Validates a list of {@linkcode ProcessDetail} rows. */
+/**
+ * Validates a list of {@linkcode ProcessDetail} rows.
+ *
+ * @category Processes
+ */
 export const ProcessDetailListSchema: Schema<ProcessDetail[]> = z.array(detail);
-/** Validates a {@linkcode RepairOperationConfig}. */
+/**
+ * Validates a {@linkcode RepairOperationConfig}.
+ *
+ * @category Processes
+ */
 export const RepairOperationConfigSchema: Schema<RepairOperationConfig> = repairConfig;
-/** Validates the repair-operation configurations, keyed by process code. */
+/**
+ * Validates the repair-operation configurations, keyed by process code.
+ *
+ * @category Processes
+ */
 export const RepairOperationConfigMapSchema: Schema<Record<string, RepairOperationConfig>> = z
   .record(z.string(), repairConfig);
 
@@ -153,13 +185,29 @@ export const RepairOperationConfigMapSchema: Schema<Record<string, RepairOperati
  * @param config The repair operation's configuration.
  * @returns The fail codes, in the server's order.
  *
- * @example
+ * @example One category with one code
  * ```ts
- * import { flattenFailCodes } from "./process.ts";
- * flattenFailCodes({
- *   Categories: [{ GUID: "c1", Description: "Solder", Failcodes: [{ GUID: "f1", Description: "Bridge" }] }],
- * }); // [{ category: "Solder", code: "Bridge", description: "Bridge", guid: "f1", categoryGuid: "c1", selectable: true }]
+ * import assert from "node:assert/strict";
+ * import { flattenFailCodes } from "@wats/toolkit/models";
+ *
+ * const codes = flattenFailCodes({
+ *   Categories: [{
+ *     GUID: "c1",
+ *     Description: "Solder",
+ *     Failcodes: [{ GUID: "f1", Description: "Bridge" }],
+ *   }],
+ * });
+ * assert.deepEqual(codes, [{
+ *   category: "Solder",
+ *   code: "Bridge",
+ *   description: "Bridge",
+ *   guid: "f1",
+ *   categoryGuid: "c1",
+ *   selectable: true,
+ * }]);
  * ```
+ *
+ * @category Processes
  */
 export function flattenFailCodes(config: RepairOperationConfig): FailCode[] {
   const out: FailCode[] = [];
@@ -186,11 +234,21 @@ export function flattenFailCodes(config: RepairOperationConfig): FailCode[] {
  * @param process A process from the public list.
  * @returns `test`, `repair`, `wip`, or `other` when no flag is set.
  *
- * @example
+ * @example A repair operation
  * ```ts
- * import { processKind } from "./process.ts";
- * processKind({ code: 500, isTestOperation: false, isRepairOperation: true, isWipOperation: false }); // "repair"
+ * import assert from "node:assert/strict";
+ * import { processKind } from "@wats/toolkit/models";
+ *
+ * const kind = processKind({
+ *   code: 500,
+ *   isTestOperation: false,
+ *   isRepairOperation: true,
+ *   isWipOperation: false,
+ * });
+ * assert.equal(kind, "repair");
  * ```
+ *
+ * @category Processes
  */
 export function processKind(process: ProcessInfo): "test" | "repair" | "wip" | "other" {
   if (process.isTestOperation) return "test";

@@ -12,7 +12,11 @@ import type { Schema } from "./report/schema.ts";
 import type { Setting } from "./setting.ts";
 import { setting } from "./_setting.ts";
 
-/** A product as the light list (`GET /api/Product/Query`) answers it. */
+/**
+ * A product as the light list (`GET /api/Product/Query`) answers it.
+ *
+ * @category Products
+ */
 export interface ProductSummary {
   /** The part number. */
   partNumber: string;
@@ -28,7 +32,11 @@ export interface ProductSummary {
   [key: string]: unknown;
 }
 
-/** One revision of a product. */
+/**
+ * One revision of a product.
+ *
+ * @category Products
+ */
 export interface ProductRevision {
   /** The revision name, e.g. `A` (required). */
   revision: string;
@@ -52,7 +60,11 @@ export interface ProductRevision {
   [key: string]: unknown;
 }
 
-/** A product with its revisions and tags (`GET /api/Product/{partNumber}`). */
+/**
+ * A product with its revisions and tags (`GET /api/Product/{partNumber}`).
+ *
+ * @category Products
+ */
 export interface Product {
   /** The part number (required, not blank). */
   partNumber: string;
@@ -80,7 +92,11 @@ export interface Product {
   [key: string]: unknown;
 }
 
-/** A vendor (`/api/Product/Vendors`). */
+/**
+ * A vendor (`/api/Product/Vendors`).
+ *
+ * @category Products
+ */
 export interface Vendor {
   /** The vendor's id, assigned by the server. */
   vendorId?: string | number | null;
@@ -93,6 +109,8 @@ export interface Vendor {
 /**
  * A product category (internal `GetProductCategories`, PascalCase). Only the id and name are
  * relied on; the rest of the row is kept as the server sent it.
+ *
+ * @category Products
  */
 export interface ProductCategory {
   /** The category's id (a GUID), assigned by the server when absent. */
@@ -108,6 +126,8 @@ export interface ProductCategory {
 /**
  * A box-build relation: the parent revision contains `Quantity` of the child revision (internal
  * routes, PascalCase).
+ *
+ * @category Products
  */
 export interface ProductRevisionRelation {
   /** The relation's id, assigned by the server. */
@@ -130,7 +150,11 @@ export interface ProductRevisionRelation {
   [key: string]: unknown;
 }
 
-/** A row of the product hierarchy (internal `GetProductInfo`); child relations have `hlevel > 0`. */
+/**
+ * A row of the product hierarchy (internal `GetProductInfo`); child relations have `hlevel > 0`.
+ *
+ * @category Products
+ */
 export interface ProductHierarchyRow extends ProductRevisionRelation {
   /** Depth in the hierarchy: 0 the product itself, 1 its children, … */
   hlevel?: number | null;
@@ -198,25 +222,65 @@ const hierarchyRow: z.ZodType<ProductHierarchyRow> = z.looseObject({
   hlevel: z.number().int().nullish(),
 });
 
-/** Validates a {@linkcode Product}. */
+/**
+ * Validates a {@linkcode Product}.
+ *
+ * @category Products
+ */
 export const ProductSchema: Schema<Product> = product;
-/** Validates a list of {@linkcode Product}s. */
+/**
+ * Validates a list of {@linkcode Product}s.
+ *
+ * @category Products
+ */
 export const ProductListSchema: Schema<Product[]> = z.array(product);
-/** Validates a {@linkcode ProductRevision}. */
+/**
+ * Validates a {@linkcode ProductRevision}.
+ *
+ * @category Products
+ */
 export const ProductRevisionSchema: Schema<ProductRevision> = productRevision;
-/** Validates a list of {@linkcode ProductSummary} rows. */
+/**
+ * Validates a list of {@linkcode ProductSummary} rows.
+ *
+ * @category Products
+ */
 export const ProductSummaryListSchema: Schema<ProductSummary[]> = z.array(productSummary);
-/** Validates a {@linkcode Vendor}. */
+/**
+ * Validates a {@linkcode Vendor}.
+ *
+ * @category Products
+ */
 export const VendorSchema: Schema<Vendor> = vendor;
-/** Validates a list of {@linkcode Vendor}s. */
+/**
+ * Validates a list of {@linkcode Vendor}s.
+ *
+ * @category Products
+ */
 export const VendorListSchema: Schema<Vendor[]> = z.array(vendor);
-/** Validates a list of {@linkcode ProductCategory} rows. */
+/**
+ * Validates a list of {@linkcode ProductCategory} rows.
+ *
+ * @category Products
+ */
 export const ProductCategoryListSchema: Schema<ProductCategory[]> = z.array(category);
-/** Validates a {@linkcode ProductRevisionRelation}. */
+/**
+ * Validates a {@linkcode ProductRevisionRelation}.
+ *
+ * @category Products
+ */
 export const ProductRevisionRelationSchema: Schema<ProductRevisionRelation> = relation;
-/** Validates one relation or a list of them (the create route answers either). */
+/**
+ * Validates one relation or a list of them (the create route answers either).
+ *
+ * @category Products
+ */
 export const ProductRevisionRelationsSchema: Schema<
   ProductRevisionRelation | ProductRevisionRelation[]
 > = z.union([relation, z.array(relation)]);
-/** Validates the rows of a product hierarchy. */
+/**
+ * Validates the rows of a product hierarchy.
+ *
+ * @category Products
+ */
 export const ProductHierarchySchema: Schema<ProductHierarchyRow[]> = z.array(hierarchyRow);

@@ -12,7 +12,11 @@ import type { Schema } from "./report/schema.ts";
 import type { Setting } from "./setting.ts";
 import { setting } from "./_setting.ts";
 
-/** The unit-phase flag values WATS ships with (ids of {@linkcode UnitPhase}). */
+/**
+ * The unit-phase flag values WATS ships with (ids of {@linkcode UnitPhase}).
+ *
+ * @category Production
+ */
 export const UnitPhaseFlag: {
   readonly Unknown: 1;
   readonly UnderProduction: 2;
@@ -41,7 +45,11 @@ export const UnitPhaseFlag: {
   Shipped: 2048,
 };
 
-/** A production unit (one serial number of one part number). */
+/**
+ * A production unit (one serial number of one part number).
+ *
+ * @category Production
+ */
 export interface Unit {
   /** The serial number (required). */
   serialNumber: string;
@@ -77,7 +85,11 @@ export interface Unit {
   [key: string]: unknown;
 }
 
-/** A change to a unit that an integration has not acknowledged yet. */
+/**
+ * A change to a unit that an integration has not acknowledged yet.
+ *
+ * @category Production
+ */
 export interface UnitChange {
   /** The change's id; acknowledge it with this. */
   id: number;
@@ -95,7 +107,11 @@ export interface UnitChange {
   [key: string]: unknown;
 }
 
-/** The verification result of one process of a unit. */
+/**
+ * The verification result of one process of a unit.
+ *
+ * @category Production
+ */
 export interface UnitProcessResult {
   /** The process code. */
   processCode?: number | null;
@@ -119,7 +135,11 @@ export interface UnitProcessResult {
   [key: string]: unknown;
 }
 
-/** The verification grade of a unit (`GET /api/Production/UnitVerification`). */
+/**
+ * The verification grade of a unit (`GET /api/Production/UnitVerification`).
+ *
+ * @category Production
+ */
 export interface UnitVerification {
   /** The overall status. */
   status?: string | null;
@@ -141,7 +161,11 @@ export interface UnitVerification {
   [key: string]: unknown;
 }
 
-/** A unit phase (internal `GetUnitPhases`, PascalCase). */
+/**
+ * A unit phase (internal `GetUnitPhases`, PascalCase).
+ *
+ * @category Production
+ */
 export interface UnitPhase {
   /** The phase id (a flag value). */
   UnitPhaseId: number;
@@ -155,7 +179,11 @@ export interface UnitPhase {
   [key: string]: unknown;
 }
 
-/** A serial-number type (`GET /api/Production/SerialNumbers/Types`). */
+/**
+ * A serial-number type (`GET /api/Production/SerialNumbers/Types`).
+ *
+ * @category Production
+ */
 export interface SerialNumberType {
   /** The type's name; allocation names it. */
   name: string;
@@ -173,7 +201,11 @@ export interface SerialNumberType {
   [key: string]: unknown;
 }
 
-/** An allocated serial number, as the range and reference look-ups answer it. */
+/**
+ * An allocated serial number, as the range and reference look-ups answer it.
+ *
+ * @category Production
+ */
 export interface SerialNumberRecord {
   /** The serial number. */
   serialNumber?: string | null;
@@ -189,7 +221,11 @@ export interface SerialNumberRecord {
   [key: string]: unknown;
 }
 
-/** A production batch. */
+/**
+ * A production batch.
+ *
+ * @category Production
+ */
 export interface Batch {
   /** The batch number. */
   batchNumber: string;
@@ -283,21 +319,57 @@ const batch: z.ZodType<Batch> = z.looseObject({
   partNumber: z.string().nullish(),
 });
 
-/** Validates a {@linkcode Unit}. */
+/**
+ * Validates a {@linkcode Unit}.
+ *
+ * @category Production
+ */
 export const UnitSchema: Schema<Unit> = unit;
-/** Validates a list of {@linkcode Unit}s. */
+/**
+ * Validates a list of {@linkcode Unit}s.
+ *
+ * @category Production
+ */
 export const UnitListSchema: Schema<Unit[]> = z.array(unit);
-/** Validates a list of {@linkcode UnitChange}s. */
+/**
+ * Validates a list of {@linkcode UnitChange}s.
+ *
+ * @category Production
+ */
 export const UnitChangeListSchema: Schema<UnitChange[]> = z.array(unitChange);
-/** Validates a {@linkcode UnitVerification}. */
+/**
+ * Validates a {@linkcode UnitVerification}.
+ *
+ * @category Production
+ */
 export const UnitVerificationSchema: Schema<UnitVerification> = verification;
-/** Validates a list of {@linkcode UnitPhase}s. */
+/**
+ * Validates a list of {@linkcode UnitPhase}s.
+ *
+ * @category Production
+ */
 export const UnitPhaseListSchema: Schema<UnitPhase[]> = z.array(phase);
-/** Validates a list of {@linkcode SerialNumberType}s. */
+/**
+ * Validates a list of {@linkcode SerialNumberType}s.
+ *
+ * @category Production
+ */
 export const SerialNumberTypeListSchema: Schema<SerialNumberType[]> = z.array(serialType);
-/** Validates a list of {@linkcode SerialNumberRecord}s. */
+/**
+ * Validates a list of {@linkcode SerialNumberRecord}s.
+ *
+ * @category Production
+ */
 export const SerialNumberRecordListSchema: Schema<SerialNumberRecord[]> = z.array(serialRecord);
-/** Validates a {@linkcode Batch}. */
+/**
+ * Validates a {@linkcode Batch}.
+ *
+ * @category Production
+ */
 export const BatchSchema: Schema<Batch> = batch;
-/** Validates a list of {@linkcode Batch}es. */
+/**
+ * Validates a list of {@linkcode Batch}es.
+ *
+ * @category Production
+ */
 export const BatchListSchema: Schema<Batch[]> = z.array(batch);

@@ -10,7 +10,11 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** An expanded sub-unit of a header. */
+/**
+ * An expanded sub-unit of a header.
+ *
+ * @category Report queries
+ */
 export interface HeaderSubUnit {
   /** Serial number. */
   serialNumber?: string | null;
@@ -24,7 +28,11 @@ export interface HeaderSubUnit {
   [key: string]: unknown;
 }
 
-/** An expanded misc-info row of a header. */
+/**
+ * An expanded misc-info row of a header.
+ *
+ * @category Report queries
+ */
 export interface HeaderMiscInfo {
   /** The row's description (its name). */
   description?: string | null;
@@ -34,7 +42,11 @@ export interface HeaderMiscInfo {
   [key: string]: unknown;
 }
 
-/** One report header. */
+/**
+ * One report header.
+ *
+ * @category Client
+ */
 export interface ReportHeader {
   /** The report id. */
   uuid: string;
@@ -121,13 +133,25 @@ const reportHeader: z.ZodType<ReportHeader> = z.looseObject({
   uurMiscInfo: z.array(miscInfo).nullish(),
 });
 
-/** Validates a {@linkcode ReportHeader}. */
+/**
+ * Validates a {@linkcode ReportHeader}.
+ *
+ * @category Report queries
+ */
 export const ReportHeaderSchema: Schema<ReportHeader> = reportHeader;
 
-/** Validates a list of {@linkcode ReportHeader}s. */
+/**
+ * Validates a list of {@linkcode ReportHeader}s.
+ *
+ * @category Report queries
+ */
 export const ReportHeaderListSchema: Schema<ReportHeader[]> = z.array(reportHeader);
 
-/** Header fields a `$filter` may name. */
+/**
+ * Header fields a `$filter` may name.
+ *
+ * @category Report queries
+ */
 export type ReportHeaderField =
   | "uuid"
   | "serialNumber"

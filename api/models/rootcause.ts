@@ -11,7 +11,11 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** Ticket status flags; a ticket has one, a query may combine several. */
+/**
+ * Ticket status flags; a ticket has one, a query may combine several.
+ *
+ * @category Root cause
+ */
 export const TicketStatus: {
   readonly Open: 1;
   readonly InProgress: 2;
@@ -21,15 +25,27 @@ export const TicketStatus: {
   readonly Archived: 32;
 } = Object.freeze({ Open: 1, InProgress: 2, OnHold: 4, Solved: 8, Closed: 16, Archived: 32 });
 
-/** Ticket priorities. */
+/**
+ * Ticket priorities.
+ *
+ * @category Root cause
+ */
 export const TicketPriority: { readonly Low: 0; readonly Medium: 1; readonly High: 2 } = Object
   .freeze({ Low: 0, Medium: 1, High: 2 });
 
-/** Which tickets a list shows. */
+/**
+ * Which tickets a list shows.
+ *
+ * @category Root cause
+ */
 export const TicketView: { readonly Assigned: 0; readonly Following: 1; readonly All: 2 } = Object
   .freeze({ Assigned: 0, Following: 1, All: 2 });
 
-/** Kinds of ticket history entries. */
+/**
+ * Kinds of ticket history entries.
+ *
+ * @category Root cause
+ */
 export const TicketUpdateType: {
   readonly Content: 0;
   readonly Progress: 1;
@@ -37,7 +53,11 @@ export const TicketUpdateType: {
   readonly Notification: 3;
 } = Object.freeze({ Content: 0, Progress: 1, Properties: 2, Notification: 3 });
 
-/** A file on a ticket update. */
+/**
+ * A file on a ticket update.
+ *
+ * @category Root cause
+ */
 export interface TicketAttachment {
   /** Attachment id, as the upload answered it. */
   attachmentId: string;
@@ -47,7 +67,11 @@ export interface TicketAttachment {
   [key: string]: unknown;
 }
 
-/** A key/value setting (ticket tag). */
+/**
+ * A key/value setting (ticket tag).
+ *
+ * @category Root cause
+ */
 export interface TicketTag {
   /** Key. */
   key: string;
@@ -57,7 +81,11 @@ export interface TicketTag {
   [key: string]: unknown;
 }
 
-/** A change to a ticket: a comment, progress, a property change or a notification. */
+/**
+ * A change to a ticket: a comment, progress, a property change or a notification.
+ *
+ * @category Root cause
+ */
 export interface TicketUpdate {
   /** Update id (server-assigned). */
   updateId?: string | null;
@@ -75,7 +103,11 @@ export interface TicketUpdate {
   [key: string]: unknown;
 }
 
-/** A root-cause ticket. */
+/**
+ * A root-cause ticket.
+ *
+ * @category Root cause
+ */
 export interface Ticket {
   /** Ticket id (server-assigned). */
   ticketId?: string | null;
@@ -154,9 +186,17 @@ const ticket: z.ZodType<Ticket> = z.looseObject({
   update: ticketUpdate.nullish(),
 });
 
-/** Validates a {@linkcode Ticket}. */
+/**
+ * Validates a {@linkcode Ticket}.
+ *
+ * @category Root cause
+ */
 export const TicketSchema: Schema<Ticket> = ticket;
-/** Validates a list of {@linkcode Ticket}s. */
+/**
+ * Validates a list of {@linkcode Ticket}s.
+ *
+ * @category Root cause
+ */
 export const TicketListSchema: Schema<Ticket[]> = z.array(ticket);
 
 /**
@@ -165,11 +205,15 @@ export const TicketListSchema: Schema<Ticket[]> = z.array(ticket);
  * @param flags One flag or several combined.
  * @returns The names, e.g. `["Open", "InProgress"]`.
  *
- * @example
+ * @example The names of a status set
  * ```ts
- * import { statusNames, TicketStatus } from "./rootcause.ts";
- * statusNames(TicketStatus.Open | TicketStatus.OnHold); // ["Open", "OnHold"]
+ * import assert from "node:assert/strict";
+ * import { statusNames, TicketStatus } from "@wats/toolkit/models";
+ *
+ * assert.deepEqual(statusNames(TicketStatus.Open | TicketStatus.OnHold), ["Open", "OnHold"]);
  * ```
+ *
+ * @category Root cause
  */
 export function statusNames(flags: number): string[] {
   return Object.entries(TicketStatus).filter(([, bit]) => (flags & bit) !== 0).map(([name]) =>

@@ -8,16 +8,36 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** The schema URN of a user. */
+/**
+ * The schema URN of a user.
+ *
+ * @category SCIM
+ */
 export const SCIM_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-/** The schema URN of a group. */
+/**
+ * The schema URN of a group.
+ *
+ * @category SCIM
+ */
 export const SCIM_GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-/** The schema URN of a patch request. */
+/**
+ * The schema URN of a patch request.
+ *
+ * @category SCIM
+ */
 export const SCIM_PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-/** The schema URN of a list page. */
+/**
+ * The schema URN of a list page.
+ *
+ * @category SCIM
+ */
 export const SCIM_LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
-/** A person's name parts. */
+/**
+ * A person's name parts.
+ *
+ * @category SCIM
+ */
 export interface ScimName {
   /** The whole name, formatted for display. */
   formatted?: string | null;
@@ -29,7 +49,11 @@ export interface ScimName {
   [key: string]: unknown;
 }
 
-/** An e-mail address of a user. */
+/**
+ * An e-mail address of a user.
+ *
+ * @category SCIM
+ */
 export interface ScimEmail {
   /** The address. */
   value: string;
@@ -41,7 +65,11 @@ export interface ScimEmail {
   [key: string]: unknown;
 }
 
-/** Resource metadata the server keeps. */
+/**
+ * Resource metadata the server keeps.
+ *
+ * @category SCIM
+ */
 export interface ScimMeta {
   /** `User` or `Group`. */
   resourceType?: string | null;
@@ -55,7 +83,11 @@ export interface ScimMeta {
   [key: string]: unknown;
 }
 
-/** A user. */
+/**
+ * A user.
+ *
+ * @category SCIM
+ */
 export interface ScimUser {
   /** Id (server-assigned). */
   id?: string | null;
@@ -79,7 +111,11 @@ export interface ScimUser {
   [key: string]: unknown;
 }
 
-/** A member of a group. */
+/**
+ * A member of a group.
+ *
+ * @category SCIM
+ */
 export interface ScimMember {
   /** The member's id. */
   value: string;
@@ -89,7 +125,11 @@ export interface ScimMember {
   [key: string]: unknown;
 }
 
-/** A group. */
+/**
+ * A group.
+ *
+ * @category SCIM
+ */
 export interface ScimGroup {
   /** Id (server-assigned). */
   id?: string | null;
@@ -107,7 +147,11 @@ export interface ScimGroup {
   [key: string]: unknown;
 }
 
-/** One page of a list. */
+/**
+ * One page of a list.
+ *
+ * @category SCIM
+ */
 export interface ScimListResponse<T> {
   /** Matches in all pages. */
   totalResults: number;
@@ -121,7 +165,11 @@ export interface ScimListResponse<T> {
   schemas?: string[] | null;
 }
 
-/** One operation of a patch request. */
+/**
+ * One operation of a patch request.
+ *
+ * @category SCIM
+ */
 export interface ScimPatchOperation {
   /** What to do. */
   op: "add" | "remove" | "replace";
@@ -131,7 +179,11 @@ export interface ScimPatchOperation {
   value?: unknown;
 }
 
-/** A provisioning token. */
+/**
+ * A provisioning token.
+ *
+ * @category SCIM
+ */
 export interface ScimToken {
   /** The bearer token for the identity provider. */
   token: string;
@@ -198,15 +250,35 @@ function listOf<T>(item: z.ZodType<T>): z.ZodType<ScimListResponse<T>> {
   });
 }
 
-/** Validates a {@linkcode ScimUser}. */
+/**
+ * Validates a {@linkcode ScimUser}.
+ *
+ * @category SCIM
+ */
 export const ScimUserSchema: Schema<ScimUser> = user;
-/** Validates a {@linkcode ScimGroup}. */
+/**
+ * Validates a {@linkcode ScimGroup}.
+ *
+ * @category SCIM
+ */
 export const ScimGroupSchema: Schema<ScimGroup> = group;
-/** Validates a page of users. */
+/**
+ * Validates a page of users.
+ *
+ * @category SCIM
+ */
 export const ScimUserListSchema: Schema<ScimListResponse<ScimUser>> = listOf(user);
-/** Validates a page of groups. */
+/**
+ * Validates a page of groups.
+ *
+ * @category SCIM
+ */
 export const ScimGroupListSchema: Schema<ScimListResponse<ScimGroup>> = listOf(group);
-/** Validates a {@linkcode ScimToken}. */
+/**
+ * Validates a {@linkcode ScimToken}.
+ *
+ * @category SCIM
+ */
 export const ScimTokenSchema: Schema<ScimToken> = z.looseObject({
   token: z.string().min(1),
   expiresUtc: z.string().nullish(),

@@ -12,7 +12,11 @@ import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 import { setting } from "./_setting.ts";
 
-/** The `change` codes of a {@linkcode Setting}. */
+/**
+ * The `change` codes of a {@linkcode Setting}.
+ *
+ * @category Products
+ */
 export const SettingChange: {
   readonly None: 0;
   readonly Add: 1;
@@ -20,7 +24,11 @@ export const SettingChange: {
   readonly Delete: 3;
 } = { None: 0, Add: 1, Update: 2, Delete: 3 };
 
-/** A key/value tag. */
+/**
+ * A key/value tag.
+ *
+ * @category Products
+ */
 export interface Setting {
   /** The tag's key (compared without case by the server). */
   key: string;
@@ -32,7 +40,11 @@ export interface Setting {
   [key: string]: unknown;
 }
 
-/** Validates a {@linkcode Setting}. */
+/**
+ * Validates a {@linkcode Setting}.
+ *
+ * @category Products
+ */
 export const SettingSchema: Schema<Setting> = setting;
 
 /**
@@ -46,11 +58,18 @@ export const SettingSchema: Schema<Setting> = setting;
  *
  * @example Set one tag, delete another
  * ```ts
- * import { editTags } from "./setting.ts";
+ * import assert from "node:assert/strict";
+ * import { editTags } from "@wats/toolkit/models";
+ *
  * const tags = [{ key: "Owner", value: "QA" }];
- * editTags(tags, "Line", "3"); // [{ key: "Owner", value: "QA", change: 0 }, { key: "Line", value: "3", change: 1 }]
- * editTags(tags, "owner", null); // [{ key: "Owner", value: "QA", change: 3 }]
+ * assert.deepEqual(editTags(tags, "Line", "3"), [
+ *   { key: "Owner", value: "QA", change: 0 },
+ *   { key: "Line", value: "3", change: 1 },
+ * ]);
+ * assert.deepEqual(editTags(tags, "owner", null), [{ key: "Owner", value: "QA", change: 3 }]);
  * ```
+ *
+ * @category Products
  */
 export function editTags(
   tags: readonly Setting[] | null | undefined,
@@ -77,5 +96,9 @@ export function editTags(
   return out;
 }
 
-/** Validates a list of {@linkcode Setting}s. */
+/**
+ * Validates a list of {@linkcode Setting}s.
+ *
+ * @category Products
+ */
 export const SettingListSchema: Schema<Setting[]> = z.array(setting);

@@ -11,10 +11,18 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** Where a package is in its lifecycle. */
+/**
+ * Where a package is in its lifecycle.
+ *
+ * @category Software
+ */
 export type PackageStatus = "Draft" | "Pending" | "Released" | "Revoked";
 
-/** The moves the lifecycle allows, from each status. */
+/**
+ * The moves the lifecycle allows, from each status.
+ *
+ * @category Software
+ */
 export const PACKAGE_TRANSITIONS: Readonly<Record<PackageStatus, readonly PackageStatus[]>> = Object
   .freeze({
     Draft: Object.freeze(["Pending"] as PackageStatus[]),
@@ -30,17 +38,25 @@ export const PACKAGE_TRANSITIONS: Readonly<Record<PackageStatus, readonly Packag
  * @param to The wanted status.
  * @returns `true` for Draft → Pending, Pending → Released or Draft, Released → Revoked.
  *
- * @example
+ * @example Review comes before release
  * ```ts
- * import { canTransition } from "./software.ts";
- * canTransition("Draft", "Released"); // false: review first
+ * import assert from "node:assert/strict";
+ * import { canTransition } from "@wats/toolkit/models";
+ *
+ * assert.equal(canTransition("Draft", "Released"), false);
  * ```
+ *
+ * @category Software
  */
 export function canTransition(from: PackageStatus, to: PackageStatus): boolean {
   return PACKAGE_TRANSITIONS[from]?.includes(to) ?? false;
 }
 
-/** A key/value tag of a package. */
+/**
+ * A key/value tag of a package.
+ *
+ * @category Software
+ */
 export interface PackageTag {
   /** Tag name. */
   key: string;
@@ -50,7 +66,11 @@ export interface PackageTag {
   [key: string]: unknown;
 }
 
-/** A file of a package. */
+/**
+ * A file of a package.
+ *
+ * @category Software
+ */
 export interface PackageFile {
   /** File id. */
   fileId: string;
@@ -72,7 +92,11 @@ export interface PackageFile {
   [key: string]: unknown;
 }
 
-/** A software package. */
+/**
+ * A software package.
+ *
+ * @category Software
+ */
 export interface SoftwarePackage {
   /** Package id (server-assigned). */
   packageId?: string | null;
@@ -106,7 +130,11 @@ export interface SoftwarePackage {
   [key: string]: unknown;
 }
 
-/** A virtual folder packages are organised in. */
+/**
+ * A virtual folder packages are organised in.
+ *
+ * @category Software
+ */
 export interface VirtualFolder {
   /** Folder id. */
   folderId: string;
@@ -160,11 +188,27 @@ const virtualFolder: z.ZodType<VirtualFolder> = z.looseObject({
   description: z.string().nullish(),
 });
 
-/** Validates a {@linkcode SoftwarePackage}. */
+/**
+ * Validates a {@linkcode SoftwarePackage}.
+ *
+ * @category Software
+ */
 export const SoftwarePackageSchema: Schema<SoftwarePackage> = softwarePackage;
-/** Validates a list of {@linkcode SoftwarePackage}s. */
+/**
+ * Validates a list of {@linkcode SoftwarePackage}s.
+ *
+ * @category Software
+ */
 export const SoftwarePackageListSchema: Schema<SoftwarePackage[]> = z.array(softwarePackage);
-/** Validates a list of {@linkcode PackageFile}s. */
+/**
+ * Validates a list of {@linkcode PackageFile}s.
+ *
+ * @category Software
+ */
 export const PackageFileListSchema: Schema<PackageFile[]> = z.array(packageFile);
-/** Validates a list of {@linkcode VirtualFolder}s. */
+/**
+ * Validates a list of {@linkcode VirtualFolder}s.
+ *
+ * @category Software
+ */
 export const VirtualFolderListSchema: Schema<VirtualFolder[]> = z.array(virtualFolder);

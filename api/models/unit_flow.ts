@@ -8,7 +8,11 @@
 import { z } from "zod";
 import type { Schema } from "./report/schema.ts";
 
-/** What a unit-flow query selects. */
+/**
+ * What a unit-flow query selects.
+ *
+ * @category Analytics
+ */
 export interface UnitFlowQuery {
   /** Part number (wildcards allowed). */
   partNumber?: string;
@@ -42,7 +46,11 @@ export interface UnitFlowQuery {
   expandOperations?: boolean;
 }
 
-/** An operation units passed through. */
+/**
+ * An operation units passed through.
+ *
+ * @category Analytics
+ */
 export interface UnitFlowNode {
   /** Node id. */
   id?: string | number | null;
@@ -66,7 +74,11 @@ export interface UnitFlowNode {
   [key: string]: unknown;
 }
 
-/** A move between two operations. */
+/**
+ * A move between two operations.
+ *
+ * @category Analytics
+ */
 export interface UnitFlowLink {
   /** Link id. */
   id?: string | number | null;
@@ -84,7 +96,11 @@ export interface UnitFlowLink {
   [key: string]: unknown;
 }
 
-/** One unit's way through the flow. */
+/**
+ * One unit's way through the flow.
+ *
+ * @category Analytics
+ */
 export interface UnitFlowUnit {
   /** Serial number. */
   serialNumber?: string | null;
@@ -104,7 +120,11 @@ export interface UnitFlowUnit {
   [key: string]: unknown;
 }
 
-/** The answer of a unit-flow query. */
+/**
+ * The answer of a unit-flow query.
+ *
+ * @category Analytics
+ */
 export interface UnitFlowResult {
   /** The operations. */
   nodes: UnitFlowNode[];
@@ -158,5 +178,9 @@ const result: z.ZodType<UnitFlowResult> = z.looseObject({
   totalUnits: z.number().int().nullish(),
 });
 
-/** Validates a {@linkcode UnitFlowResult}; absent lists become empty. */
+/**
+ * Validates a {@linkcode UnitFlowResult}; absent lists become empty.
+ *
+ * @category Analytics
+ */
 export const UnitFlowResultSchema: Schema<UnitFlowResult> = result;

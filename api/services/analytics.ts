@@ -56,7 +56,11 @@ import { parseResponse } from "./_parse.ts";
 
 const DAY_MS = 86_400_000;
 
-/** Options of {@linkcode AnalyticsService.testStepAnalysisForOperation}. */
+/**
+ * Options of {@linkcode AnalyticsService.testStepAnalysisForOperation}.
+ *
+ * @category Analytics
+ */
 export interface OperationAnalysisOptions {
   /** Revision. */
   revision?: string;
@@ -99,18 +103,34 @@ function flattenMeasurements(data: unknown): unknown {
  * Analytics, reached as `wats.analytics`.
  *
  * @example First-pass yield of a product per week, and its worst steps
- * ```ts ignore
- * import { dimensions, Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createUutReport, Wats } from "@wats/toolkit";
+ * import { dimensions } from "@wats/toolkit/models";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * for (const [sn, volts] of [["SN-1", 3.3], ["SN-2", 3.9]] as const) {
+ *   await wats.report.submit(
+ *     createUutReport({ pn: "PCB-1", sn, rev: "A", processCode: 10 })
+ *       .numericStep("Voltage", volts, { compOp: "GELE", low: 3.2, high: 3.4, unit: "V" })
+ *       .build(),
+ *   );
+ * }
  * const rows = await wats.analytics.dynamicYield({
  *   partNumber: "PCB-1",
  *   dateGrouping: "week",
  *   periodCount: 4,
  *   dimensions: dimensions("partNumber", "period"),
  * });
- * for (const row of rows) console.log(row.period, row.fpy);
- * console.log(await wats.analytics.topFailed({ partNumber: "PCB-1", topCount: 5 }));
+ * assert.equal(rows.length, 1);
+ * assert.equal(rows[0].fpy, 50);
+ * const worst = await wats.analytics.topFailed({ partNumber: "PCB-1", topCount: 5 });
+ * assert.equal(worst[0].stepName, "Voltage");
  * ```
+ *
+ * @category Analytics
  */
 export class AnalyticsService {
   #transport: Transport;

@@ -15,7 +15,11 @@ import {
 } from "../models/app.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** Which processes `processes()` lists; the server's defaults apply where a flag is absent. */
+/**
+ * Which processes `processes()` lists; the server's defaults apply where a flag is absent.
+ *
+ * @category App
+ */
 export interface ProcessQuery {
   /** Include test operations. */
   includeTestOperations?: boolean;
@@ -31,11 +35,17 @@ export interface ProcessQuery {
  * Server metadata, reached as `wats.app`.
  *
  * @example Check the connection
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
- * console.log(await wats.app.version());
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * assert.equal(typeof await wats.app.version(), "string");
  * ```
+ *
+ * @category App
  */
 export class AppService {
   #transport: Transport;

@@ -16,7 +16,7 @@
  */
 
 import { type Clock, systemClock } from "../../util/clock.ts";
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import {
   type Asset,
   type AssetField,
@@ -38,15 +38,31 @@ import { filterText, isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { type AlarmLevel, alarmState } from "./asset_alarm.ts";
 
-/** Builds `$filter` expressions over asset fields. */
+/**
+ * Builds `$filter` expressions over asset fields.
+ *
+ * @category Assets
+ */
 export const assetFilter: ODataBuilder<AssetField> = odataBuilder<AssetField>();
-/** Builds `$filter` expressions over asset log fields. */
+/**
+ * Builds `$filter` expressions over asset log fields.
+ *
+ * @category Assets
+ */
 export const assetLogFilter: ODataBuilder<AssetLogField> = odataBuilder<AssetLogField>();
 
-/** Names an asset by its id or by its serial number. */
+/**
+ * Names an asset by its id or by its serial number.
+ *
+ * @category Assets
+ */
 export type AssetRef = { readonly id: string } | { readonly serialNumber: string };
 
-/** An OData list query. */
+/**
+ * An OData list query.
+ *
+ * @category Assets
+ */
 export interface AssetQuery {
   /** A `$filter`, built with {@linkcode assetFilter} (or {@linkcode assetLogFilter}) or by hand. */
   filter?: ODataExpr | string;
@@ -62,13 +78,21 @@ export interface AssetQuery {
   signal?: AbortSignal;
 }
 
-/** Options of an {@linkcode AssetService}. */
+/**
+ * Options of an {@linkcode AssetService}.
+ *
+ * @category Assets
+ */
 export interface AssetServiceOptions {
   /** The clock {@linkcode AssetService.alarm} judges dates by. Default: the system clock. */
   clock?: Clock;
 }
 
-/** Options of a count increment. */
+/**
+ * Options of a count increment.
+ *
+ * @category Assets
+ */
 export interface IncrementOptions {
   /** How much to add. Default 1. */
   by?: number;
@@ -78,7 +102,11 @@ export interface IncrementOptions {
   incrementChildren?: boolean;
 }
 
-/** An external calibration or maintenance: valid from one date to another. */
+/**
+ * An external calibration or maintenance: valid from one date to another.
+ *
+ * @category Assets
+ */
 export interface ExternalRecord {
   /** When it was done. */
   from: Date;
@@ -105,11 +133,18 @@ function refQuery(ref: AssetRef, operation: string): { id?: string; serialNumber
  * @param usageCount How many times the test used it. Default 1.
  * @returns The report entry.
  *
- * @example
+ * @example Point a report at a fixture
  * ```ts
- * import { reportAssetOf } from "./asset.ts";
- * reportAssetOf({ serialNumber: "FX-0042" }, 2); // { assetSN: "FX-0042", usageCount: 2 }
+ * import assert from "node:assert/strict";
+ * import { reportAssetOf } from "@wats/toolkit/models";
+ *
+ * assert.deepEqual(reportAssetOf({ serialNumber: "FX-0042" }, 2), {
+ *   assetSN: "FX-0042",
+ *   usageCount: 2,
+ * });
  * ```
+ *
+ * @category Assets
  */
 export function reportAssetOf(asset: Pick<Asset, "serialNumber">, usageCount = 1): ReportAsset {
   if (typeof asset?.serialNumber !== "string" || !asset.serialNumber.trim()) {
@@ -128,11 +163,15 @@ export function reportAssetOf(asset: Pick<Asset, "serialNumber">, usageCount = 1
  * @returns The reference for the asset API.
  * @throws {TypeError} When the entry names no asset.
  *
- * @example
+ * @example From a report's asset back to the asset
  * ```ts
- * import { assetRefOf } from "./asset.ts";
- * assetRefOf({ assetSN: "FX-0042", usageCount: 1 }); // { serialNumber: "FX-0042" }
+ * import assert from "node:assert/strict";
+ * import { assetRefOf } from "@wats/toolkit/models";
+ *
+ * assert.deepEqual(assetRefOf({ assetSN: "FX-0042", usageCount: 1 }), { serialNumber: "FX-0042" });
  * ```
+ *
+ * @category Assets
  */
 export function assetRefOf(entry: ReportAsset): AssetRef {
   const serialNumber = entry?.assetSN ?? entry?.sn;
@@ -145,18 +184,31 @@ export function assetRefOf(entry: ReportAsset): AssetRef {
 /**
  * Assets, reached as `wats.asset`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Register a fixture, count its use, check its alarm state
- * ```ts ignore
- * import { assetFilter as f, Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Wats } from "@wats/toolkit";
+ * import { assetFilter as f } from "@wats/toolkit/models";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * const type = await wats.asset.saveType({ typeName: "Fixture", runningCountLimit: 5000 });
  * await wats.asset.save({ serialNumber: "FX-0042", typeId: type.typeId });
  * await wats.asset.incrementCount({ serialNumber: "FX-0042" });
- * console.log(await wats.asset.alarm({ serialNumber: "FX-0042" })); // "ok"
- * for await (const a of wats.asset.query({ filter: f.eq("state", 3) })) console.log(a.serialNumber);
+ * assert.equal(await wats.asset.alarm({ serialNumber: "FX-0042" }), "ok");
+ * const found = [];
+ * for await (const a of wats.asset.query({ filter: f.eq("serialNumber", "FX-0042") })) {
+ *   found.push([a.serialNumber, a.runningCount]);
+ * }
+ * assert.deepEqual(found, [["FX-0042", 1]]);
  * ```
+ *
+ * @category Assets
  */
-export class AssetService {
+export class AssetService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
   #clock: Clock;
 
@@ -203,7 +255,7 @@ export class AssetService {
    * @returns The asset, or `null` in lenient mode when it does not exist.
    * @throws {NotFoundError} In strict mode when it does not exist.
    */
-  async get(ref: AssetRef): Promise<Asset | null> {
+  async get(ref: AssetRef): Promise<Found<Asset, M>> {
     const q = refQuery(ref, "asset.get");
     const data = await this.#transport.send({
       method: "GET",
@@ -211,7 +263,10 @@ export class AssetService {
       params: { ref: (q.id ?? q.serialNumber) as string },
       operation: "asset.get",
     });
-    return data === null ? null : parseResponse(AssetSchema, data, "asset.get");
+    return (data === null ? null : parseResponse(AssetSchema, data, "asset.get")) as Found<
+      Asset,
+      M
+    >;
   }
 
   /**
@@ -274,12 +329,12 @@ export class AssetService {
    * @returns `ok`, `warning` or `alarm`; `null` in lenient mode when the asset does not exist.
    * @throws {NotFoundError} In strict mode when the asset does not exist.
    */
-  async alarm(ref: AssetRef): Promise<AlarmLevel | null> {
+  async alarm(ref: AssetRef): Promise<Found<AlarmLevel, M>> {
     const asset = await this.get(ref);
-    if (asset === null) return null;
+    if (asset === null) return null as Found<AlarmLevel, M>;
     const type = asset.assetType ??
       (asset.typeId ? (await this.types()).find((t) => t.typeId === asset.typeId) : null);
-    return alarmState(asset, type ?? null, this.#clock.now());
+    return alarmState(asset, type ?? null, this.#clock.now()) as Found<AlarmLevel, M>;
   }
 
   /**

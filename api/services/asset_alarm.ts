@@ -25,13 +25,25 @@
 
 import type { Asset, AssetType } from "../models/asset.ts";
 
-/** The alarm state of an asset. */
+/**
+ * The alarm state of an asset.
+ *
+ * @category Assets
+ */
 export type AlarmLevel = "ok" | "warning" | "alarm";
 
-/** What a check looked at. */
+/**
+ * What a check looked at.
+ *
+ * @category Assets
+ */
 export type AlarmCheckKind = "runningCount" | "totalCount" | "calibration" | "maintenance";
 
-/** The outcome of one limit check. */
+/**
+ * The outcome of one limit check.
+ *
+ * @category Assets
+ */
 export interface AlarmCheck {
   /** Which limit. */
   kind: AlarmCheckKind;
@@ -142,10 +154,20 @@ function intervalCheck(
  *
  * @example A fixture at 85 % of its running count
  * ```ts
- * import { alarmChecks } from "./asset_alarm.ts";
- * alarmChecks({ serialNumber: "FX-1", runningCount: 85 }, { typeName: "Fixture", runningCountLimit: 100 }, Date.now());
- * // [{ kind: "runningCount", level: "warning", percent: 85, due: null, exceeded: false }]
+ * import assert from "node:assert/strict";
+ * import { alarmChecks } from "@wats/toolkit/models";
+ *
+ * const checks = alarmChecks(
+ *   { serialNumber: "FX-1", runningCount: 85 },
+ *   { typeName: "Fixture", runningCountLimit: 100 },
+ *   Date.now(),
+ * );
+ * assert.deepEqual(checks, [
+ *   { kind: "runningCount", level: "warning", percent: 85, due: null, exceeded: false },
+ * ]);
  * ```
+ *
+ * @category Assets
  */
 export function alarmChecks(
   asset: Asset,
@@ -172,14 +194,19 @@ export function alarmChecks(
  *
  * @example Calibration due in 5 of 100 days
  * ```ts
- * import { alarmState } from "./asset_alarm.ts";
+ * import assert from "node:assert/strict";
+ * import { alarmState } from "@wats/toolkit/models";
+ *
  * const now = Date.parse("2026-04-10T00:00:00Z");
- * alarmState(
+ * const state = alarmState(
  *   { serialNumber: "DMM-1", lastCalibrationDate: "2026-01-05T00:00:00Z" },
  *   { typeName: "DMM", calibrationInterval: 100 },
  *   now,
- * ); // "warning" (95 % of the interval used)
+ * );
+ * assert.equal(state, "warning"); // 95 % of the interval used
  * ```
+ *
+ * @category Assets
  */
 export function alarmState(
   asset: Asset,
@@ -200,11 +227,15 @@ export function alarmState(
  * @param level The state.
  * @returns 0 OK, 1 warning, 2 alarm.
  *
- * @example
+ * @example Map a level to its code
  * ```ts
- * import { alarmStateCode } from "./asset_alarm.ts";
- * alarmStateCode("warning"); // 1
+ * import assert from "node:assert/strict";
+ * import { alarmStateCode } from "@wats/toolkit/models";
+ *
+ * assert.equal(alarmStateCode("warning"), 1);
  * ```
+ *
+ * @category Assets
  */
 export function alarmStateCode(level: AlarmLevel): 0 | 1 | 2 {
   return level === "alarm" ? 2 : level === "warning" ? 1 : 0;
@@ -218,15 +249,20 @@ export function alarmStateCode(level: AlarmLevel): 0 | 1 | 2 {
  * @param now The current time (milliseconds or a date).
  * @returns `true` when past due; `false` when not due yet or the interval is unlimited.
  *
- * @example
+ * @example A yearly calibration a day late
  * ```ts
- * import { isCalibrationOverdue } from "./asset_alarm.ts";
- * isCalibrationOverdue(
+ * import assert from "node:assert/strict";
+ * import { isCalibrationOverdue } from "@wats/toolkit/models";
+ *
+ * const overdue = isCalibrationOverdue(
  *   { serialNumber: "DMM-1", lastCalibrationDate: "2025-01-01T00:00:00Z" },
  *   { typeName: "DMM", calibrationInterval: 365 },
  *   Date.parse("2026-01-02T00:00:00Z"),
- * ); // true
+ * );
+ * assert.equal(overdue, true);
  * ```
+ *
+ * @category Assets
  */
 export function isCalibrationOverdue(
   asset: Asset,
@@ -247,13 +283,18 @@ export function isCalibrationOverdue(
  *
  * @example Managed externally: due at the recorded end date
  * ```ts
- * import { isMaintenanceOverdue } from "./asset_alarm.ts";
- * isMaintenanceOverdue(
+ * import assert from "node:assert/strict";
+ * import { isMaintenanceOverdue } from "@wats/toolkit/models";
+ *
+ * const overdue = isMaintenanceOverdue(
  *   { serialNumber: "FX-1", nextMaintenanceDate: "2026-03-01T00:00:00Z" },
  *   { typeName: "Fixture", maintenanceInterval: -2 },
  *   Date.parse("2026-02-01T00:00:00Z"),
- * ); // false
+ * );
+ * assert.equal(overdue, false);
  * ```
+ *
+ * @category Assets
  */
 export function isMaintenanceOverdue(
   asset: Asset,
@@ -271,13 +312,20 @@ export function isMaintenanceOverdue(
  * @param type Its type; `null` uses `asset.assetType` when the server included it.
  * @returns `true` when a count is at or over its limit.
  *
- * @example
+ * @example A fixture at its running-count limit
  * ```ts
- * import { isCountExceeded } from "./asset_alarm.ts";
- * isCountExceeded({ serialNumber: "FX-1", runningCount: 100, totalCount: 4000 }, {
- *   typeName: "Fixture", runningCountLimit: 100, totalCountLimit: 10000,
- * }); // true
+ * import assert from "node:assert/strict";
+ * import { isCountExceeded } from "@wats/toolkit/models";
+ *
+ * const exceeded = isCountExceeded({ serialNumber: "FX-1", runningCount: 100, totalCount: 4000 }, {
+ *   typeName: "Fixture",
+ *   runningCountLimit: 100,
+ *   totalCountLimit: 10000,
+ * });
+ * assert.equal(exceeded, true);
  * ```
+ *
+ * @category Assets
  */
 export function isCountExceeded(asset: Asset, type: AssetType | null | undefined): boolean {
   const limits = type ?? asset.assetType ?? null;

@@ -11,7 +11,7 @@
  */
 
 import { NotFoundError, UnexpectedResponseError } from "../http/errors.ts";
-import type { QueryValue, Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, QueryValue, Transport } from "../http/transport.ts";
 import {
   type InspectionDefinition,
   InspectionDefinitionListSchema,
@@ -35,19 +35,32 @@ const BASE = "/api/internal/ManualInspection";
 /**
  * Manual inspection definitions, reached as `wats.manualInspection`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Create, relate and release a definition
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * const mi = wats.manualInspection;
  * const def = await mi.createDefinition({ Name: "Visual check", OnFailRequireRepair: 1 });
  * const id = def.TestSequenceDefinitionId!;
- * await mi.createRelation({ TestSequenceDefinitionId: id, EntitySchema: "Product", EntityName: "PCB-1" });
+ * await mi.createRelation({
+ *   TestSequenceDefinitionId: id,
+ *   EntitySchema: "Product",
+ *   EntityName: "PCB-1",
+ * });
  * await mi.moveToPending(id);
  * await mi.release(id);
+ * assert.deepEqual((await mi.relations(id)).map((r) => r.EntityName), ["PCB-1"]);
  * ```
+ *
+ * @category Manual inspection
  */
-export class ManualInspectionService {
+export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -104,13 +117,13 @@ export class ManualInspectionService {
    * @returns The definition, or `null` in lenient mode when there is none.
    * @throws {NotFoundError} In strict mode when there is none.
    */
-  definition(definitionId: string): Promise<InspectionDefinition | null> {
+  definition(definitionId: string): Promise<Found<InspectionDefinition, M>> {
     const operation = "manualInspection.definition";
     return this.#call("GET", "GetTestSequenceDefinition", InspectionDefinitionSchema, {
       query: { definitionId: requireText(definitionId, "a definition id", operation) },
       allowEmpty: false,
       operation,
-    });
+    }) as Promise<Found<InspectionDefinition, M>>;
   }
 
   /**

@@ -25,12 +25,24 @@ import {
 import { TtlCache } from "./_cache.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** The process code WATS uses for the default test operation. */
+/**
+ * The process code WATS uses for the default test operation.
+ *
+ * @category Processes
+ */
 export const DEFAULT_TEST_CODE = 100;
-/** The process code WATS uses for the default repair operation. */
+/**
+ * The process code WATS uses for the default repair operation.
+ *
+ * @category Processes
+ */
 export const DEFAULT_REPAIR_CODE = 500;
 
-/** Options of a {@linkcode ProcessService}. */
+/**
+ * Options of a {@linkcode ProcessService}.
+ *
+ * @category Processes
+ */
 export interface ProcessServiceOptions {
   /** The clock that ages the cache. Default: the system clock. */
   clock?: Clock;
@@ -38,7 +50,11 @@ export interface ProcessServiceOptions {
   ttlMs?: number;
 }
 
-/** Options of a process look-up. */
+/**
+ * Options of a process look-up.
+ *
+ * @category Processes
+ */
 export interface ProcessListOptions {
   /** Include inactive processes. Default false. */
   includeInactive?: boolean;
@@ -54,13 +70,21 @@ function sameName(a: string | null | undefined, b: string): boolean {
  * Processes, reached as `wats.process`.
  *
  * @example Find the default codes and a process by name
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * const test = await wats.process.defaultTestCode(); // 100 when the server has it
- * const ict = await wats.process.byName("ict");      // names match without case
- * console.log(test, ict?.code);
+ * const first = (await wats.process.list())[0];
+ * const found = await wats.process.byName(first.name!.toUpperCase()); // names match without case
+ * assert.equal(typeof test, "number");
+ * assert.equal(found?.code, first.code);
  * ```
+ *
+ * @category Processes
  */
 export class ProcessService {
   #transport: Transport;

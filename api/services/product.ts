@@ -12,7 +12,7 @@
  */
 
 import { NotFoundError } from "../http/errors.ts";
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import { type ProductGroup, ProductGroupListSchema, ProductGroupSchema } from "../models/app.ts";
 import type { Bom, BomItem } from "../models/bom.ts";
 import {
@@ -49,7 +49,11 @@ import {
 
 export type { BoxBuildTemplate, RevisionRef, SubunitOptions };
 
-/** Client-side narrowing of the product list. */
+/**
+ * Client-side narrowing of the product list.
+ *
+ * @category Products
+ */
 export interface ProductListOptions {
   /** Only active products (`state` 1). */
   activeOnly?: boolean;
@@ -67,17 +71,25 @@ function requirePartNumber(partNumber: unknown, operation: string): string {
 /**
  * Products, reached as `wats.product`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Create a product with a revision, then read it back
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * await wats.product.save({ partNumber: "PCB-1", name: "Controller board" });
  * await wats.product.saveRevision({ partNumber: "PCB-1", revision: "A" });
  * const product = await wats.product.get("PCB-1");
- * console.log(product?.revisions?.map((r) => r.revision)); // ["A"]
+ * assert.deepEqual(product?.revisions?.map((r) => r.revision), ["A"]);
  * ```
+ *
+ * @category Products
  */
-export class ProductService {
+export class ProductService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -117,14 +129,17 @@ export class ProductService {
    * @returns The product, or `null` in lenient mode when it does not exist.
    * @throws {NotFoundError} In strict mode when it does not exist.
    */
-  async get(partNumber: string): Promise<Product | null> {
+  async get(partNumber: string): Promise<Found<Product, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: "/api/Product/{pn}",
       params: { pn: requirePartNumber(partNumber, "product.get") },
       operation: "product.get",
     });
-    return data === null ? null : parseResponse(ProductSchema, data, "product.get");
+    return (data === null ? null : parseResponse(ProductSchema, data, "product.get")) as Found<
+      Product,
+      M
+    >;
   }
 
   /**

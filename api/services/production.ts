@@ -40,11 +40,16 @@ import {
 } from "../models/production.ts";
 import { type ODataBuilder, odataBuilder, type ODataExpr } from "../odata.ts";
 import { TtlCache } from "./_cache.ts";
+import { requireText } from "./_input.ts";
 import { isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { parseTaken } from "./_serial_numbers.ts";
 
-/** Unit-change fields a `$filter` may name. */
+/**
+ * Unit-change fields a `$filter` may name.
+ *
+ * @category Production
+ */
 export type UnitChangeField =
   | "id"
   | "unitSerialNumber"
@@ -53,10 +58,18 @@ export type UnitChangeField =
   | "newRevision"
   | "newUnitPhaseId";
 
-/** Builds `$filter` expressions over unit-change fields. */
+/**
+ * Builds `$filter` expressions over unit-change fields.
+ *
+ * @category Production
+ */
 export const unitChangeFilter: ODataBuilder<UnitChangeField> = odataBuilder<UnitChangeField>();
 
-/** Names a unit. */
+/**
+ * Names a unit.
+ *
+ * @category Production
+ */
 export interface UnitRef {
   /** The serial number. */
   serialNumber: string;
@@ -64,7 +77,11 @@ export interface UnitRef {
   partNumber: string;
 }
 
-/** A unit-change query. */
+/**
+ * A unit-change query.
+ *
+ * @category Production
+ */
 export interface UnitChangeQuery {
   /** Only changes of this serial number. */
   serialNumber?: string;
@@ -89,7 +106,11 @@ export interface UnitChangeQuery {
   signal?: AbortSignal;
 }
 
-/** Options of a {@linkcode ProductionService}. */
+/**
+ * Options of a {@linkcode ProductionService}.
+ *
+ * @category Production
+ */
 export interface ProductionServiceOptions {
   /** The clock that ages the phase cache. Default: the system clock. */
   clock?: Clock;
@@ -97,7 +118,11 @@ export interface ProductionServiceOptions {
   ttlMs?: number;
 }
 
-/** Options of a serial-number allocation. */
+/**
+ * Options of a serial-number allocation.
+ *
+ * @category Production
+ */
 export interface TakeSerialNumbersOptions {
   /** How many. Default 1. */
   quantity?: number;
@@ -107,13 +132,6 @@ export interface TakeSerialNumbersOptions {
   referencePartNumber?: string;
   /** The station taking them. */
   stationName?: string;
-}
-
-function requireText(value: unknown, what: string, operation: string): string {
-  if (typeof value !== "string" || !value.trim()) {
-    throw new TypeError(`${operation} needs ${what}`);
-  }
-  return value.trim();
 }
 
 function unitQuery(ref: UnitRef, operation: string): { serialNumber: string; partNumber: string } {
@@ -135,12 +153,18 @@ function compact(text: string | null | undefined): string {
  * @returns The serial numbers, in order.
  * @throws {UnexpectedResponseError} When the answer is in no known form.
  *
- * @example
+ * @example Read the server's serial-number XML
  * ```ts
- * import { parseSerialNumbers } from "./production.ts";
- * parseSerialNumbers('<SerialNumbers><SN id="SN000001"/><SN id="A&amp;B"/></SerialNumbers>');
- * // ["SN000001", "A&B"]
+ * import assert from "node:assert/strict";
+ * import { parseSerialNumbers } from "@wats/toolkit/models";
+ *
+ * assert.deepEqual(
+ *   parseSerialNumbers('<SerialNumbers><SN id="SN000001"/><SN id="A&amp;B"/></SerialNumbers>'),
+ *   ["SN000001", "A&B"],
+ * );
  * ```
+ *
+ * @category Production
  */
 export function parseSerialNumbers(data: unknown): string[] {
   return parseTaken(data, "production.takeSerialNumbers");
@@ -150,16 +174,27 @@ export function parseSerialNumbers(data: unknown): string[] {
  * Production, reached as `wats.production`.
  *
  * @example Register a unit, move it on, and handle unit changes
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * await wats.product.save({ partNumber: "PCB-1", name: "Controller board" });
+ * await wats.product.saveRevision({ partNumber: "PCB-1", revision: "A" });
  * const [sn] = await wats.production.takeSerialNumbers("SerialNumber");
  * await wats.production.saveUnit({ serialNumber: sn, partNumber: "PCB-1", revision: "A" });
  * await wats.production.setPhase({ serialNumber: sn, partNumber: "PCB-1" }, "Finalized");
+ * const changes = [];
  * for await (const change of wats.production.unitChanges({ acknowledge: true })) {
- *   console.log(change.unitSerialNumber, change.newUnitPhaseId);
+ *   changes.push(change.unitSerialNumber);
  * }
+ * assert.ok(changes.length > 0);
+ * assert.ok(changes.every((changed) => changed === sn));
  * ```
+ *
+ * @category Production
  */
 export class ProductionService {
   #transport: Transport;

@@ -9,8 +9,9 @@
  * @module
  */
 
+import { hashHex } from "../../util/hash.ts";
 import { UnexpectedResponseError } from "../http/errors.ts";
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import { type ODataBuilder, odataBuilder, type ODataExpr } from "../odata.ts";
 import { parseReport, type Report, serializeReport } from "../models/report/mod.ts";
 import {
@@ -18,12 +19,21 @@ import {
   type ReportHeaderField,
   ReportHeaderListSchema,
 } from "../models/report_header.ts";
+import { filterText } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** Builds `$filter` expressions over report header fields. */
+/**
+ * Builds `$filter` expressions over report header fields.
+ *
+ * @category Client
+ */
 export const headerFilter: ODataBuilder<ReportHeaderField> = odataBuilder<ReportHeaderField>();
 
-/** A header query. */
+/**
+ * A header query.
+ *
+ * @category Client
+ */
 export interface HeaderQuery {
   /** `uut` (default) or `uur`; the query route names them `U` and `R`. */
   type?: "uut" | "uur";
@@ -43,7 +53,11 @@ export interface HeaderQuery {
   signal?: AbortSignal;
 }
 
-/** Options for reading a report back. */
+/**
+ * Options for reading a report back.
+ *
+ * @category Report queries
+ */
 export interface GetReportOptions {
   /** Detail level 0–7. */
   detailLevel?: number;
@@ -55,7 +69,11 @@ export interface GetReportOptions {
   signal?: AbortSignal;
 }
 
-/** Options for reading a report back as WSXF. */
+/**
+ * Options for reading a report back as WSXF.
+ *
+ * @category Report queries
+ */
 export interface GetWsxfOptions {
   /** Include attachments (server default true). */
   includeAttachments?: boolean;
@@ -67,7 +85,11 @@ export interface GetWsxfOptions {
   signal?: AbortSignal;
 }
 
-/** Options for a submission. */
+/**
+ * Options for a submission.
+ *
+ * @category Report queries
+ */
 export interface SubmitOptions {
   /** Cancels the call, including retry waits. */
   signal?: AbortSignal;
@@ -89,9 +111,13 @@ function requireId(id: string, operation: string): string {
  *
  * @example
  * ```ts
- * import { submittedId } from "./report.ts";
- * submittedId([{ ID: "3f2c" }]); // "3f2c"
+ * import assert from "node:assert/strict";
+ * import { submittedId } from "@wats/toolkit/models";
+ *
+ * assert.equal(submittedId([{ ID: "3f2c" }]), "3f2c");
  * ```
+ *
+ * @category Report queries
  */
 export function submittedId(data: unknown): string | null {
   const first = Array.isArray(data) ? data[0] : data;
@@ -111,37 +137,44 @@ export function submittedId(data: unknown): string | null {
  * the server's record; a corrected report under the same id is a new submission that overwrites,
  * as WATS does.
  */
-async function idempotencyKeyOf(id: string, body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
-  const hex = Array.from(
-    new Uint8Array(digest).subarray(0, 12),
-    (b) => b.toString(16).padStart(2, "0"),
-  )
-    .join("");
-  return `${id}.${hex}`;
-}
-
-function toFilter(filter: ODataExpr | string | undefined): string | undefined {
-  if (filter === undefined) return undefined;
-  return typeof filter === "string" ? filter : filter.text;
+function idempotencyKeyOf(id: string, body: string): string {
+  // The first 12 bytes of the SHA-256 are enough to tell submissions of one report apart.
+  return `${id}.${hashHex(body).slice(0, 24)}`;
 }
 
 /**
  * Reports, reached as `wats.report`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Submit a report and read it back
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { createUutReport, Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
- * const report = createUutReport({ pn: "PCB-1", sn: "SN-1", rev: "A", processCode: 10,
- *   machineName: "station-7", location: "Line 1", purpose: "Production" })
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * const report = createUutReport({
+ *   pn: "PCB-1",
+ *   sn: "SN-1",
+ *   rev: "A",
+ *   processCode: 10,
+ *   machineName: "station-7",
+ *   location: "Line 1",
+ *   purpose: "Production",
+ * })
  *   .numericStep("Voltage", 3.3, { compOp: "GELE", low: 3.2, high: 3.4, unit: "V" })
  *   .build();
  * const id = await wats.report.submit(report);
+ * assert.equal(id, report.id);
  * const back = await wats.report.get(id);
+ * assert.equal(back?.sn, "SN-1");
  * ```
+ *
+ * @category Report queries
  */
-export class ReportService {
+export class ReportService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -175,7 +208,7 @@ export class ReportService {
       body,
       contentType: "application/json",
       idempotent: true,
-      idempotencyKey: await idempotencyKeyOf(valid.id, body),
+      idempotencyKey: idempotencyKeyOf(valid.id, body),
       operation: "report.submit",
       signal: options.signal,
     });
@@ -209,7 +242,7 @@ export class ReportService {
    * @returns The report, or `null` in lenient mode when it does not exist.
    * @throws {NotFoundError} In strict mode when it does not exist.
    */
-  async get(id: string, options: GetReportOptions = {}): Promise<Report | null> {
+  async get(id: string, options: GetReportOptions = {}): Promise<Found<Report, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: "/api/Report/Wsjf/{id}",
@@ -222,9 +255,10 @@ export class ReportService {
       operation: "report.get",
       signal: options.signal,
     });
-    if (data === null) return null;
+    // Without allowEmpty the transport returns null only in lenient mode.
+    if (data === null) return null as Found<Report, M>;
     try {
-      return parseReport(data, { source: `report ${id} from the server` });
+      return parseReport(data, { source: `report ${id} from the server` }) as Found<Report, M>;
     } catch (error) {
       throw new UnexpectedResponseError(
         `report.get failed: the server's report is not valid WSJF: ${(error as Error).message}`,
@@ -240,7 +274,7 @@ export class ReportService {
    * @param options What to include.
    * @returns The XML bytes, or `null` in lenient mode when it does not exist.
    */
-  getWsxf(id: string, options: GetWsxfOptions = {}): Promise<Uint8Array | null> {
+  getWsxf(id: string, options: GetWsxfOptions = {}): Promise<Found<Uint8Array, M>> {
     return this.#transport.send<Uint8Array>({
       method: "GET",
       path: "/api/Report/Wsxf/{id}",
@@ -253,7 +287,7 @@ export class ReportService {
       responseType: "bytes",
       operation: "report.getWsxf",
       signal: options.signal,
-    });
+    }) as Promise<Found<Uint8Array, M>>;
   }
 
   /**
@@ -264,13 +298,25 @@ export class ReportService {
    * @returns The headers, lazily.
    *
    * @example Yesterday's failures of one product
-   * ```ts ignore
-   * import { headerFilter as f, Wats } from "@wats/toolkit";
-   * const wats = Wats.fromEnv();
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { createUutReport, headerFilter as f, Wats } from "@wats/toolkit";
+   * import { serveEmulator } from "@wats/toolkit/emulator";
+   *
+   * await using emulator = await serveEmulator({ port: 0 });
+   * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
    * const since = new Date(Date.now() - 86_400_000);
-   * for await (const h of wats.report.queryHeaders({
-   *   filter: f.and(f.eq("partNumber", "PCB-1"), f.eq("result", "Failed"), f.ge("start", since)),
-   * })) console.log(h.serialNumber);
+   * for (const [sn, volts] of [["SN-1", 3.3], ["SN-2", 3.9]] as const) {
+   *   await wats.report.submit(
+   *     createUutReport({ pn: "PCB-1", sn, rev: "A", processCode: 10 })
+   *       .numericStep("Voltage", volts, { compOp: "GELE", low: 3.2, high: 3.4, unit: "V" })
+   *       .build(),
+   *   );
+   * }
+   * const filter = f.and(f.eq("partNumber", "PCB-1"), f.eq("result", "Failed"), f.ge("start", since));
+   * const failed = [];
+   * for await (const h of wats.report.queryHeaders({ filter })) failed.push(h.serialNumber);
+   * assert.deepEqual(failed, ["SN-2"]);
    * ```
    */
   async *queryHeaders(query: HeaderQuery = {}): AsyncGenerator<ReportHeader> {
@@ -285,7 +331,7 @@ export class ReportService {
         path: "/api/Report/Query/Header",
         query: {
           reportType: query.type === "uur" ? "R" : "U",
-          $filter: toFilter(query.filter),
+          $filter: filterText(query.filter),
           $orderby: query.orderBy ?? "start desc",
           $expand: query.expand,
           $top: want,
@@ -378,9 +424,9 @@ export class ReportService {
    * @param ref Which attachment.
    * @returns The bytes, or `null` in lenient mode when there is none.
    */
-  attachment(ref: { attachmentId?: number | string; stepId?: number | string }): Promise<
-    Uint8Array | null
-  > {
+  attachment(
+    ref: { attachmentId?: number | string; stepId?: number | string },
+  ): Promise<Found<Uint8Array, M>> {
     if (ref.attachmentId === undefined && ref.stepId === undefined) {
       throw new TypeError("report.attachment needs an attachmentId or a stepId");
     }
@@ -390,7 +436,7 @@ export class ReportService {
       query: { attachmentId: ref.attachmentId as string, stepId: ref.stepId as string },
       responseType: "bytes",
       operation: "report.attachment",
-    });
+    }) as Promise<Found<Uint8Array, M>>;
   }
 
   /**
@@ -399,14 +445,14 @@ export class ReportService {
    * @param reportId The report id.
    * @returns The zip, or `null` in lenient mode when there is none.
    */
-  attachments(reportId: string): Promise<Uint8Array | null> {
+  attachments(reportId: string): Promise<Found<Uint8Array, M>> {
     return this.#transport.send<Uint8Array>({
       method: "GET",
       path: "/api/Report/Attachments/{id}",
       params: { id: requireId(reportId, "report.attachments") },
       responseType: "bytes",
       operation: "report.attachments",
-    });
+    }) as Promise<Found<Uint8Array, M>>;
   }
 
   #narrow(condition: ODataExpr, query: HeaderQuery): HeaderQuery {

@@ -12,7 +12,7 @@
  */
 
 import { NotFoundError } from "../http/errors.ts";
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import {
   type Ticket,
   TicketListSchema,
@@ -23,7 +23,11 @@ import {
 import { bareId, checkInput, requireText } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** What a new ticket needs. */
+/**
+ * What a new ticket needs.
+ *
+ * @category Root cause
+ */
 export interface TicketInput {
   /** Subject. */
   subject: string;
@@ -43,7 +47,11 @@ export interface TicketInput {
   tags?: TicketTag[];
 }
 
-/** Which tickets to list. */
+/**
+ * Which tickets to list.
+ *
+ * @category Root cause
+ */
 export interface TicketQuery {
   /** Status flags, combined with `|` (see {@linkcode TicketStatus}); all statuses when absent. */
   status?: number;
@@ -53,7 +61,11 @@ export interface TicketQuery {
   search?: string;
 }
 
-/** A file to attach. */
+/**
+ * A file to attach.
+ *
+ * @category Root cause
+ */
 export interface TicketFile {
   /** File name. */
   fileName: string;
@@ -68,16 +80,26 @@ const ALL_STATUSES = Object.values(TicketStatus).reduce((all, bit) => all | bit,
 /**
  * Root-cause tickets, reached as `wats.rootCause`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Open a ticket for a failed report and work it
- * ```ts ignore
- * import { TicketStatus, Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
- * const ticket = await wats.rootCause.create({ subject: "U7 cracks", reportUuid: "…", assignee: "kari" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Wats } from "@wats/toolkit";
+ * import { TicketStatus } from "@wats/toolkit/models";
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * const ticket = await wats.rootCause.create({ subject: "U7 cracks", assignee: "kari" });
  * await wats.rootCause.comment(ticket.ticketId!, "Reflow profile too hot");
- * await wats.rootCause.setStatus(ticket.ticketId!, TicketStatus.Solved);
+ * const solved = await wats.rootCause.setStatus(ticket.ticketId!, TicketStatus.Solved);
+ * assert.equal(solved.status, TicketStatus.Solved);
  * ```
+ *
+ * @category Root cause
  */
-export class RootCauseService {
+export class RootCauseService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -96,14 +118,17 @@ export class RootCauseService {
    * @returns The ticket, or `null` in lenient mode when there is none.
    * @throws {NotFoundError} In strict mode when there is none.
    */
-  async get(ticketId: string): Promise<Ticket | null> {
+  async get(ticketId: string): Promise<Found<Ticket, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: "/api/RootCause/Ticket",
       query: { ticketId: requireText(ticketId, "a ticket id", "rootCause.get") },
       operation: "rootCause.get",
     });
-    return data === null ? null : parseResponse(TicketSchema, data, "rootCause.get");
+    return (data === null ? null : parseResponse(TicketSchema, data, "rootCause.get")) as Found<
+      Ticket,
+      M
+    >;
   }
 
   /**
@@ -312,7 +337,7 @@ export class RootCauseService {
    * @param fileName The file name, as the server wants it with the id.
    * @returns The bytes, or `null` in lenient mode when there is none.
    */
-  attachment(attachmentId: string, fileName?: string): Promise<Uint8Array | null> {
+  attachment(attachmentId: string, fileName?: string): Promise<Found<Uint8Array, M>> {
     return this.#transport.send<Uint8Array>({
       method: "GET",
       path: "/api/RootCause/Attachment",
@@ -322,6 +347,6 @@ export class RootCauseService {
       },
       responseType: "bytes",
       operation: "rootCause.attachment",
-    });
+    }) as Promise<Found<Uint8Array, M>>;
   }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import type { Schema } from "../models/report/schema.ts";
 import {
   SCIM_GROUP_SCHEMA,
@@ -29,7 +29,11 @@ import {
 import { checkInput, requireText } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** One page to ask for. */
+/**
+ * One page to ask for.
+ *
+ * @category SCIM
+ */
 export interface ScimPageQuery {
   /** 1-based index of the first item. Default 1. */
   startIndex?: number;
@@ -39,7 +43,11 @@ export interface ScimPageQuery {
   filter?: string;
 }
 
-/** Options of the list iterators. */
+/**
+ * Options of the list iterators.
+ *
+ * @category SCIM
+ */
 export interface ScimIterateOptions {
   /** Items per request. Default 100. */
   pageSize?: number;
@@ -55,16 +63,26 @@ const GROUPS = "/api/SCIM/v2/Groups";
 /**
  * SCIM users and groups, reached as `wats.scim`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Provision a user, then deactivate them
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
  * const user = await wats.scim.createUser({ userName: "kari", displayName: "Kari N." });
- * for await (const u of wats.scim.users()) console.log(u.userName, u.active);
  * await wats.scim.deactivate(user.id!);
+ * const users = [];
+ * for await (const u of wats.scim.users()) users.push([u.userName, u.active]);
+ * assert.deepEqual(users, [["kari", false]]);
  * ```
+ *
+ * @category SCIM
  */
-export class ScimService {
+export class ScimService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -162,14 +180,17 @@ export class ScimService {
    * @returns The user, or `null` in lenient mode when there is none.
    * @throws {NotFoundError} In strict mode when there is none.
    */
-  async user(id: string): Promise<ScimUser | null> {
+  async user(id: string): Promise<Found<ScimUser, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: `${USERS}/{id}`,
       params: { id: requireText(id, "a user id", "scim.user") },
       operation: "scim.user",
     });
-    return data === null ? null : parseResponse(ScimUserSchema, data, "scim.user");
+    return (data === null ? null : parseResponse(ScimUserSchema, data, "scim.user")) as Found<
+      ScimUser,
+      M
+    >;
   }
 
   /**
@@ -178,14 +199,17 @@ export class ScimService {
    * @param userName The login name.
    * @returns The user, or `null` in lenient mode when there is none.
    */
-  async userByName(userName: string): Promise<ScimUser | null> {
+  async userByName(userName: string): Promise<Found<ScimUser, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: `${USERS}/userName={userName}`,
       params: { userName: requireText(userName, "a user name", "scim.userByName") },
       operation: "scim.userByName",
     });
-    return data === null ? null : parseResponse(ScimUserSchema, data, "scim.userByName");
+    return (data === null ? null : parseResponse(ScimUserSchema, data, "scim.userByName")) as Found<
+      ScimUser,
+      M
+    >;
   }
 
   /**
@@ -295,14 +319,17 @@ export class ScimService {
    * @param id The group id.
    * @returns The group, or `null` in lenient mode when there is none.
    */
-  async group(id: string): Promise<ScimGroup | null> {
+  async group(id: string): Promise<Found<ScimGroup, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: `${GROUPS}/{id}`,
       params: { id: requireText(id, "a group id", "scim.group") },
       operation: "scim.group",
     });
-    return data === null ? null : parseResponse(ScimGroupSchema, data, "scim.group");
+    return (data === null ? null : parseResponse(ScimGroupSchema, data, "scim.group")) as Found<
+      ScimGroup,
+      M
+    >;
   }
 
   /**

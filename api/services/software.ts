@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Transport } from "../http/transport.ts";
+import type { ErrorMode, Found, Transport } from "../http/transport.ts";
 import {
   type PackageFile,
   PackageFileListSchema,
@@ -22,7 +22,11 @@ import {
 import { checkInput, isSuccess, requireText } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 
-/** How to pick a package by name. */
+/**
+ * How to pick a package by name.
+ *
+ * @category Software
+ */
 export interface PackageByNameQuery {
   /** Only a package in this status. */
   status?: PackageStatus;
@@ -30,7 +34,11 @@ export interface PackageByNameQuery {
   version?: number;
 }
 
-/** Options of {@linkcode SoftwareService.uploadZip}. */
+/**
+ * Options of {@linkcode SoftwareService.uploadZip}.
+ *
+ * @category Software
+ */
 export interface UploadZipOptions {
   /** Remove the package's files first (default `false`: files of the same path are replaced). */
   cleanInstall?: boolean;
@@ -41,18 +49,29 @@ export interface UploadZipOptions {
 /**
  * Software packages, reached as `wats.software`.
  *
+ * @typeParam M The client's error mode: look-ups return `T` in strict mode, `T | null` otherwise.
+ *
  * @example Publish a package
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { Wats } from "@wats/toolkit";
- * const wats = Wats.fromEnv();
- * const pkg = await wats.software.create({ name: "TestStand-Seq", tags: [{ key: "line", value: "1" }] });
- * await wats.software.uploadZip(pkg.packageId!, await Deno.readFile("seq.zip"), { cleanInstall: true });
+ * import { serveEmulator } from "@wats/toolkit/emulator";
+ *
+ * await using emulator = await serveEmulator({ port: 0 });
+ * const wats = new Wats({ baseUrl: emulator.url, token: emulator.token });
+ * const pkg = await wats.software.create({
+ *   name: "TestStand-Seq",
+ *   tags: [{ key: "line", value: "1" }],
+ * });
  * await wats.software.submitForReview(pkg.packageId!);
  * await wats.software.release(pkg.packageId!);
- * console.log(await wats.software.released("TestStand-Seq"));
+ * const released = await wats.software.released("TestStand-Seq");
+ * assert.equal(released?.packageId, pkg.packageId);
  * ```
+ *
+ * @category Software
  */
-export class SoftwareService {
+export class SoftwareService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
 
   /**
@@ -85,14 +104,16 @@ export class SoftwareService {
    * @returns The package, or `null` in lenient mode when there is none.
    * @throws {NotFoundError} In strict mode when there is none.
    */
-  async get(packageId: string): Promise<SoftwarePackage | null> {
+  async get(packageId: string): Promise<Found<SoftwarePackage, M>> {
     const data = await this.#transport.send({
       method: "GET",
       path: "/api/Software/Package/{id}",
       params: { id: requireText(packageId, "a package id", "software.get") },
       operation: "software.get",
     });
-    return data === null ? null : parseResponse(SoftwarePackageSchema, data, "software.get");
+    return (data === null
+      ? null
+      : parseResponse(SoftwarePackageSchema, data, "software.get")) as Found<SoftwarePackage, M>;
   }
 
   /**
@@ -343,7 +364,7 @@ export class SoftwareService {
    * @param fileId The file id.
    * @returns The bytes, or `null` in lenient mode when there is no such file.
    */
-  downloadFile(fileId: string): Promise<Uint8Array | null> {
+  downloadFile(fileId: string): Promise<Found<Uint8Array, M>> {
     return this.#transport.send<Uint8Array>({
       method: "GET",
       path: "/api/internal/Software/File/{id}",
@@ -351,7 +372,7 @@ export class SoftwareService {
       internal: true,
       responseType: "bytes",
       operation: "software.downloadFile",
-    });
+    }) as Promise<Found<Uint8Array, M>>;
   }
 
   /**

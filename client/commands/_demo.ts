@@ -1,14 +1,17 @@
 /**
  * `wats demo`: the whole way of a report on one machine. Starts the emulator in-process and a
- * service with a drop folder, copies the files of `samples/` in (those some converter reads),
- * prints the status URL, and runs until Ctrl-C; `--exit-when-idle` exits once every file is
- * handled, with a summary (0 when every report was accepted and no file failed).
+ * service with a drop folder, writes the sample files in (those some converter reads), prints the
+ * status URL, and runs until Ctrl-C; `--exit-when-idle` exits once every file is handled, with a
+ * summary (0 when every report was accepted and no file failed).
+ *
+ * The samples come from `_samples.ts`, generated from `samples/`, not from the folder itself: a
+ * package installed from JSR is fetched module by module over https, where no folder can be
+ * listed, and a compiled binary holds only its modules. `--samples DIR` reads a folder instead.
  *
  * @module
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readHead, registryConversion } from "../intake/_convert.ts";
 import { isSkippedName } from "../intake/_watch_paths.ts";
@@ -19,6 +22,7 @@ import { ConverterRegistry } from "../../converters/registry.ts";
 import { createUutReport, serializeReport } from "../../api/models/report/mod.ts";
 import { CommandError, COMMON_OPTIONS } from "./_context.ts";
 import { aborted, type CliIo, stopSignal } from "./_io.ts";
+import { SAMPLE_FILES, sampleBytes } from "./_samples.ts";
 
 /** Help of `wats demo`. */
 export const DEMO_HELP = `Usage: wats demo [--exit-when-idle] [--port N] [--samples DIR] [--dir DIR]
@@ -29,12 +33,41 @@ files in, and shows the status page URL. Runs until Ctrl-C.
   --exit-when-idle   exit once every file is handled, printing a summary
                      (0 when all reports were accepted)
   --port N           status server port (default: a free one)
-  --samples DIR      where the sample files are (default: the toolkit's samples/)
+  --samples DIR      a folder of sample files to drop (default: the toolkit's own samples)
   --dir DIR          where the drop and data folders go (default: a new temp folder)
   --timeout SECONDS  with --exit-when-idle: give up after this long (default 120; exit 33)
 `;
 
-const DEFAULT_SAMPLES = fileURLToPath(new URL("../../samples/", import.meta.url));
+/** A sample file to drop: its path among the samples, its first bytes, and how to write it. */
+interface Sample {
+  path: string;
+  head: Uint8Array;
+  writeTo(target: string): Promise<void>;
+}
+
+/** The samples built into the toolkit (every form of it has them, unlike a folder). */
+function* builtInSamples(): Generator<Sample> {
+  for (const file of SAMPLE_FILES) {
+    if (file.path.split("/").some(isSkippedName)) continue;
+    const bytes = sampleBytes(file);
+    yield {
+      path: join(...file.path.split("/")),
+      head: bytes, // the whole file: every sample is a few kB
+      writeTo: (target) => Deno.writeFile(target, bytes),
+    };
+  }
+}
+
+/** The files under `folder`, read lazily: a user's folder may hold large files. */
+async function* folderSamples(folder: string): AsyncGenerator<Sample> {
+  for await (const path of walk(folder)) {
+    yield {
+      path: relative(folder, path),
+      head: await readHead(path),
+      writeTo: (target) => Deno.copyFile(path, target),
+    };
+  }
+}
 
 async function* walk(folder: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(folder)) {
@@ -45,11 +78,11 @@ async function* walk(folder: string): AsyncGenerator<string> {
   }
 }
 
-/** Copies whole (temp name, then rename), so the watcher never sees half a file. */
-async function copyInto(from: string, to: string): Promise<void> {
+/** Writes whole (temp name, then rename), so the watcher never sees half a file. */
+async function writeWhole(sample: Sample, to: string): Promise<void> {
   await Deno.mkdir(dirname(to), { recursive: true });
   const temp = join(dirname(to), `.${crypto.randomUUID()}.tmp`);
-  await Deno.copyFile(from, temp);
+  await sample.writeTo(temp);
   await Deno.rename(temp, to);
 }
 
@@ -58,21 +91,21 @@ async function copyInto(from: string, to: string): Promise<void> {
  * samples that need converter arguments (a CSV column mapping) are listed as skipped.
  */
 async function dropSamples(
-  samples: string,
+  samples: Iterable<Sample> | AsyncIterable<Sample>,
   drop: string,
   registry: ConverterRegistry,
 ): Promise<{ dropped: string[]; skipped: string[] }> {
   const dropped: string[] = [];
   const skipped: string[] = [];
   try {
-    for await (const path of walk(samples)) {
-      const choice = await registry.choose(await readHead(path), basename(path));
+    for await (const sample of samples) {
+      const choice = await registry.choose(sample.head, basename(sample.path));
       if (!choice.ok) {
-        skipped.push(relative(samples, path));
+        skipped.push(sample.path);
         continue;
       }
-      const target = join(drop, relative(samples, path));
-      await copyInto(path, target);
+      const target = join(drop, sample.path);
+      await writeWhole(sample, target);
       dropped.push(target);
     }
   } catch (error) {
@@ -140,6 +173,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const timeoutMs = (values.timeout === undefined ? 120 : Number(values.timeout)) * 1000;
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "wats-demo-" });
   const drop = join(dir, "drop");
+  // The configuration refuses a watch folder that does not exist.
+  await Deno.mkdir(drop, { recursive: true });
   await using emulator = await serveEmulator({ inspect: true });
   const config = await loadConfig({
     env: { WATS_TOKEN: emulator.token },
@@ -165,7 +200,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const stop = stopSignal();
   try {
     const { dropped, skipped } = await dropSamples(
-      values.samples ?? DEFAULT_SAMPLES,
+      values.samples === undefined ? builtInSamples() : folderSamples(values.samples),
       drop,
       registry,
     );

@@ -82,16 +82,29 @@ function logLevelOf(command: string, args: string[]): LogLevel {
 }
 
 /**
- * Runs the `wats` command line.
+ * Runs the `wats` command line: the command's work, its output written to `io`, and the exit
+ * code returned rather than the process ended (0 ok, 2 usage; `wats --help` lists the rest).
  *
  * @param args The arguments (without the program name).
  * @param io Output; the process's standard output and error by default.
  * @returns The exit code.
  *
- * @example Print the help
+ * @example Print the help, then exit with the code
  * ```ts ignore
- * import { runCli } from "./mod.ts";
+ * import { runCli } from "@wats/toolkit/cli";
+ *
  * Deno.exit(await runCli(["--help"]));
+ * ```
+ *
+ * @example An unknown command is a usage error
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runCli } from "@wats/toolkit/cli";
+ *
+ * let errors = "";
+ * const io = { out: () => {}, err: (text: string) => void (errors += text), isTty: false };
+ * assert.equal(await runCli(["fly"], io), 2);
+ * assert.match(errors, /Unknown command "fly"/);
  * ```
  */
 export async function runCli(args: string[], io: CliIo = processIo()): Promise<number> {

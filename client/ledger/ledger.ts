@@ -16,7 +16,7 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { hashHex } from "../../util/hash.ts";
 import { dirname } from "node:path";
 import { InsertBatcher } from "./_batch.ts";
 
@@ -42,7 +42,7 @@ export interface AcceptedRecord {
  * @returns 64 hex characters.
  */
 export function reportDigest(report: unknown): string {
-  return createHash("sha256").update(JSON.stringify(report)).digest("hex");
+  return hashHex(JSON.stringify(report));
 }
 
 /** A source file whose content was taken into the queue. */
@@ -97,14 +97,22 @@ async function commitWhenFree(
  *
  * @example Record an upload once
  * ```ts
+ * import assert from "node:assert/strict";
  * import { join } from "node:path";
- * import { Ledger } from "./ledger.ts";
- * const ledger = await Ledger.open(join(await Deno.makeTempDir(), "ledger.kv"));
- * const isNew = await ledger.recordAccepted("8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b", {
- *   at: new Date().toISOString(),
- * });
- * console.log(isNew, await ledger.counters()); // true { "reports.accepted": 1 }
- * ledger.close();
+ * import { Ledger } from "@wats/toolkit/client";
+ *
+ * const folder = await Deno.makeTempDir();
+ * try {
+ *   const ledger = await Ledger.open(join(folder, "ledger.kv"));
+ *   const isNew = await ledger.recordAccepted("8c1f0d6e-3b1a-4f0e-9a2b-1d2c3e4f5a6b", {
+ *     at: new Date().toISOString(),
+ *   });
+ *   assert.equal(isNew, true);
+ *   assert.equal((await ledger.counters())["reports.accepted"], 1);
+ *   ledger.close();
+ * } finally {
+ *   await Deno.remove(folder, { recursive: true });
+ * }
  * ```
  */
 export class Ledger {

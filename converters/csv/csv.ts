@@ -17,11 +17,23 @@
  *
  * @example A row-per-unit mapping
  * ```ts
- * import type { CsvMapping } from "./csv.ts";
+ * import assert from "node:assert/strict";
+ * import { bytesInput, csvConverter, type CsvMapping, runConversion } from "@wats/toolkit/converters";
+ *
  * const mapping: CsvMapping = {
  *   columns: { serial: "Serial", part: "Part", start: "Start", result: "Result" },
  *   measurements: [{ column: "V5", name: "Supply 5V", unit: "V", low: 4.9, high: 5.1 }],
  * };
+ * const input = bytesInput(
+ *   "line2.csv",
+ *   "Serial,Part,Start,Result,V5\nSN1,PCB-1,2026-01-30T22:01:41+01:00,Passed,5.02\n",
+ * );
+ * const result = await runConversion(csvConverter, input, {
+ *   station: { name: "Station 7", location: "Line 2", purpose: "Production" },
+ *   args: { ...mapping },
+ * });
+ * assert.ok(result.ok);
+ * assert.deepEqual(result.reports.map((report) => [report.sn, report.pn]), [["SN1", "PCB-1"]]);
  * ```
  *
  * @module

@@ -44,6 +44,7 @@ export function numericMeasurement(
 ): NumericMeasurement {
   const op = options.compOp ?? "LOG";
   const limits = limitCount(op);
+  // The option types already require these limits; this is for callers without the types.
   if (limits >= 1 && options.low === undefined) {
     throw new TypeError(`Step ${JSON.stringify(step)}: ${op} compares against low; give one`);
   }

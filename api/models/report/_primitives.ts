@@ -49,7 +49,7 @@ export function base64(
 }
 
 /** The string forms of non-finite numbers on the wire. */
-export const NON_FINITE_TOKENS: readonly ["NaN", "Inf", "-Inf"] = ["NaN", "Inf", "-Inf"];
+export const NON_FINITE_TOKENS = ["NaN", "Inf", "-Inf"] as const;
 
 const TOKEN_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ["nan", "NaN"],

@@ -20,7 +20,11 @@ import type { SequenceCallInfo } from "./step_parts.ts";
 import { formatLocalTime } from "./time.ts";
 import type { UutInfo, UutReport, UutSubUnit } from "./uut.ts";
 
-/** What {@linkcode createUutReport} needs to know. */
+/**
+ * What {@linkcode createUutReport} needs to know.
+ *
+ * @category Report building
+ */
 export interface UutReportOptions {
   /** Part number. */
   pn: string;
@@ -72,13 +76,17 @@ export interface UutReportOptions {
  *
  * @example Build a report
  * ```ts
- * import { createUutReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createUutReport } from "@wats/toolkit";
+ *
  * const report = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 })
  *   .numericStep("Supply 5V", 5.3, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" })
  *   .miscInfo("Firmware", "1.4.2")
  *   .build();
- * report.result; // "F"
+ * assert.equal(report.result, "F");
  * ```
+ *
+ * @category Report building
  */
 export class ReportBuilder extends SequenceBuilder {
   #header: UutReport;
@@ -217,18 +225,30 @@ export class ReportBuilder extends SequenceBuilder {
  *
  * @example Build a report with an injected clock
  * ```ts
- * import { createUutReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createUutReport } from "@wats/toolkit";
+ *
  * const report = createUutReport({
- *   pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10,
- *   machineName: "Station 7", location: "Line 2", purpose: "Production",
- *   now: () => new Date("2026-01-30T21:01:41.470Z"), utcOffsetMinutes: 60,
+ *   pn: "PCBA-100",
+ *   sn: "SN0001",
+ *   rev: "A",
+ *   processCode: 10,
+ *   machineName: "Station 7",
+ *   location: "Line 2",
+ *   purpose: "Production",
+ *   now: () => new Date("2026-01-30T21:01:41.470Z"),
+ *   utcOffsetMinutes: 60,
  * })
- *   .sequence("Power", (s) => s.numericStep("Supply 5V", 5.01, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" }))
+ *   .sequence("Power", (s) =>
+ *     s.numericStep("Supply 5V", 5.01, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" }))
  *   .stringStep("Firmware", "1.4.2", { compOp: "CASESENSIT", limit: "1.4.2" })
  *   .actionStep("Power off")
  *   .build();
- * report.start; // "2026-01-30T22:01:41.470+01:00"
+ * assert.equal(report.start, "2026-01-30T22:01:41.470+01:00");
+ * assert.equal(report.result, "P");
  * ```
+ *
+ * @category Report building
  */
 export function createUutReport(options: UutReportOptions): ReportBuilder {
   return new ReportBuilder(options);

@@ -15,21 +15,28 @@ import type { Schema } from "./schema.ts";
  *
  * @example Check a chart type
  * ```ts
- * import { CHART_TYPES } from "./mod.ts";
- * CHART_TYPES.includes("LineLogX"); // true
+ * import assert from "node:assert/strict";
+ * import { CHART_TYPES } from "@wats/toolkit/report";
+ *
+ * assert.ok(CHART_TYPES.includes("LineLogX"));
  * ```
+ *
+ * @category Report model
  */
-export const CHART_TYPES: readonly ["Line", "LineLogXY", "LineLogX", "LineLogY"] = [
-  "Line",
-  "LineLogXY",
-  "LineLogX",
-  "LineLogY",
-];
+export const CHART_TYPES = ["Line", "LineLogXY", "LineLogX", "LineLogY"] as const;
 
-/** A chart type. */
-export type ChartType = typeof CHART_TYPES[number];
+/**
+ * A chart type.
+ *
+ * @category Report model
+ */
+export type ChartType = (typeof CHART_TYPES)[number];
 
-/** One series of a chart. */
+/**
+ * One series of a chart.
+ *
+ * @category Report model
+ */
 export interface ChartSeries {
   /** Series data type; `"XYG"` by default. */
   dataType?: string | null;
@@ -43,7 +50,11 @@ export interface ChartSeries {
   [key: string]: unknown;
 }
 
-/** A chart on a step (`chart`). */
+/**
+ * A chart on a step (`chart`).
+ *
+ * @category Report model
+ */
 export interface Chart {
   /** How to draw the axes. */
   chartType?: ChartType | null;
@@ -63,7 +74,11 @@ export interface Chart {
   [key: string]: unknown;
 }
 
-/** @internal The zod form of a chart series. */
+/**
+ * @internal The zod form of a chart series.
+ *
+ * @category Report model
+ */
 export const chartSeries: z.ZodType<ChartSeries> = z.looseObject({
   dataType: text(100).nullish(),
   name: text(100).nullish(),
@@ -71,7 +86,11 @@ export const chartSeries: z.ZodType<ChartSeries> = z.looseObject({
   ydata: numberList.nullish(),
 });
 
-/** @internal The zod form of {@linkcode ChartSchema}. */
+/**
+ * @internal The zod form of {@linkcode ChartSchema}.
+ *
+ * @category Report model
+ */
 export const chart: z.ZodType<Chart> = z.looseObject({
   chartType: z.enum(CHART_TYPES).nullish(),
   label: text(100).nullish(),
@@ -87,8 +106,17 @@ export const chart: z.ZodType<Chart> = z.looseObject({
  *
  * @example Validate a chart
  * ```ts
- * import { ChartSchema } from "./mod.ts";
- * ChartSchema.parse({ chartType: "Line", label: "Ripple", series: [{ name: "V", xdata: "0;1", ydata: "4.9;5.1" }] });
+ * import assert from "node:assert/strict";
+ * import { ChartSchema } from "@wats/toolkit/report";
+ *
+ * const chart = ChartSchema.parse({
+ *   chartType: "Line",
+ *   label: "Ripple",
+ *   series: [{ name: "V", xdata: "0;1", ydata: "4.9;5.1" }],
+ * });
+ * assert.equal(chart.series?.[0].name, "V");
  * ```
+ *
+ * @category Report model
  */
 export const ChartSchema: Schema<Chart> = chart;

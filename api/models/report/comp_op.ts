@@ -15,11 +15,17 @@ import type { Schema } from "./schema.ts";
  *
  * @example Offer the operators in a form
  * ```ts
- * import { COMP_OPS, limitCount } from "./mod.ts";
- * const twoLimit = COMP_OPS.filter((op) => limitCount(op) === 2); // GTLT … LEGE
+ * import assert from "node:assert/strict";
+ * import { COMP_OPS, limitCount } from "@wats/toolkit/report";
+ *
+ * const twoLimit = COMP_OPS.filter((op) => limitCount(op) === 2);
+ * assert.ok(twoLimit.includes("GELE"));
+ * assert.ok(!twoLimit.includes("LT"));
  * ```
+ *
+ * @category Report model
  */
-export const COMP_OPS: readonly [
+export const COMP_OPS = [
   "LOG",
   "EQ",
   "NE",
@@ -38,34 +44,56 @@ export const COMP_OPS: readonly [
   "EQT",
   "CASESENSIT",
   "IGNORECASE",
-] = [
-  "LOG",
-  "EQ",
-  "NE",
-  "LT",
-  "LE",
-  "GT",
-  "GE",
-  "GTLT",
-  "GTLE",
-  "GELT",
-  "GELE",
-  "LTGT",
-  "LTGE",
-  "LEGT",
-  "LEGE",
-  "EQT",
-  "CASESENSIT",
-  "IGNORECASE",
-];
+] as const;
 
-/** A comparison operator. */
-export type CompOp = typeof COMP_OPS[number];
+/**
+ * A comparison operator.
+ *
+ * @category Reports
+ */
+export type CompOp = (typeof COMP_OPS)[number];
 
-/** The operators a numeric measurement may use. */
+/**
+ * The operators a numeric measurement may use.
+ *
+ * @category Report model
+ */
 export type NumericCompOp = Exclude<CompOp, "CASESENSIT" | "IGNORECASE">;
 
-/** The operators a string measurement may use. */
+/**
+ * Numeric operators that compare against no limit: `LOG` (always passes) and `EQT`.
+ *
+ * @category Report model
+ */
+export type NoLimitCompOp = "LOG" | "EQT";
+
+/**
+ * Numeric operators that compare against one limit, which WATS keeps in `lowLimit`.
+ *
+ * @category Report model
+ */
+export type OneLimitCompOp = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
+
+/**
+ * Numeric operators that compare against a low and a high limit.
+ *
+ * @category Report model
+ */
+export type TwoLimitCompOp =
+  | "GTLT"
+  | "GTLE"
+  | "GELT"
+  | "GELE"
+  | "LTGT"
+  | "LTGE"
+  | "LEGT"
+  | "LEGE";
+
+/**
+ * The operators a string measurement may use.
+ *
+ * @category Report model
+ */
 export type StringCompOp = "LOG" | "EQ" | "NE" | "CASESENSIT" | "IGNORECASE";
 
 const NUMERIC_OPS = COMP_OPS.filter((op) => op !== "CASESENSIT" && op !== "IGNORECASE") as [
@@ -81,26 +109,31 @@ const STRING_OPS: [StringCompOp, ...StringCompOp[]] = [
 ];
 const KNOWN: ReadonlySet<string> = new Set(COMP_OPS);
 
-const LIMITS: Readonly<Record<CompOp, 0 | 1 | 2>> = {
-  LOG: 0,
-  EQ: 1,
-  NE: 1,
-  LT: 1,
-  LE: 1,
-  GT: 1,
-  GE: 1,
-  GTLT: 2,
-  GTLE: 2,
-  GELT: 2,
-  GELE: 2,
-  LTGT: 2,
-  LTGE: 2,
-  LEGT: 2,
-  LEGE: 2,
-  EQT: 0,
-  CASESENSIT: 0,
-  IGNORECASE: 0,
-};
+// Typed by the operator groups as well, so the table and the types cannot drift apart.
+const LIMITS:
+  & Readonly<Record<CompOp, 0 | 1 | 2>>
+  & Readonly<Record<NoLimitCompOp, 0>>
+  & Readonly<Record<OneLimitCompOp, 1>>
+  & Readonly<Record<TwoLimitCompOp, 2>> = {
+    LOG: 0,
+    EQ: 1,
+    NE: 1,
+    LT: 1,
+    LE: 1,
+    GT: 1,
+    GE: 1,
+    GTLT: 2,
+    GTLE: 2,
+    GELT: 2,
+    GELE: 2,
+    LTGT: 2,
+    LTGE: 2,
+    LEGT: 2,
+    LEGE: 2,
+    EQT: 0,
+    CASESENSIT: 0,
+    IGNORECASE: 0,
+  };
 
 // A map rather than the record: a record read by a varying key is a slow (megamorphic) lookup, and
 // the report schema asks this for every numeric measurement.
@@ -114,10 +147,14 @@ const LIMIT_COUNTS: ReadonlyMap<string, 0 | 1 | 2> = new Map(Object.entries(LIMI
  *
  * @example Count limits
  * ```ts
- * import { limitCount } from "./mod.ts";
- * limitCount("GELE"); // 2
- * limitCount("LT"); // 1: single-limit operators use lowLimit
+ * import assert from "node:assert/strict";
+ * import { limitCount } from "@wats/toolkit/report";
+ *
+ * assert.equal(limitCount("GELE"), 2);
+ * assert.equal(limitCount("LT"), 1); // single-limit operators use lowLimit
  * ```
+ *
+ * @category Report model
  */
 export function limitCount(op: CompOp): 0 | 1 | 2 {
   // Neighbouring measurements mostly share their operator: one comparison instead of a lookup.
@@ -139,7 +176,11 @@ function isKnown(input: unknown): boolean {
   return typeof input === "string" && KNOWN.has(input.toUpperCase());
 }
 
-/** @internal The zod form of {@linkcode CompOpSchema}. */
+/**
+ * @internal The zod form of {@linkcode CompOpSchema}.
+ *
+ * @category Report model
+ */
 export const compOp: z.ZodType<CompOp> = folded(
   z.enum(COMP_OPS),
   foldCase,
@@ -147,7 +188,11 @@ export const compOp: z.ZodType<CompOp> = folded(
     `Unknown comparison operator ${JSON.stringify(input)}; expected one of ${COMP_OPS.join(", ")}`,
 );
 
-/** @internal Operators allowed on a numeric measurement. */
+/**
+ * @internal Operators allowed on a numeric measurement.
+ *
+ * @category Report model
+ */
 export const numericCompOp: z.ZodType<NumericCompOp> = folded(
   z.enum(NUMERIC_OPS),
   foldCase,
@@ -159,7 +204,11 @@ export const numericCompOp: z.ZodType<NumericCompOp> = folded(
       }`,
 );
 
-/** @internal Operators allowed on a string measurement. */
+/**
+ * @internal Operators allowed on a string measurement.
+ *
+ * @category Report model
+ */
 export const stringCompOp: z.ZodType<StringCompOp> = folded(
   z.enum(STRING_OPS),
   foldCase,
@@ -174,8 +223,12 @@ export const stringCompOp: z.ZodType<StringCompOp> = folded(
  *
  * @example Read an operator in an export's spelling
  * ```ts
- * import { CompOpSchema } from "./mod.ts";
- * CompOpSchema.parse("IgnoreCase"); // "IGNORECASE"
+ * import assert from "node:assert/strict";
+ * import { CompOpSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(CompOpSchema.parse("IgnoreCase"), "IGNORECASE");
  * ```
+ *
+ * @category Report model
  */
 export const CompOpSchema: Schema<CompOp> = compOp;

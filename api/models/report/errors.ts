@@ -5,7 +5,11 @@
  * @module
  */
 
-/** One problem in a report. */
+/**
+ * One problem in a report.
+ *
+ * @category Errors
+ */
 export interface ReportIssue {
   /** Where, e.g. `root.steps[2].numericMeas[0].compOp`; `(report)` for the whole input. */
   path: string;
@@ -22,11 +26,7 @@ const LISTED = 3;
  * @param path Keys and indexes from the report's root.
  * @returns E.g. `root.steps[2].numericMeas[0].compOp`, or `(report)` for the empty path.
  *
- * @example Format a path
- * ```ts
- * import { formatIssuePath } from "./errors.ts";
- * formatIssuePath(["root", "steps", 2, "name"]); // "root.steps[2].name"
- * ```
+ * @category Report model
  */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -37,7 +37,11 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return out === "" ? "(report)" : out;
 }
 
-/** Options of {@linkcode ReportFormatError}. */
+/**
+ * Options of {@linkcode ReportFormatError}.
+ *
+ * @category Report model
+ */
 export interface ReportFormatErrorOptions {
   /** Where the report came from (a file name), put in front of the message. */
   source?: string;
@@ -51,15 +55,22 @@ export interface ReportFormatErrorOptions {
  *
  * @example Show what is wrong
  * ```ts
- * import { parseReport, ReportFormatError } from "./mod.ts";
- * try {
- *   parseReport({ type: "T" }, { source: "station7/run.json" });
- * } catch (error) {
- *   if (error instanceof ReportFormatError) {
- *     for (const issue of error.issues) console.log(`${issue.path}: ${issue.message}`);
+ * import assert from "node:assert/strict";
+ * import { parseReport, ReportFormatError } from "@wats/toolkit";
+ *
+ * const error = (() => {
+ *   try {
+ *     parseReport({ type: "T" }, { source: "station7/run.json" });
+ *   } catch (error) {
+ *     return error;
  *   }
- * }
+ * })();
+ * assert.ok(error instanceof ReportFormatError);
+ * const lines = error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+ * assert.ok(lines.some((line) => line.startsWith("pn: ")));
  * ```
+ *
+ * @category Errors
  */
 export class ReportFormatError extends Error {
   /** Every problem found, in document order. */

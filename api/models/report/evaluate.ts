@@ -10,7 +10,11 @@
  */
 import { type CompOp, limitCount } from "./comp_op.ts";
 
-/** A value or limit as evaluation accepts it: a number, a numeric token or text. */
+/**
+ * A value or limit as evaluation accepts it: a number, a numeric token or text.
+ *
+ * @category Reports
+ */
 export type Comparable = number | string;
 
 const NUMBER_TEXT = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
@@ -93,6 +97,8 @@ function compareText(op: CompOp, value: string, limit: string): boolean | null {
  * @param high The high limit.
  * @returns What {@linkcode evaluate} answers, or `undefined` when the operator has no limits or
  * a value is not a number (ask {@linkcode evaluate}).
+ *
+ * @category Report model
  */
 export function evaluateNumbers(
   op: CompOp,
@@ -126,14 +132,18 @@ export function evaluateNumbers(
  *
  * @example Evaluate numeric and string limits
  * ```ts
- * import { evaluate } from "./mod.ts";
- * evaluate("GELE", 5, 4.5, 5.5); // true
- * evaluate("LT", 5, 5); // false: single-limit operators use the low limit
- * evaluate("GE", NaN, 0); // false: NaN never passes a comparison
- * evaluate("LOG", NaN); // true
- * evaluate("IGNORECASE", "Pass", "PASS"); // true
- * evaluate("EQT", 1, 1); // null: not evaluated client-side
+ * import assert from "node:assert/strict";
+ * import { evaluate } from "@wats/toolkit";
+ *
+ * assert.equal(evaluate("GELE", 5, 4.5, 5.5), true);
+ * assert.equal(evaluate("LT", 5, 5), false); // single-limit operators use the low limit
+ * assert.equal(evaluate("GE", NaN, 0), false); // NaN never passes a comparison
+ * assert.equal(evaluate("LOG", NaN), true);
+ * assert.equal(evaluate("IGNORECASE", "Pass", "PASS"), true);
+ * assert.equal(evaluate("EQT", 1, 1), null); // not evaluated client-side
  * ```
+ *
+ * @category Reports
  */
 export function evaluate(
   op: CompOp,

@@ -23,7 +23,11 @@ import {
 } from "./misc.ts";
 import { type ReportResult, reportResult } from "./status.ts";
 
-/** The header keys every report has, UUT or UUR. */
+/**
+ * The header keys every report has, UUT or UUR.
+ *
+ * @category Report model
+ */
 export interface ReportBase {
   /** Report id, a GUID the client generates (v4); re-posting an id overwrites the report. */
   id: string;
@@ -71,7 +75,11 @@ export interface ReportBase {
   [key: string]: unknown;
 }
 
-/** @internal The header keys as a zod shape, shared by the UUT and UUR schemas. */
+/**
+ * @internal The header keys as a zod shape, shared by the UUT and UUR schemas.
+ *
+ * @category Report model
+ */
 export const headerShape = {
   id: guid,
   pn: text(100, 1),

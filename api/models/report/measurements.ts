@@ -21,10 +21,18 @@ import { markFieldCheck } from "./_fixed_point.ts";
 import type { Schema } from "./schema.ts";
 import { type StepStatus, stepStatus } from "./status.ts";
 
-/** A numeric value or limit: a finite number or `"NaN"`, `"Inf"`, `"-Inf"`. */
+/**
+ * A numeric value or limit: a finite number or `"NaN"`, `"Inf"`, `"-Inf"`.
+ *
+ * @category Report model
+ */
 export type NumericValue = number | "NaN" | "Inf" | "-Inf";
 
-/** A measurement of a numeric limit step (`numericMeas[]`). */
+/**
+ * A measurement of a numeric limit step (`numericMeas[]`).
+ *
+ * @category Reports
+ */
 export interface NumericMeasurement {
   /** Measurement name: `null` in single steps, unique within multi steps. */
   name?: string | null;
@@ -50,7 +58,11 @@ export interface NumericMeasurement {
   [key: string]: unknown;
 }
 
-/** A measurement of a pass/fail step (`booleanMeas[]`). */
+/**
+ * A measurement of a pass/fail step (`booleanMeas[]`).
+ *
+ * @category Reports
+ */
 export interface BooleanMeasurement {
   /** Measurement name: `null` in single steps, unique within multi steps. */
   name?: string | null;
@@ -62,7 +74,11 @@ export interface BooleanMeasurement {
   [key: string]: unknown;
 }
 
-/** A measurement of a string-value step (`stringMeas[]`). */
+/**
+ * A measurement of a string-value step (`stringMeas[]`).
+ *
+ * @category Reports
+ */
 export interface StringMeasurement {
   /** Measurement name: `null` in single steps, unique within multi steps. */
   name?: string | null;
@@ -80,7 +96,11 @@ export interface StringMeasurement {
 
 const measurementName = text(100).nullish();
 
-/** @internal The zod form of {@linkcode NumericMeasurementSchema}. */
+/**
+ * @internal The zod form of {@linkcode NumericMeasurementSchema}.
+ *
+ * @category Report model
+ */
 export const numericMeasurement: z.ZodType<NumericMeasurement> = z.looseObject({
   name: measurementName,
   status: stepStatus,
@@ -139,14 +159,22 @@ function checkLimits(ctx: { value: NumericMeasurement; issues: z.core.$ZodRawIss
 }
 markFieldCheck(checkLimits, ["compOp", "lowLimit", "highLimit"], limitsFit);
 
-/** @internal The zod form of {@linkcode BooleanMeasurementSchema}. */
+/**
+ * @internal The zod form of {@linkcode BooleanMeasurementSchema}.
+ *
+ * @category Report model
+ */
 export const booleanMeasurement: z.ZodType<BooleanMeasurement> = z.looseObject({
   name: measurementName,
   status: stepStatus,
   value: bool.nullish(),
 });
 
-/** @internal The zod form of {@linkcode StringMeasurementSchema}. */
+/**
+ * @internal The zod form of {@linkcode StringMeasurementSchema}.
+ *
+ * @category Report model
+ */
 export const stringMeasurement: z.ZodType<StringMeasurement> = z.looseObject({
   name: measurementName,
   status: stepStatus,
@@ -169,33 +197,60 @@ export const stringMeasurement: z.ZodType<StringMeasurement> = z.looseObject({
 /**
  * Schema of a numeric measurement; checks that the limits fit the operator.
  *
- * @example Validate a measurement
+ * @example Validate a numeric measurement
  * ```ts
- * import { NumericMeasurementSchema } from "./mod.ts";
- * NumericMeasurementSchema.parse({ status: "P", value: 5.02, unit: "V", compOp: "GELE", lowLimit: 4.9, highLimit: 5.1 });
- * NumericMeasurementSchema.safeParse({ status: "P", value: 1, compOp: "GT" }).success; // false: no lowLimit
+ * import assert from "node:assert/strict";
+ * import { NumericMeasurementSchema } from "@wats/toolkit/report";
+ *
+ * const meas = NumericMeasurementSchema.parse({
+ *   status: "P",
+ *   value: 5.02,
+ *   unit: "V",
+ *   compOp: "GELE",
+ *   lowLimit: 4.9,
+ *   highLimit: 5.1,
+ * });
+ * assert.equal(meas.value, 5.02);
+ * // GT needs a lowLimit
+ * assert.equal(NumericMeasurementSchema.safeParse({ status: "P", value: 1, compOp: "GT" }).success, false);
  * ```
+ *
+ * @category Report model
  */
 export const NumericMeasurementSchema: Schema<NumericMeasurement> = numericMeasurement;
 
 /**
  * Schema of a pass/fail measurement.
  *
- * @example Validate a measurement
+ * @example Validate a pass/fail measurement
  * ```ts
- * import { BooleanMeasurementSchema } from "./mod.ts";
- * BooleanMeasurementSchema.parse({ name: "LED red", status: "P" });
+ * import assert from "node:assert/strict";
+ * import { BooleanMeasurementSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(BooleanMeasurementSchema.parse({ name: "LED red", status: "P" }).status, "P");
  * ```
+ *
+ * @category Report model
  */
 export const BooleanMeasurementSchema: Schema<BooleanMeasurement> = booleanMeasurement;
 
 /**
  * Schema of a string measurement; operators other than `LOG` need a `limit`.
  *
- * @example Validate a measurement
+ * @example Validate a string measurement
  * ```ts
- * import { StringMeasurementSchema } from "./mod.ts";
- * StringMeasurementSchema.parse({ status: "P", value: "1.2.0", compOp: "CASESENSIT", limit: "1.2.0" });
+ * import assert from "node:assert/strict";
+ * import { StringMeasurementSchema } from "@wats/toolkit/report";
+ *
+ * const meas = StringMeasurementSchema.parse({
+ *   status: "P",
+ *   value: "1.2.0",
+ *   compOp: "CASESENSIT",
+ *   limit: "1.2.0",
+ * });
+ * assert.equal(meas.limit, "1.2.0");
  * ```
+ *
+ * @category Report model
  */
 export const StringMeasurementSchema: Schema<StringMeasurement> = stringMeasurement;

@@ -12,7 +12,11 @@ import { z } from "zod";
 import { base64, bool, deferred, int, isRecord, normalised, num, text } from "./_primitives.ts";
 import type { Schema } from "./schema.ts";
 
-/** A free description/value pair on a report (`miscInfos[]`). */
+/**
+ * A free description/value pair on a report (`miscInfos[]`).
+ *
+ * @category Report model
+ */
 export interface MiscInfo {
   /** What the value is, 1–100 characters. */
   description: string;
@@ -22,7 +26,11 @@ export interface MiscInfo {
   [key: string]: unknown;
 }
 
-/** An asset (fixture, instrument …) used by the test (`assets[]`). */
+/**
+ * An asset (fixture, instrument …) used by the test (`assets[]`).
+ *
+ * @category Report model
+ */
 export interface ReportAsset {
   /** Asset serial number (preferred key). */
   assetSN?: string | null;
@@ -36,7 +44,11 @@ export interface ReportAsset {
   [key: string]: unknown;
 }
 
-/** Asset counters and calibration state the server reports back (`assetStats[]`, output only). */
+/**
+ * Asset counters and calibration state the server reports back (`assetStats[]`, output only).
+ *
+ * @category Report model
+ */
 export interface ReportAssetStats {
   /** Asset serial number. */
   assetSN?: string | null;
@@ -68,7 +80,11 @@ export interface ReportAssetStats {
   [key: string]: unknown;
 }
 
-/** A file on a report (`binaryData[]`); UUR attachments use the same shape. */
+/**
+ * A file on a report (`binaryData[]`); UUR attachments use the same shape.
+ *
+ * @category Report model
+ */
 export interface BinaryData {
   /** MIME type, 1–100 characters. */
   contentType: string;
@@ -80,7 +96,11 @@ export interface BinaryData {
   [key: string]: unknown;
 }
 
-/** One element of an array-typed {@linkcode Prop}. */
+/**
+ * One element of an array-typed {@linkcode Prop}.
+ *
+ * @category Report model
+ */
 export interface PropArrayIndex {
   /** The index as text, e.g. `[0][1]`. */
   text: string;
@@ -92,7 +112,11 @@ export interface PropArrayIndex {
   [key: string]: unknown;
 }
 
-/** The array part of an array-typed {@linkcode Prop}. */
+/**
+ * The array part of an array-typed {@linkcode Prop}.
+ *
+ * @category Report model
+ */
 export interface PropArray {
   /** Number of dimensions. */
   dimension: number;
@@ -104,7 +128,11 @@ export interface PropArray {
   [key: string]: unknown;
 }
 
-/** A typed property, possibly nested (TestStand's property objects). */
+/**
+ * A typed property, possibly nested (TestStand's property objects).
+ *
+ * @category Report model
+ */
 export interface Prop {
   /** Property name. */
   name: string;
@@ -126,7 +154,11 @@ export interface Prop {
   [key: string]: unknown;
 }
 
-/** A named property tree (`additionalData[]`, and a step's `additionalResults[]`). */
+/**
+ * A named property tree (`additionalData[]`, and a step's `additionalResults[]`).
+ *
+ * @category Report model
+ */
 export interface AdditionalData {
   /** Name, 1–200 characters. */
   name: string;
@@ -136,7 +168,11 @@ export interface AdditionalData {
   [key: string]: unknown;
 }
 
-/** @internal Folds a legacy misc-info `numeric` into `text` and drops it. */
+/**
+ * @internal Folds a legacy misc-info `numeric` into `text` and drops it.
+ *
+ * @category Report model
+ */
 export function foldNumericMisc(value: unknown): unknown {
   if (!isRecord(value) || !("numeric" in value)) return value;
   const { numeric, ...rest } = value;
@@ -145,13 +181,21 @@ export function foldNumericMisc(value: unknown): unknown {
   return rest;
 }
 
-/** @internal Misc info, `numeric` folded into `text`. */
+/**
+ * @internal Misc info, `numeric` folded into `text`.
+ *
+ * @category Report model
+ */
 export const miscInfo: z.ZodType<MiscInfo> = normalised(
   foldNumericMisc,
   z.looseObject({ description: text(100, 1), text: text(100).nullish() }),
 );
 
-/** @internal An asset reference. */
+/**
+ * @internal An asset reference.
+ *
+ * @category Report model
+ */
 export const asset: z.ZodType<ReportAsset> = z.looseObject({
   assetSN: text(100, 1).nullish(),
   sn: text(100, 1).nullish(),
@@ -164,7 +208,11 @@ export const asset: z.ZodType<ReportAsset> = z.looseObject({
 
 const countOrFlag = z.union([num, bool]).nullish();
 
-/** @internal Asset statistics (output only). */
+/**
+ * @internal Asset statistics (output only).
+ *
+ * @category Report model
+ */
 export const assetStats: z.ZodType<ReportAssetStats> = z.looseObject({
   assetSN: z.string().nullish(),
   sn: z.string().nullish(),
@@ -181,7 +229,11 @@ export const assetStats: z.ZodType<ReportAssetStats> = z.looseObject({
   message: z.string().nullish(),
 });
 
-/** @internal A report file. */
+/**
+ * @internal A report file.
+ *
+ * @category Report model
+ */
 export const binaryData: z.ZodType<BinaryData> = z.looseObject({
   contentType: text(100, 1),
   data: base64(),
@@ -190,7 +242,11 @@ export const binaryData: z.ZodType<BinaryData> = z.looseObject({
 
 const propRef: z.ZodType<Prop> = deferred(() => prop);
 
-/** @internal A typed property (children go through a hop to keep the schema compilable). */
+/**
+ * @internal A typed property (children go through a hop to keep the schema compilable).
+ *
+ * @category Report model
+ */
 export const prop: z.ZodType<Prop> = z.looseObject({
   name: z.string(),
   type: z.string(),
@@ -210,7 +266,11 @@ export const prop: z.ZodType<Prop> = z.looseObject({
   }).nullish(),
 });
 
-/** @internal A named property tree. */
+/**
+ * @internal A named property tree.
+ *
+ * @category Report model
+ */
 export const additionalData: z.ZodType<AdditionalData> = z.looseObject({
   name: text(200, 1),
   props: z.array(prop),
@@ -221,9 +281,16 @@ export const additionalData: z.ZodType<AdditionalData> = z.looseObject({
  *
  * @example Read a legacy numeric entry
  * ```ts
- * import { MiscInfoSchema } from "./mod.ts";
- * MiscInfoSchema.parse({ description: "Cycle", text: null, numeric: 3 }); // { description: "Cycle", text: "3" }
+ * import assert from "node:assert/strict";
+ * import { MiscInfoSchema } from "@wats/toolkit/report";
+ *
+ * assert.deepEqual(MiscInfoSchema.parse({ description: "Cycle", text: null, numeric: 3 }), {
+ *   description: "Cycle",
+ *   text: "3",
+ * });
  * ```
+ *
+ * @category Report model
  */
 export const MiscInfoSchema: Schema<MiscInfo> = miscInfo;
 
@@ -232,9 +299,13 @@ export const MiscInfoSchema: Schema<MiscInfo> = miscInfo;
  *
  * @example Validate an asset
  * ```ts
- * import { ReportAssetSchema } from "./mod.ts";
- * ReportAssetSchema.parse({ assetSN: "FIX-0042", usageCount: 1 });
+ * import assert from "node:assert/strict";
+ * import { ReportAssetSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(ReportAssetSchema.parse({ assetSN: "FIX-0042", usageCount: 1 }).assetSN, "FIX-0042");
  * ```
+ *
+ * @category Report model
  */
 export const ReportAssetSchema: Schema<ReportAsset> = asset;
 
@@ -243,9 +314,14 @@ export const ReportAssetSchema: Schema<ReportAsset> = asset;
  *
  * @example Validate a file
  * ```ts
- * import { BinaryDataSchema } from "./mod.ts";
- * BinaryDataSchema.parse({ contentType: "text/plain", data: btoa("log"), name: "run.log" });
+ * import assert from "node:assert/strict";
+ * import { BinaryDataSchema } from "@wats/toolkit/report";
+ *
+ * const file = BinaryDataSchema.parse({ contentType: "text/plain", data: btoa("log"), name: "run.log" });
+ * assert.equal(atob(file.data ?? ""), "log");
  * ```
+ *
+ * @category Report model
  */
 export const BinaryDataSchema: Schema<BinaryData> = binaryData;
 
@@ -254,8 +330,16 @@ export const BinaryDataSchema: Schema<BinaryData> = binaryData;
  *
  * @example Validate additional data
  * ```ts
- * import { AdditionalDataSchema } from "./mod.ts";
- * AdditionalDataSchema.parse({ name: "Station", props: [{ name: "Temp", type: "Number", value: "23.5" }] });
+ * import assert from "node:assert/strict";
+ * import { AdditionalDataSchema } from "@wats/toolkit/report";
+ *
+ * const data = AdditionalDataSchema.parse({
+ *   name: "Station",
+ *   props: [{ name: "Temp", type: "Number", value: "23.5" }],
+ * });
+ * assert.equal(data.props?.[0].value, "23.5");
  * ```
+ *
+ * @category Report model
  */
 export const AdditionalDataSchema: Schema<AdditionalData> = additionalData;

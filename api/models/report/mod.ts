@@ -16,16 +16,26 @@
  *
  * @example Read, check and write a report
  * ```ts
- * import { parseReport, reportSummary, serializeReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { parseReport, reportSummary, serializeReport } from "@wats/toolkit/report";
+ *
  * const input = {
- *   id: "4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f", type: "T", pn: "PCBA-100", sn: "SN0001", rev: "A",
- *   processCode: 10, machineName: "Station 7", location: "Line 2", purpose: "Production",
+ *   id: "4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f",
+ *   type: "T",
+ *   pn: "PCBA-100",
+ *   sn: "SN0001",
+ *   rev: "A",
+ *   processCode: 10,
+ *   machineName: "Station 7",
+ *   location: "Line 2",
+ *   purpose: "Production",
  *   start: "2026-01-30T22:01:41.470+01:00",
  *   root: { stepType: "SequenceCall", name: "MainSequence Callback", status: "P", steps: [] },
  * };
  * const report = parseReport(input);
- * reportSummary(report).startUtc; // "2026-01-30T21:01:41.470Z"
+ * assert.equal(reportSummary(report).startUtc, "2026-01-30T21:01:41.470Z");
  * const body = JSON.stringify(serializeReport(report));
+ * assert.deepEqual(parseReport(JSON.parse(body)), report);
  * ```
  *
  * @module
@@ -54,8 +64,11 @@ export {
   type CompOp,
   CompOpSchema,
   limitCount,
+  type NoLimitCompOp,
   type NumericCompOp,
+  type OneLimitCompOp,
   type StringCompOp,
+  type TwoLimitCompOp,
 } from "./comp_op.ts";
 export { type Comparable, evaluate } from "./evaluate.ts";
 export {
@@ -128,6 +141,13 @@ export {
   type StringMeasurementInput,
   type StringStepOptions,
 } from "./step_options.ts";
+export {
+  type NoLimits,
+  type NumericLimits,
+  numericLimits,
+  type OneLimit,
+  type TwoLimits,
+} from "./limits.ts";
 export { SequenceBuilder } from "./sequence_builder.ts";
 export { createUutReport, ReportBuilder, type UutReportOptions } from "./builder.ts";
 export {

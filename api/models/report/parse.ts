@@ -18,13 +18,21 @@ import { FIXED, fixedPointCheck } from "./_fixed_point.ts";
 import { formatIssuePath, ReportFormatError } from "./errors.ts";
 import { type Report, report as reportSchema } from "./report.ts";
 
-/** Options of {@linkcode parseReport}. */
+/**
+ * Options of {@linkcode parseReport}.
+ *
+ * @category Reports
+ */
 export interface ParseReportOptions {
   /** Where the report came from (a file name); put in front of error messages. */
   source?: string;
 }
 
-/** The outcome of {@linkcode safeParseReport}. */
+/**
+ * The outcome of {@linkcode safeParseReport}.
+ *
+ * @category Reports
+ */
 export type SafeParseReportResult =
   | { ok: true; report: Report }
   | { ok: false; error: ReportFormatError };
@@ -45,10 +53,18 @@ function fastSchema(): z.ZodType<Report> {
  *
  * @example Keep going on a bad report
  * ```ts
- * import { safeParseReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { safeParseReport } from "@wats/toolkit";
+ *
  * const result = safeParseReport(JSON.parse('{"type":"T"}'));
- * if (!result.ok) console.log(result.error.issues.map((issue) => issue.path)); // ["id", "pn", …]
+ * assert.equal(result.ok, false);
+ * if (!result.ok) {
+ *   const paths = result.error.issues.map((issue) => issue.path);
+ *   assert.ok(paths.includes("id") && paths.includes("pn"));
+ * }
  * ```
+ *
+ * @category Reports
  */
 export function safeParseReport(
   input: unknown,
@@ -74,16 +90,27 @@ export function safeParseReport(
  *
  * @example Read a report file
  * ```ts
- * import { parseReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { parseReport } from "@wats/toolkit";
+ *
  * const input = {
- *   id: "4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f", type: "T", pn: "PCBA-100", sn: "SN0001", rev: "A",
- *   processCode: 10, machineName: "Station 7", location: "Line 2", purpose: "Production",
+ *   id: "4f8d1c9e-2b7a-4c3e-9f10-6a5b4c3d2e1f",
+ *   type: "T",
+ *   pn: "PCBA-100",
+ *   sn: "SN0001",
+ *   rev: "A",
+ *   processCode: 10,
+ *   machineName: "Station 7",
+ *   location: "Line 2",
+ *   purpose: "Production",
  *   start: "2026-01-30T22:01:41.470+01:00",
  *   root: { stepType: "SequenceCall", name: "MainSequence Callback", status: "P", steps: [] },
  * };
  * const report = parseReport(input, { source: "run.json" });
- * report.type; // "T"
+ * assert.equal(report.type, "T");
  * ```
+ *
+ * @category Reports
  */
 export function parseReport(input: unknown, options: ParseReportOptions = {}): Report {
   const result = safeParseReport(input, options);
@@ -106,6 +133,8 @@ export function parseReport(input: unknown, options: ParseReportOptions = {}): R
  * builds reports of shapes of its own (see `fixedPointCheck`).
  * @returns The report in its normal form.
  * @throws {ReportFormatError} When the input is not a valid WSJF report.
+ *
+ * @category Report model
  */
 export function adoptReport(
   input: unknown,

@@ -8,10 +8,18 @@ import type { Schema } from "./schema.ts";
 import { type UurReport, uurReport } from "./uur.ts";
 import { type UutReport, uutReport } from "./uut.ts";
 
-/** A WSJF report, told apart by `type`. */
+/**
+ * A WSJF report, told apart by `type`.
+ *
+ * @category Reports
+ */
 export type Report = UutReport | UurReport;
 
-/** @internal The zod form of {@linkcode ReportSchema}. */
+/**
+ * @internal The zod form of {@linkcode ReportSchema}.
+ *
+ * @category Report model
+ */
 export const report: z.ZodType<Report> = z.discriminatedUnion(
   "type",
   [
@@ -30,9 +38,13 @@ export const report: z.ZodType<Report> = z.discriminatedUnion(
  *
  * @example Tell the kind of a report
  * ```ts
- * import { ReportSchema } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { ReportSchema } from "@wats/toolkit/report";
+ *
  * const result = ReportSchema.safeParse({ type: "X" });
- * result.success; // false: type must be "T" or "R"
+ * assert.equal(result.success, false); // type must be "T" or "R"
  * ```
+ *
+ * @category Report model
  */
 export const ReportSchema: Schema<Report> = report;

@@ -10,7 +10,11 @@
  * @module
  */
 
-/** One problem a schema found, with the path to the offending value. */
+/**
+ * One problem a schema found, with the path to the offending value.
+ *
+ * @category Report model
+ */
 export interface SchemaIssue {
   /** The kind of problem, e.g. `invalid_type` or `custom`. */
   readonly code: string;
@@ -20,18 +24,30 @@ export interface SchemaIssue {
   readonly message: string;
 }
 
-/** The error a failed {@linkcode Schema.parse} throws (a zod `ZodError`). */
+/**
+ * The error a failed {@linkcode Schema.parse} throws (a zod `ZodError`).
+ *
+ * @category Report model
+ */
 export interface SchemaError extends Error {
   /** Every problem found. */
   readonly issues: readonly SchemaIssue[];
 }
 
-/** The outcome of {@linkcode Schema.safeParse}. */
+/**
+ * The outcome of {@linkcode Schema.safeParse}.
+ *
+ * @category Report model
+ */
 export type SchemaResult<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: SchemaError };
 
-/** A Standard Schema v1 result (see https://standardschema.dev). */
+/**
+ * A Standard Schema v1 result (see https://standardschema.dev).
+ *
+ * @category Report model
+ */
 export type StandardResult<T> =
   | { readonly value: T; readonly issues?: undefined }
   | {
@@ -41,7 +57,11 @@ export type StandardResult<T> =
     }[];
   };
 
-/** The Standard Schema v1 properties, for libraries that accept any standard schema. */
+/**
+ * The Standard Schema v1 properties, for libraries that accept any standard schema.
+ *
+ * @category Report model
+ */
 export interface StandardProps<T> {
   /** The Standard Schema version, always 1. */
   readonly version: 1;
@@ -63,10 +83,15 @@ export interface StandardProps<T> {
  *
  * @example Validate a value
  * ```ts
- * import { StepSchema } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { StepSchema } from "@wats/toolkit/report";
+ *
  * const result = StepSchema.safeParse({ stepType: "Action", name: "Init", status: "D" });
- * if (!result.success) console.log(result.error.issues);
+ * assert.equal(result.success, true);
+ * assert.equal(StepSchema.safeParse({ name: 7 }).success, false);
  * ```
+ *
+ * @category Report model
  */
 export interface Schema<T> {
   /**

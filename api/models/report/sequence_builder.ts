@@ -31,15 +31,20 @@ import { formatLocalTime } from "./time.ts";
  *
  * @example Build nested steps
  * ```ts
- * import { createUutReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createUutReport } from "@wats/toolkit";
+ *
  * const report = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 })
  *   .sequence("Power", (power) => {
  *     power.numericStep("Supply 5V", 5.01, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" });
  *     power.passFailStep("Fuse intact", true);
  *   })
  *   .build();
- * report.root?.steps?.[0].status; // "P"
+ * assert.equal(report.root?.steps?.[0].status, "P");
+ * assert.equal(report.root?.steps?.[0].steps?.length, 2);
  * ```
+ *
+ * @category Report building
  */
 export class SequenceBuilder {
   #offset: number | undefined;
@@ -96,8 +101,10 @@ export class SequenceBuilder {
    *
    * @param name Step name.
    * @param value The measured value.
-   * @param options Operator, limits, unit and step options.
+   * @param options Operator, limits, unit and step options; the limits are typed by the operator
+   * ({@linkcode NumericLimits}), so `{ compOp: "LE", high: 0.5 }` does not compile.
    * @returns This builder.
+   * @throws {TypeError} When the operator needs a limit that is missing (for untyped callers).
    */
   numericStep(name: string, value: number | NumericValue, options: NumericStepOptions = {}): this {
     const { compOp, low, high, unit, ...stepOptions } = options;

@@ -48,12 +48,17 @@ function wireStep(step: Record<string, unknown>): Record<string, unknown> {
  *
  * @example Send a report
  * ```ts
- * import { createUutReport, serializeReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createUutReport, serializeReport } from "@wats/toolkit";
+ *
  * const report = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 })
  *   .numericStep("Supply 5V", 5.01, { compOp: "GELE", low: 4.9, high: 5.1, unit: "V" })
  *   .build();
  * const body = JSON.stringify(serializeReport(report));
+ * assert.equal(JSON.parse(body).id, report.id);
  * ```
+ *
+ * @category Reports
  */
 export function serializeReport(report: Report): Record<string, unknown> {
   const wire = toJsonValue(report) as Record<string, unknown>;

@@ -11,57 +11,86 @@ import type { Schema } from "./schema.ts";
  *
  * @example List the statuses
  * ```ts
- * import { STEP_STATUSES } from "./mod.ts";
- * STEP_STATUSES.includes("S"); // true
+ * import assert from "node:assert/strict";
+ * import { STEP_STATUSES } from "@wats/toolkit/report";
+ *
+ * assert.ok(STEP_STATUSES.includes("S"));
  * ```
+ *
+ * @category Report model
  */
-export const STEP_STATUSES: readonly ["P", "F", "S", "D", "E", "T"] = [
-  "P",
-  "F",
-  "S",
-  "D",
-  "E",
-  "T",
-];
+export const STEP_STATUSES = ["P", "F", "S", "D", "E", "T"] as const;
 
-/** A step or measurement status letter. */
-export type StepStatus = typeof STEP_STATUSES[number];
+/**
+ * A step or measurement status letter.
+ *
+ * @category Reports
+ */
+export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /**
  * Report results: Passed, Failed, Done, Error, Terminated (a report is never Skipped).
  *
  * @example List the results
  * ```ts
- * import { REPORT_RESULTS } from "./mod.ts";
- * REPORT_RESULTS.join(""); // "PFDET"
+ * import assert from "node:assert/strict";
+ * import { REPORT_RESULTS } from "@wats/toolkit/report";
+ *
+ * assert.equal(REPORT_RESULTS.join(""), "PFDET");
  * ```
+ *
+ * @category Report model
  */
-export const REPORT_RESULTS: readonly ["P", "F", "D", "E", "T"] = ["P", "F", "D", "E", "T"];
+export const REPORT_RESULTS = ["P", "F", "D", "E", "T"] as const;
 
-/** A report result letter. */
-export type ReportResult = typeof REPORT_RESULTS[number];
+/**
+ * A report result letter.
+ *
+ * @category Reports
+ */
+export type ReportResult = (typeof REPORT_RESULTS)[number];
 
 /**
  * Step groups: Setup, Main, Cleanup.
  *
  * @example List the groups
  * ```ts
- * import { STEP_GROUPS } from "./mod.ts";
- * STEP_GROUPS; // ["S", "M", "C"]
+ * import assert from "node:assert/strict";
+ * import { STEP_GROUPS } from "@wats/toolkit/report";
+ *
+ * assert.deepEqual(STEP_GROUPS, ["S", "M", "C"]);
  * ```
+ *
+ * @category Report model
  */
-export const STEP_GROUPS: readonly ["S", "M", "C"] = ["S", "M", "C"];
+export const STEP_GROUPS = ["S", "M", "C"] as const;
 
-/** A step group letter. */
-export type StepGroup = typeof STEP_GROUPS[number];
+/**
+ * A step group letter.
+ *
+ * @category Report model
+ */
+export type StepGroup = (typeof STEP_GROUPS)[number];
 
-/** @internal The zod form of {@linkcode StepStatusSchema}. */
+/**
+ * @internal The zod form of {@linkcode StepStatusSchema}.
+ *
+ * @category Report model
+ */
 export const stepStatus: z.ZodType<StepStatus> = z.enum(STEP_STATUSES);
 
-/** @internal The zod form of {@linkcode ReportResultSchema}. */
+/**
+ * @internal The zod form of {@linkcode ReportResultSchema}.
+ *
+ * @category Report model
+ */
 export const reportResult: z.ZodType<ReportResult> = z.enum(REPORT_RESULTS);
 
-/** @internal The zod form of a step group. */
+/**
+ * @internal The zod form of a step group.
+ *
+ * @category Report model
+ */
 export const stepGroup: z.ZodType<StepGroup> = z.enum(STEP_GROUPS);
 
 /**
@@ -69,9 +98,13 @@ export const stepGroup: z.ZodType<StepGroup> = z.enum(STEP_GROUPS);
  *
  * @example Check a status
  * ```ts
- * import { StepStatusSchema } from "./mod.ts";
- * StepStatusSchema.parse("F"); // "F"
+ * import assert from "node:assert/strict";
+ * import { StepStatusSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(StepStatusSchema.parse("F"), "F");
  * ```
+ *
+ * @category Report model
  */
 export const StepStatusSchema: Schema<StepStatus> = stepStatus;
 
@@ -80,8 +113,12 @@ export const StepStatusSchema: Schema<StepStatus> = stepStatus;
  *
  * @example Check a result
  * ```ts
- * import { ReportResultSchema } from "./mod.ts";
- * ReportResultSchema.safeParse("S").success; // false: a report is never skipped
+ * import assert from "node:assert/strict";
+ * import { ReportResultSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(ReportResultSchema.safeParse("S").success, false); // a report is never skipped
  * ```
+ *
+ * @category Report model
  */
 export const ReportResultSchema: Schema<ReportResult> = reportResult;

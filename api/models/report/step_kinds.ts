@@ -9,7 +9,11 @@
  * @module
  */
 
-/** What a step is, derived from its `stepType`. */
+/**
+ * What a step is, derived from its `stepType`.
+ *
+ * @category Report model
+ */
 export type StepKind =
   | "sequenceCall"
   | "numericLimit"
@@ -30,9 +34,14 @@ export type StepKind =
  *
  * @example Write a step of a kind
  * ```ts
- * import { STEP_TYPES } from "./mod.ts";
- * const step = { stepType: STEP_TYPES.multiNumericLimit, name: "Rails", status: "P" }; // ET_MNLT
+ * import assert from "node:assert/strict";
+ * import { STEP_TYPES, StepSchema } from "@wats/toolkit/report";
+ *
+ * const step = StepSchema.parse({ stepType: STEP_TYPES.multiNumericLimit, name: "Rails", status: "P" });
+ * assert.equal(step.stepType, "ET_MNLT");
  * ```
+ *
+ * @category Report model
  */
 export const STEP_TYPES: Readonly<
   Record<Exclude<StepKind, "generic" | "unknown">, string>
@@ -101,12 +110,16 @@ const FOLDED: ReadonlyMap<string, StepKind> = new Map(
  *
  * @example Classify steps
  * ```ts
- * import { stepKind } from "./mod.ts";
- * stepKind("ET_NLT"); // "numericLimit"
- * stepKind("MultiNumericLimitTest"); // "multiNumericLimit"
- * stepKind("NI_Flow_If"); // "generic"
- * stepKind("MyVendorStep"); // "unknown"
+ * import assert from "node:assert/strict";
+ * import { stepKind } from "@wats/toolkit/report";
+ *
+ * assert.equal(stepKind("ET_NLT"), "numericLimit");
+ * assert.equal(stepKind("MultiNumericLimitTest"), "multiNumericLimit");
+ * assert.equal(stepKind("NI_Flow_If"), "generic");
+ * assert.equal(stepKind("MyVendorStep"), "unknown");
  * ```
+ *
+ * @category Report model
  */
 export function stepKind(stepType: string): StepKind {
   const exact = EXACT.get(stepType);

@@ -4,13 +4,18 @@
  * @module
  */
 import type { Chart } from "./chart.ts";
-import type { NumericCompOp, StringCompOp } from "./comp_op.ts";
+import type { StringCompOp } from "./comp_op.ts";
+import type { NumericLimits } from "./limits.ts";
 import type { NumericValue } from "./measurements.ts";
 import type { AdditionalData } from "./misc.ts";
 import type { StepGroup, StepStatus } from "./status.ts";
 import type { LoopInfo, SequenceCallInfo, StepAttachment } from "./step_parts.ts";
 
-/** Options every step method takes. */
+/**
+ * Options every step method takes.
+ *
+ * @category Report building
+ */
 export interface StepOptions {
   /** Setup, Main or Cleanup; `M` by default. */
   group?: StepGroup;
@@ -38,29 +43,40 @@ export interface StepOptions {
   id?: number | string;
 }
 
-/** Options of {@linkcode SequenceBuilder.numericStep}. */
-export interface NumericStepOptions extends StepOptions {
-  /** Comparison operator; `LOG` by default. */
-  compOp?: NumericCompOp;
-  /** Low limit, the only limit of single-limit operators. */
-  low?: number | NumericValue;
-  /** High limit of two-limit operators. */
-  high?: number | NumericValue;
+/**
+ * Options of {@linkcode SequenceBuilder.numericStep}: the operator with exactly the limits it
+ * compares against ({@linkcode NumericLimits}: `LOG` by default, `low` alone for one-limit
+ * operators, `low` and `high` for two-limit ones), the unit, and the step options.
+ *
+ * @category Report building
+ */
+export type NumericStepOptions = StepOptions & NumericLimits & {
   /** Unit; `"NA"` by default. */
   unit?: string;
-}
+};
 
-/** One measurement of {@linkcode SequenceBuilder.multiNumericStep}. */
-export interface NumericMeasurementInput extends Omit<NumericStepOptions, keyof StepOptions> {
+/**
+ * One measurement of {@linkcode SequenceBuilder.multiNumericStep}: a name, a value, and the
+ * operator with its limits as in {@linkcode NumericStepOptions}.
+ *
+ * @category Report building
+ */
+export type NumericMeasurementInput = NumericLimits & {
   /** Measurement name, unique within the step (duplicates get ` #2`, ` #3`). */
   name: string;
   /** The measured value; `NaN` and `±Infinity` are written as `"NaN"`, `"Inf"`, `"-Inf"`. */
   value: number | NumericValue;
+  /** Unit; `"NA"` by default. */
+  unit?: string;
   /** Measurement status; evaluated from the limits when absent. */
   status?: StepStatus;
-}
+};
 
-/** Options of {@linkcode SequenceBuilder.stringStep}. */
+/**
+ * Options of {@linkcode SequenceBuilder.stringStep}.
+ *
+ * @category Report building
+ */
 export interface StringStepOptions extends StepOptions {
   /** Comparison operator; `LOG` by default (`CASESENSIT`, `IGNORECASE`, `EQ`, `NE` need a limit). */
   compOp?: StringCompOp;
@@ -68,7 +84,11 @@ export interface StringStepOptions extends StepOptions {
   limit?: string;
 }
 
-/** One measurement of {@linkcode SequenceBuilder.multiStringStep}. */
+/**
+ * One measurement of {@linkcode SequenceBuilder.multiStringStep}.
+ *
+ * @category Report building
+ */
 export interface StringMeasurementInput {
   /** Measurement name, unique within the step. */
   name: string;
@@ -82,7 +102,11 @@ export interface StringMeasurementInput {
   status?: StepStatus;
 }
 
-/** One measurement of {@linkcode SequenceBuilder.multiPassFailStep}. */
+/**
+ * One measurement of {@linkcode SequenceBuilder.multiPassFailStep}.
+ *
+ * @category Report building
+ */
 export interface PassFailMeasurementInput {
   /** Measurement name, unique within the step. */
   name: string;
@@ -90,19 +114,31 @@ export interface PassFailMeasurementInput {
   passed: boolean;
 }
 
-/** Options of {@linkcode SequenceBuilder.sequence}. */
+/**
+ * Options of {@linkcode SequenceBuilder.sequence}.
+ *
+ * @category Report building
+ */
 export interface SequenceOptions extends StepOptions {
   /** The sequence called; defaults `C:/SequenceCall.seq`, the step name, `1.0.0`. */
   seqCall?: SequenceCallInfo;
 }
 
-/** Options of {@linkcode SequenceBuilder.chartStep}. */
+/**
+ * Options of {@linkcode SequenceBuilder.chartStep}.
+ *
+ * @category Report model
+ */
 export interface ChartStepOptions extends StepOptions {
   /** Measurements derived from the chart (min, max, mean …). */
   measurements?: NumericMeasurementInput[];
 }
 
-/** Settings a builder hands down to its sequences. */
+/**
+ * Settings a builder hands down to its sequences.
+ *
+ * @category Report model
+ */
 export interface SequenceBuilderOptions {
   /** Minutes east of UTC used to write `Date` start times; the host's offset by default. */
   utcOffsetMinutes?: number;

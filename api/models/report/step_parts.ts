@@ -9,7 +9,11 @@
 import { z } from "zod";
 import { base64, int, isRecord, normalised, num, text } from "./_primitives.ts";
 
-/** Loop info: iteration entries carry `idx`; the summary entry carries the counts. */
+/**
+ * Loop info: iteration entries carry `idx`; the summary entry carries the counts.
+ *
+ * @category Report model
+ */
 export interface LoopInfo {
   /** Iteration index (iteration entries; `null` in the summary). */
   idx?: number | null;
@@ -25,7 +29,11 @@ export interface LoopInfo {
   [key: string]: unknown;
 }
 
-/** The sequence a `SequenceCall` step called (`seqCall`). */
+/**
+ * The sequence a `SequenceCall` step called (`seqCall`).
+ *
+ * @category Report model
+ */
 export interface SequenceCallInfo {
   /** Sequence file path. */
   path?: string | null;
@@ -37,7 +45,11 @@ export interface SequenceCallInfo {
   [key: string]: unknown;
 }
 
-/** The result of a `CallExecutable` step (`callExe`). */
+/**
+ * The result of a `CallExecutable` step (`callExe`).
+ *
+ * @category Report model
+ */
 export interface CallExecutableInfo {
   /** The program's exit code. */
   exitCode?: number | null;
@@ -45,7 +57,11 @@ export interface CallExecutableInfo {
   [key: string]: unknown;
 }
 
-/** The answer to a `MessagePopup` step (`messagePopup`). */
+/**
+ * The answer to a `MessagePopup` step (`messagePopup`).
+ *
+ * @category Report model
+ */
 export interface MessagePopupInfo {
   /** Text the operator entered. */
   response?: string | null;
@@ -57,7 +73,11 @@ export interface MessagePopupInfo {
   [key: string]: unknown;
 }
 
-/** A file attached to a step (client cap 10 MB). */
+/**
+ * A file attached to a step (client cap 10 MB).
+ *
+ * @category Report model
+ */
 export interface StepAttachment {
   /** File name, 1–256 characters. */
   name: string;
@@ -74,7 +94,11 @@ export interface StepAttachment {
 /** Base64 length of 10 MiB of content, the client's attachment cap. */
 const ATTACHMENT_BASE64_MAX = Math.ceil((10 * 1024 * 1024) / 3) * 4;
 
-/** @internal Folds pyWATS loop keys `i`/`n` into `idx`/`num`. */
+/**
+ * @internal Folds pyWATS loop keys `i`/`n` into `idx`/`num`.
+ *
+ * @category Report model
+ */
 export function foldLoopAliases(value: unknown): unknown {
   if (!isRecord(value) || !("i" in value || "n" in value)) return value;
   const { i, n, ...rest } = value;
@@ -83,7 +107,11 @@ export function foldLoopAliases(value: unknown): unknown {
   return rest;
 }
 
-/** @internal Loop info, aliases folded. */
+/**
+ * @internal Loop info, aliases folded.
+ *
+ * @category Report model
+ */
 export const loopInfo: z.ZodType<LoopInfo> = normalised(
   foldLoopAliases,
   z.looseObject({
@@ -95,26 +123,42 @@ export const loopInfo: z.ZodType<LoopInfo> = normalised(
   }),
 );
 
-/** @internal Sequence-call info. */
+/**
+ * @internal Sequence-call info.
+ *
+ * @category Report model
+ */
 export const sequenceCallInfo: z.ZodType<SequenceCallInfo> = z.looseObject({
   path: text(500).nullish(),
   name: text(200).nullish(),
   version: text(30).nullish(),
 });
 
-/** @internal Call-executable result. */
+/**
+ * @internal Call-executable result.
+ *
+ * @category Report model
+ */
 export const callExecutableInfo: z.ZodType<CallExecutableInfo> = z.looseObject({
   exitCode: num.nullish(),
 });
 
-/** @internal Message-popup answer. */
+/**
+ * @internal Message-popup answer.
+ *
+ * @category Report model
+ */
 export const messagePopupInfo: z.ZodType<MessagePopupInfo> = z.looseObject({
   response: z.string().nullish(),
   button: int.nullish(),
   buttonFormat: z.string().nullish(),
 });
 
-/** @internal A step attachment. */
+/**
+ * @internal A step attachment.
+ *
+ * @category Report model
+ */
 export const attachment: z.ZodType<StepAttachment> = z.looseObject({
   name: text(256, 1),
   contentType: text(100, 1),

@@ -53,7 +53,11 @@ import {
 } from "./step_parts.ts";
 import { type StepKind, stepKind } from "./step_kinds.ts";
 
-/** A step of the tree: the common keys plus the payload of its kind. */
+/**
+ * A step of the tree: the common keys plus the payload of its kind.
+ *
+ * @category Reports
+ */
 export interface Step {
   /** The step type; decides the kind (see {@linkcode stepKind}). */
   stepType: string;
@@ -314,7 +318,11 @@ function buildStepSchema(): z.ZodType<Step> {
   return schema;
 }
 
-/** @internal The zod form of {@linkcode StepSchema}. */
+/**
+ * @internal The zod form of {@linkcode StepSchema}.
+ *
+ * @category Report model
+ */
 export const step: z.ZodType<Step> = buildStepSchema();
 
 /**
@@ -322,14 +330,25 @@ export const step: z.ZodType<Step> = buildStepSchema();
  *
  * @example Validate a numeric limit step
  * ```ts
- * import { StepSchema } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { StepSchema } from "@wats/toolkit/report";
+ *
  * const step = StepSchema.parse({
  *   stepType: "ET_NLT",
  *   name: "Supply 5V",
  *   status: "P",
- *   numericMeas: { status: "P", value: 5.01, unit: "V", compOp: "GELE", lowLimit: 4.9, highLimit: 5.1 },
+ *   numericMeas: {
+ *     status: "P",
+ *     value: 5.01,
+ *     unit: "V",
+ *     compOp: "GELE",
+ *     lowLimit: 4.9,
+ *     highLimit: 5.1,
+ *   },
  * });
- * step.numericMeas?.length; // 1: a bare measurement object is read as an array
+ * assert.equal(step.numericMeas?.length, 1); // a bare measurement object is read as an array
  * ```
+ *
+ * @category Report model
  */
 export const StepSchema: Schema<Step> = step;

@@ -8,7 +8,11 @@ import type { Report } from "./report.ts";
 import type { ReportResult } from "./status.ts";
 import { toUtcTimestamp } from "./time.ts";
 
-/** The header facts of a report. */
+/**
+ * The header facts of a report.
+ *
+ * @category Reports
+ */
 export interface ReportSummary {
   /** Report id. */
   id: string;
@@ -44,11 +48,21 @@ export interface ReportSummary {
  *
  * @example Summarise a report
  * ```ts
- * import { createUutReport, reportSummary } from "./mod.ts";
- * const report = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 }).build();
+ * import assert from "node:assert/strict";
+ * import { createUutReport, reportSummary } from "@wats/toolkit";
+ *
+ * const report = createUutReport({
+ *   pn: "PCBA-100",
+ *   sn: "SN0001",
+ *   rev: "A",
+ *   processCode: 10,
+ *   start: "2026-01-30T22:01:41.470+01:00",
+ * }).build();
  * const { id, result, startUtc } = reportSummary(report);
- * console.log(id, result, startUtc);
+ * assert.deepEqual([id, result, startUtc], [report.id, "P", "2026-01-30T21:01:41.470Z"]);
  * ```
+ *
+ * @category Reports
  */
 export function reportSummary(report: Report): ReportSummary {
   return {

@@ -25,9 +25,16 @@ function pad2(value: number): string {
  *
  * @example Write a start time
  * ```ts
- * import { formatLocalTime } from "./mod.ts";
- * formatLocalTime(new Date("2026-01-30T21:01:41.470Z"), 60); // "2026-01-30T22:01:41.470+01:00"
+ * import assert from "node:assert/strict";
+ * import { formatLocalTime } from "@wats/toolkit/report";
+ *
+ * assert.equal(
+ *   formatLocalTime(new Date("2026-01-30T21:01:41.470Z"), 60),
+ *   "2026-01-30T22:01:41.470+01:00",
+ * );
  * ```
+ *
+ * @category Report model
  */
 export function formatLocalTime(
   date: Date,
@@ -50,11 +57,7 @@ const STAMP = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(\.\d+)?)?(Z|[+-]\d
  * @param stamp A date-time, e.g. `2026-01-30T22:01:41.4707353+01:00`.
  * @returns E.g. `2026-01-30T21:01:41.4707353Z`, or `null` when `stamp` is not a date-time.
  *
- * @example Derive startUTC
- * ```ts
- * import { toUtcTimestamp } from "./time.ts";
- * toUtcTimestamp("2026-01-30T22:01:41.4707353+01:00"); // "2026-01-30T21:01:41.4707353Z"
- * ```
+ * @category Report model
  */
 export function toUtcTimestamp(stamp: string): string | null {
   const m = STAMP.exec(stamp);

@@ -12,7 +12,11 @@ import { headerShape, type ReportBase } from "./header.ts";
 import { type BinaryData, binaryData } from "./misc.ts";
 import type { Schema } from "./schema.ts";
 
-/** The `uur` object of a UUR report. */
+/**
+ * The `uur` object of a UUR report.
+ *
+ * @category Report model
+ */
 export interface UurInfo {
   /** Operator, at most 100 characters. */
   user?: string | null;
@@ -42,7 +46,11 @@ export interface UurInfo {
   [key: string]: unknown;
 }
 
-/** A failure found on a sub-unit. */
+/**
+ * A failure found on a sub-unit.
+ *
+ * @category Report model
+ */
 export interface UurFailure {
   /** Failure category (`"Unknown"` by default). */
   category: string;
@@ -72,7 +80,11 @@ export interface UurFailure {
   [key: string]: unknown;
 }
 
-/** A sub-unit of the repaired unit; `idx` 0 is the main unit. */
+/**
+ * A sub-unit of the repaired unit; `idx` 0 is the main unit.
+ *
+ * @category Report model
+ */
 export interface UurSubUnit {
   /** Part number, 1–100 characters. */
   pn: string;
@@ -96,7 +108,11 @@ export interface UurSubUnit {
   [key: string]: unknown;
 }
 
-/** A UUR (repair) report. */
+/**
+ * A UUR (repair) report.
+ *
+ * @category Reports
+ */
 export interface UurReport extends ReportBase {
   /** Always `"R"`. */
   type: "R";
@@ -106,7 +122,11 @@ export interface UurReport extends ReportBase {
   subUnits?: UurSubUnit[] | null;
 }
 
-/** @internal The `uur` object. */
+/**
+ * @internal The `uur` object.
+ *
+ * @category Report model
+ */
 export const uurInfo: z.ZodType<UurInfo> = z.looseObject({
   user: text(100).nullish(),
   comment: text(5000).nullish(),
@@ -122,7 +142,11 @@ export const uurInfo: z.ZodType<UurInfo> = z.looseObject({
   children: z.array(guid).nullish(),
 });
 
-/** @internal A failure. */
+/**
+ * @internal A failure.
+ *
+ * @category Report model
+ */
 export const uurFailure: z.ZodType<UurFailure> = z.looseObject({
   category: text(100, 1),
   code: text(100, 1),
@@ -138,7 +162,11 @@ export const uurFailure: z.ZodType<UurFailure> = z.looseObject({
   attachments: z.array(binaryData).nullish(),
 });
 
-/** @internal A UUR sub-unit. */
+/**
+ * @internal A UUR sub-unit.
+ *
+ * @category Report model
+ */
 export const uurSubUnit: z.ZodType<UurSubUnit> = z.looseObject({
   pn: text(100, 1),
   rev: text(100),
@@ -151,7 +179,11 @@ export const uurSubUnit: z.ZodType<UurSubUnit> = z.looseObject({
   failures: z.array(uurFailure).nullish(),
 });
 
-/** @internal The zod form of {@linkcode UurReportSchema}. */
+/**
+ * @internal The zod form of {@linkcode UurReportSchema}.
+ *
+ * @category Report model
+ */
 export const uurReport: z.ZodType<UurReport> = z.looseObject({
   ...headerShape,
   type: z.literal("R"),
@@ -175,8 +207,12 @@ export const uurReport: z.ZodType<UurReport> = z.looseObject({
  *
  * @example Validate a UUR report
  * ```ts
- * import { UurReportSchema } from "./mod.ts";
- * UurReportSchema.safeParse({ type: "R", pn: "PCBA-100" }).success; // false
+ * import assert from "node:assert/strict";
+ * import { UurReportSchema } from "@wats/toolkit/report";
+ *
+ * assert.equal(UurReportSchema.safeParse({ type: "R", pn: "PCBA-100" }).success, false);
  * ```
+ *
+ * @category Report model
  */
 export const UurReportSchema: Schema<UurReport> = uurReport;

@@ -15,7 +15,11 @@ import { formatLocalTime } from "./time.ts";
 import type { UurFailure, UurInfo, UurReport, UurSubUnit } from "./uur.ts";
 import type { UutReport } from "./uut.ts";
 
-/** A unit to repair, named without a UUT report. */
+/**
+ * A unit to repair, named without a UUT report.
+ *
+ * @category Report building
+ */
 export interface UurUnit {
   /** Part number. */
   pn: string;
@@ -29,7 +33,11 @@ export interface UurUnit {
   refUUT?: string | null;
 }
 
-/** A failure to record, with the defaults of the API spec. */
+/**
+ * A failure to record, with the defaults of the API spec.
+ *
+ * @category Report building
+ */
 export interface UurFailureInput extends Partial<UurFailure> {
   /** Failure category; `"Unknown"` by default. */
   category?: string;
@@ -37,7 +45,11 @@ export interface UurFailureInput extends Partial<UurFailure> {
   code?: string;
 }
 
-/** A further sub-unit of a repair: a part that was looked at or replaced. */
+/**
+ * A further sub-unit of a repair: a part that was looked at or replaced.
+ *
+ * @category Report building
+ */
 export interface UurSubUnitInput {
   /** Part number. */
   pn: string;
@@ -57,7 +69,11 @@ export interface UurSubUnitInput {
   failures?: UurFailureInput[];
 }
 
-/** Options of {@linkcode createUurReport}. */
+/**
+ * Options of {@linkcode createUurReport}.
+ *
+ * @category Report building
+ */
 export interface UurReportOptions {
   /** Repair operation code (top-level `processCode`); 500 by default. */
   repairCode?: number;
@@ -99,7 +115,9 @@ function failure(input: UurFailureInput): UurFailure {
  *
  * @example Record a repair of a failed test
  * ```ts
- * import { createUurReport, createUutReport } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { createUurReport, createUutReport } from "@wats/toolkit";
+ *
  * const failed = createUutReport({ pn: "PCBA-100", sn: "SN0001", rev: "A", processCode: 10 })
  *   .passFailStep("Boot", false)
  *   .build();
@@ -107,9 +125,11 @@ function failure(input: UurFailureInput): UurFailure {
  *   operator: "Kari",
  *   failures: [{ category: "Component", code: "Cracked", comRef: "U7" }],
  * });
- * repair.uur.refUUT === failed.id; // true
- * repair.subUnits?.[0].partType; // "Main"
+ * assert.equal(repair.uur.refUUT, failed.id);
+ * assert.equal(repair.subUnits?.[0].partType, "Main");
  * ```
+ *
+ * @category Report building
  */
 export function createUurReport(
   from: UutReport | UurUnit,

@@ -10,7 +10,11 @@ import type { Schema } from "./schema.ts";
 import { type Step, step } from "./steps.ts";
 import { stepKind } from "./step_kinds.ts";
 
-/** A UUR that refers to a UUT report (`uut.referencedByUURs[]`, output only). */
+/**
+ * A UUR that refers to a UUT report (`uut.referencedByUURs[]`, output only).
+ *
+ * @category Report model
+ */
 export interface UurReference {
   /** The UUR report id. */
   id: string;
@@ -20,7 +24,11 @@ export interface UurReference {
   [key: string]: unknown;
 }
 
-/** The `uut` object of a UUT report. */
+/**
+ * The `uut` object of a UUT report.
+ *
+ * @category Report model
+ */
 export interface UutInfo {
   /** Operator, at most 100 characters. */
   user?: string | null;
@@ -58,7 +66,11 @@ export interface UutInfo {
   [key: string]: unknown;
 }
 
-/** A sub-unit (part) of the tested unit. */
+/**
+ * A sub-unit (part) of the tested unit.
+ *
+ * @category Report model
+ */
 export interface UutSubUnit {
   /** Part number, 1–100 characters. */
   pn: string;
@@ -78,7 +90,11 @@ export interface UutSubUnit {
   [key: string]: unknown;
 }
 
-/** A UUT (test) report. */
+/**
+ * A UUT (test) report.
+ *
+ * @category Reports
+ */
 export interface UutReport extends ReportBase {
   /** Always `"T"`. */
   type: "T";
@@ -90,7 +106,11 @@ export interface UutReport extends ReportBase {
   subUnits?: UutSubUnit[] | null;
 }
 
-/** @internal The `uut` object. */
+/**
+ * @internal The `uut` object.
+ *
+ * @category Report model
+ */
 export const uutInfo: z.ZodType<UutInfo> = z.looseObject({
   user: text(100).nullish(),
   comment: text(5000).nullish(),
@@ -110,7 +130,11 @@ export const uutInfo: z.ZodType<UutInfo> = z.looseObject({
   referencedByUURs: z.array(z.looseObject({ id: guid, start: dateTime.nullish() })).nullish(),
 });
 
-/** @internal A UUT sub-unit. */
+/**
+ * @internal A UUT sub-unit.
+ *
+ * @category Report model
+ */
 export const uutSubUnit: z.ZodType<UutSubUnit> = z.looseObject({
   pn: text(100, 1),
   sn: text(100, 1),
@@ -121,7 +145,11 @@ export const uutSubUnit: z.ZodType<UutSubUnit> = z.looseObject({
   parentIdx: int.nullish(),
 });
 
-/** @internal The zod form of {@linkcode UutReportSchema}. */
+/**
+ * @internal The zod form of {@linkcode UutReportSchema}.
+ *
+ * @category Report model
+ */
 export const uutReport: z.ZodType<UutReport> = z.looseObject({
   ...headerShape,
   type: z.literal("T"),
@@ -153,9 +181,13 @@ export const uutReport: z.ZodType<UutReport> = z.looseObject({
  *
  * @example Validate a UUT report
  * ```ts
- * import { UutReportSchema } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { UutReportSchema } from "@wats/toolkit/report";
+ *
  * const result = UutReportSchema.safeParse({ type: "T", pn: "PCBA-100" });
- * result.success; // false: id, sn, rev … are missing
+ * assert.equal(result.success, false); // id, sn, rev … are missing
  * ```
+ *
+ * @category Report model
  */
 export const UutReportSchema: Schema<UutReport> = uutReport;
