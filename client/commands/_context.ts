@@ -9,18 +9,21 @@ import { join } from "node:path";
 import { defaultDataDir } from "../config/_sources.ts";
 import { loadConfig, type ServiceConfig } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
+import { DEFAULT_INSTANCE, isInstanceName } from "../config/instance.ts";
 import type { CliIo } from "./_io.ts";
 
 /** Options every command takes. */
 export interface CommonOptions {
   config?: string;
   "data-dir"?: string;
+  instance?: string;
 }
 
 /** The `parseArgs` declaration of {@linkcode CommonOptions} and `--json`, `--help`. */
 export const COMMON_OPTIONS = {
   config: { type: "string", short: "c" },
   "data-dir": { type: "string" },
+  instance: { type: "string" },
   json: { type: "boolean" },
   "log-level": { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -44,11 +47,25 @@ export class CommandError extends Error {
   }
 }
 
+/** The instance of `--instance` (`default` when not given); exit 2 for an invalid name. */
+export function instanceFrom(options: CommonOptions): string {
+  const instance = options.instance ?? DEFAULT_INSTANCE;
+  if (!isInstanceName(instance)) {
+    throw new CommandError(
+      `--instance ${JSON.stringify(instance)}: expected 1 to 64 letters, digits, "_" or "-"`,
+      2,
+    );
+  }
+  return instance;
+}
+
 /** Loads the configuration from `--config` (and the environment), `--data-dir` overriding. */
 export async function configFrom(options: CommonOptions, io: CliIo): Promise<ServiceConfig> {
+  const instance = instanceFrom(options);
   try {
     return await loadConfig({
       file: options.config,
+      instance,
       flags: options["data-dir"] ? { dataDir: options["data-dir"] } : undefined,
       onWarning: (message) => io.err(`warning: ${message}\n`),
     });
@@ -77,7 +94,8 @@ export async function dataDirFrom(options: CommonOptions, io: CliIo): Promise<st
       return undefined;
     }
   };
-  return env("WATS_DATA_DIR") ?? env("PYWATS_DATA_DIR") ?? defaultDataDir(env);
+  return env("WATS_DATA_DIR") ?? env("PYWATS_DATA_DIR") ??
+    defaultDataDir(env, instanceFrom(options));
 }
 
 /** The queue folder of a data folder. */

@@ -18,6 +18,7 @@ import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
 import { queueCommand } from "./_queue.ts";
 import { runCommand } from "./_run.ts";
+import { serviceCommand } from "./_service.ts";
 import { statusCommand } from "./_status.ts";
 import { submitCommand } from "./_submit.ts";
 
@@ -34,6 +35,8 @@ Commands:
   submit FILE|DIR...  upload files once, through the service's queue
   queue ls|show|retry|purge
                       look into and tend the queue
+  service install|uninstall|start|stop|status
+                      the instance as an OS service (systemd, launchd, Windows)
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -41,6 +44,8 @@ Commands:
 Options every command takes:
   -c, --config FILE   the configuration file (JSON); env WATS_* and flags override it
   --data-dir DIR      the data folder (queue, ledger, lock)
+  --instance NAME     the instance ([A-Za-z0-9_-]{1,64}, default "default"): its own data
+                      folder, lock, status port, control token and OS service
   --log-level LEVEL   trace, debug, info (default), warning, error, fatal
   -h, --help          help of a command
 
@@ -57,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
   queue: queueCommand,
   doctor: doctorCommand,
   demo: demoCommand,
+  service: serviceCommand,
 };
 
 /** The exit code for an error a command threw. */

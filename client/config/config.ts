@@ -31,6 +31,7 @@ import {
   tokenInFileProblems,
   unknownKeyWarnings,
 } from "./_sources.ts";
+import { DEFAULT_INSTANCE, instanceStatusPort } from "./instance.ts";
 import { ServiceConfigSchema, type ServiceConfigValues } from "./schema.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -108,6 +109,11 @@ export interface LoadConfigOptions {
   flags?: Record<string, unknown>;
   /** The host name for the default station name; asked from the OS by default. */
   hostname?: string;
+  /**
+   * The instance (`default` by default): its default data folder and status port
+   * (`client/config/instance.ts`).
+   */
+  instance?: string;
   /** The working folder for relative paths from the environment and flags. */
   cwd?: string;
   /** Receives warnings (unknown keys, a token file the group can read); logged by default. */
@@ -150,7 +156,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   const { file } = options;
   const layers = new Layers();
   const problems: string[] = [];
-  layers.set(["dataDir"], defaultDataDir(env), { kind: "default" });
+  const instance = options.instance ?? DEFAULT_INSTANCE;
+  layers.set(["dataDir"], defaultDataDir(env, instance), { kind: "default" });
+  layers.set(["status", "port"], instanceStatusPort(instance), { kind: "default" });
   layers.set(["station", "name"], defaultStationName(env, options.hostname), { kind: "default" });
 
   let statusToken: string | undefined;
