@@ -59,16 +59,24 @@ export function instanceFrom(options: CommonOptions): string {
   return instance;
 }
 
+/**
+ * Loads the configuration from `--config` (and the environment), `--data-dir` overriding;
+ * {@linkcode ConfigError} as it is (a reload reports its problems).
+ */
+export async function loadConfigFrom(options: CommonOptions, io: CliIo): Promise<ServiceConfig> {
+  return await loadConfig({
+    file: options.config,
+    instance: instanceFrom(options),
+    flags: options["data-dir"] ? { dataDir: options["data-dir"] } : undefined,
+    onWarning: (message) => io.err(`warning: ${message}\n`),
+  });
+}
+
 /** Loads the configuration from `--config` (and the environment), `--data-dir` overriding. */
 export async function configFrom(options: CommonOptions, io: CliIo): Promise<ServiceConfig> {
-  const instance = instanceFrom(options);
+  instanceFrom(options);
   try {
-    return await loadConfig({
-      file: options.config,
-      instance,
-      flags: options["data-dir"] ? { dataDir: options["data-dir"] } : undefined,
-      onWarning: (message) => io.err(`warning: ${message}\n`),
-    });
+    return await loadConfigFrom(options, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       const hint = options.config === undefined

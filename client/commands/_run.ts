@@ -6,7 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { StationService } from "../service.ts";
-import { CommandError, COMMON_OPTIONS, configFrom } from "./_context.ts";
+import { CommandError, COMMON_OPTIONS, configFrom, loadConfigFrom } from "./_context.ts";
 import { aborted, type CliIo, stopSignal } from "./_io.ts";
 
 /** Help of `wats run`. */
@@ -14,7 +14,8 @@ export const RUN_HELP = `Usage: wats run [--config FILE] [--data-dir DIR] [--gra
 
 Runs the station service: watches the drop folders, converts and queues test results, uploads
 them, and serves /health, /status, /metrics and a status page. Stops on SIGINT/SIGTERM, giving
-uploads in flight --grace seconds (default 20).
+uploads in flight --grace seconds (default 20). Reloads the configuration without a restart when
+its file changes, on SIGHUP and on \`wats reload\`.
 `;
 
 /**
@@ -37,8 +38,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   if (!(graceMs >= 0)) throw new CommandError(`--grace must be a number of seconds`, 2);
   const config = await configFrom(values, io);
   const stop = stopSignal();
+  let hangUp = () => {};
   try {
-    const service = await StationService.start({ config, configFile: values.config });
+    const service = await StationService.start({
+      config,
+      configFile: values.config,
+      reloadConfig: () => loadConfigFrom(values, io),
+    });
+    hangUp = onHangUp(() => void service.reload());
     io.out(
       `WATS station service running on ${config.dataDir}\n` +
         `Status: ${service.statusUrl || "off"}\n`,
@@ -48,6 +55,14 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     io.out("WATS station service stopped\n");
     return 0;
   } finally {
+    hangUp();
     stop.dispose();
   }
+}
+
+/** Calls `reload` on SIGHUP (not on Windows, which has none); returns the remover. */
+function onHangUp(reload: () => void): () => void {
+  if (Deno.build.os === "windows") return () => {};
+  Deno.addSignalListener("SIGHUP", reload);
+  return () => Deno.removeSignalListener("SIGHUP", reload);
 }
