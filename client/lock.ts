@@ -177,9 +177,17 @@ export class InstanceLock {
     await this.#write();
   }
 
-  /** Releases the lock; the file stays (its content says who had it last). */
+  /**
+   * Releases the lock. The file stays, emptied: a clean stop leaves no holder behind, so the next
+   * start does not take it for a killed one.
+   */
   release(): void {
     try {
+      try {
+        this.#file.truncateSync(0);
+      } catch {
+        // A read-only or vanished file: unlocking still frees the data folder.
+      }
       this.#file.unlockSync();
     } finally {
       this.#file.close();
