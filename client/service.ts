@@ -33,6 +33,7 @@ import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
 import { ReportQueue } from "./queue/queue.ts";
 import { createStatusApp } from "./status/status.ts";
+import { removeControlToken, writeControlToken } from "./status/_control.ts";
 import type { HealthReport, ServiceStatus } from "./status/model.ts";
 import { type SettledEvent, Submitter } from "./submitter.ts";
 import { Wats } from "../api/wats.ts";
@@ -470,7 +471,20 @@ export class StationService {
   async #run(options: StationServiceOptions): Promise<void> {
     const { config } = options;
     if (options.statusServer !== false) {
-      const app = createStatusApp(this, { token: config.secrets.statusToken });
+      const app = createStatusApp(this, {
+        token: config.secrets.statusToken,
+        control: {
+          token: await writeControlToken(config.dataDir),
+          reload: () => this.reload(),
+          stop: () => void this.stop(),
+          retry: async (id) => {
+            const moved = await this.queue.retryFailed(id);
+            if (moved > 0) this.#submitter.wake();
+            return moved;
+          },
+          converters: async () => (await this.status()).converters,
+        },
+      });
       this.#server = Deno.serve({
         hostname: config.status.hostname,
         port: config.status.port,
@@ -547,6 +561,7 @@ export class StationService {
     await this.#server?.shutdown();
     await this.queue.indexed();
     this.ledger.close();
+    await removeControlToken(this.#config.dataDir);
     this.#lock.release();
     this.#state = "stopped";
     log.info("Stopped; {pending} report(s) wait in the queue", {

@@ -50,7 +50,11 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       `WATS station service running on ${config.dataDir}\n` +
         `Status: ${service.statusUrl || "off"}\n`,
     );
-    await aborted(io.signal ? AbortSignal.any([stop.signal, io.signal]) : stop.signal);
+    // A stop asked for over the control channel ends the wait too.
+    await Promise.race([
+      aborted(io.signal ? AbortSignal.any([stop.signal, io.signal]) : stop.signal),
+      service.stopped,
+    ]);
     await service.stop({ graceMs });
     io.out("WATS station service stopped\n");
     return 0;

@@ -19,6 +19,7 @@ import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
 import { queueCommand } from "./_queue.ts";
 import { runCommand } from "./_run.ts";
 import { serviceCommand } from "./_service.ts";
+import { reloadCommand, stopCommand } from "./_control.ts";
 import { statusCommand } from "./_status.ts";
 import { submitCommand } from "./_submit.ts";
 
@@ -32,6 +33,8 @@ Usage: wats <command> [options]
 Commands:
   run                 run the station service (watch, convert, queue, upload, status)
   status [--json]     show the running service's state
+  reload              reload the running service's configuration without a restart
+  stop                stop the running service gracefully
   submit FILE|DIR...  upload files once, through the service's queue
   queue ls|show|retry|purge
                       look into and tend the queue
@@ -63,6 +66,8 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   demo: demoCommand,
   service: serviceCommand,
+  reload: reloadCommand,
+  stop: stopCommand,
 };
 
 /** The exit code for an error a command threw. */
