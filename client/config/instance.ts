@@ -66,7 +66,7 @@ export interface InstanceRootOptions {
   os?: typeof Deno.build.os;
   /** A per-user service (`systemctl --user`, a launchd agent) rather than a system one. */
   isUser: boolean;
-  /** Reads environment variables (`PROGRAMDATA`, `XDG_STATE_HOME`, `HOME`). */
+  /** Reads environment variables (`WATS_ROOT`, `PROGRAMDATA`, `XDG_STATE_HOME`, `HOME`). */
   env: (name: string) => string | undefined;
 }
 
@@ -74,7 +74,8 @@ export interface InstanceRootOptions {
  * The default data folder of an instance: `<root>/instances/<name>`, the root being
  * `%PROGRAMDATA%\WATS` on Windows, `/Library/Application Support/WATS` on macOS
  * (`~/Library/Application Support/WATS` for a user), `/var/lib/wats` on Linux
- * (`$XDG_STATE_HOME/wats`, else `~/.local/state/wats`, for a user).
+ * (`$XDG_STATE_HOME/wats`, else `~/.local/state/wats`, for a user). The environment variable
+ * `WATS_ROOT` replaces the root on every OS.
  *
  * @param instance The instance name.
  * @param options The OS, whether for a user, and the environment.
@@ -90,6 +91,8 @@ export interface InstanceRootOptions {
  */
 export function instanceDataDir(instance: string, options: InstanceRootOptions): string {
   const { env, isUser } = options;
+  const root = env("WATS_ROOT");
+  if (root) return join(root, "instances", instance);
   const os = options.os ?? Deno.build.os;
   if (os === "windows") {
     return win32.join(env("PROGRAMDATA") ?? "C:\\ProgramData", "WATS", "instances", instance);
