@@ -254,7 +254,7 @@ export class StationService {
    * @param options The configuration and the parts to replace in tests.
    * @returns The running service.
    * @throws {PermissionError} When a required permission is missing (exit 14).
-   * @throws {LockHeldError} When another service runs on the data folder (exit 1).
+   * @throws {LockHeldError} When another service runs on the data folder (exit 30).
    * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
    *   does not load, or a watch entry names an unknown converter (exit 22).
    */
@@ -485,11 +485,19 @@ export class StationService {
           converters: async () => (await this.status()).converters,
         },
       });
-      this.#server = Deno.serve({
-        hostname: config.status.hostname,
-        port: config.status.port,
-        onListen() {},
-      }, app.fetch);
+      try {
+        this.#server = Deno.serve({
+          hostname: config.status.hostname,
+          port: config.status.port,
+          onListen() {},
+        }, app.fetch);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+        throw new Deno.errors.AddrInUse(
+          `The status port ${config.status.hostname}:${config.status.port} is in use: stop what ` +
+            "listens there, or set status.port (another instance has its own with --instance)",
+        );
+      }
       const { hostname, port } = this.#server.addr;
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       this.#statusUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;

@@ -52,8 +52,9 @@ Options every command takes:
   --log-level LEVEL   trace, debug, info (default), warning, error, fatal
   -h, --help          help of a command
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 14 permission denied, 20-22 configuration,
-30 start failed, 32 not running, 33 timed out, 40-42 network, server, authentication.
+Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 10-13 service (un)install, 14 permission
+denied, 20-22 configuration, 30 start failed (port in use, lock held), 31 stop failed, 32 not
+running, 33 timed out, 40-42 network, server, authentication; doctor 0/1/2 pass/warn/fail.
 `;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -75,7 +76,8 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof CommandError) return error.exitCode;
   if (error instanceof ConfigError) return error.exitCode;
   if (error instanceof PermissionError) return EXIT_CODES.permissionDenied;
-  if (error instanceof LockHeldError) return EXIT_CODES.error;
+  if (error instanceof LockHeldError) return EXIT_CODES.startFailed;
+  if (error instanceof Deno.errors.AddrInUse) return EXIT_CODES.startFailed;
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return EXIT_CODES.permissionDenied;
   }
