@@ -91,19 +91,36 @@ export async function configFrom(options: CommonOptions, io: CliIo): Promise<Ser
   }
 }
 
+/** Reads an environment variable; one the process may not read counts as unset. */
+function envOf(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The data folder when no configuration says: `WATS_DATA_DIR`, else the instance's default. */
+function dataDirWithoutConfig(options: CommonOptions): string {
+  return options["data-dir"] || envOf("WATS_DATA_DIR") || envOf("PYWATS_DATA_DIR") ||
+    defaultDataDir(envOf, instanceFrom(options));
+}
+
 /** The data folder: `--data-dir`, else the configuration's, else `WATS_DATA_DIR` or the default. */
 export async function dataDirFrom(options: CommonOptions, io: CliIo): Promise<string> {
   if (options["data-dir"]) return options["data-dir"];
   if (options.config) return (await configFrom(options, io)).dataDir;
-  const env = (name: string) => {
-    try {
-      return Deno.env.get(name);
-    } catch {
-      return undefined;
-    }
-  };
-  return env("WATS_DATA_DIR") ?? env("PYWATS_DATA_DIR") ??
-    defaultDataDir(env, instanceFrom(options));
+  return dataDirWithoutConfig(options);
+}
+
+/**
+ * The configuration file of the `wats config` commands: `--config`, else `config.json` in the
+ * instance's data folder (`--data-dir`, else `WATS_DATA_DIR`, else the default per OS), where
+ * `wats service install` points the service.
+ */
+export function configFileFrom(options: CommonOptions): string {
+  instanceFrom(options);
+  return options.config ?? join(dataDirWithoutConfig(options), "config.json");
 }
 
 /** The queue folder of a data folder. */

@@ -13,6 +13,7 @@ import { PermissionError } from "../service.ts";
 import { runEmulatorCommand } from "../../emulator/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
+import { configCommand } from "./_config.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
@@ -40,6 +41,8 @@ Commands:
                       look into and tend the queue
   service install|uninstall|start|stop|status
                       the instance as an OS service (systemd, launchd, Windows)
+  config init|show|get|set|path|validate
+                      write, read, change and check the configuration file
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -67,6 +70,7 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
   demo: demoCommand,
   service: serviceCommand,
+  config: configCommand,
   reload: reloadCommand,
   stop: stopCommand,
 };

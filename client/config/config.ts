@@ -103,6 +103,11 @@ export type ServiceConfig = ServiceConfigValues & {
 export interface LoadConfigOptions {
   /** The JSON configuration file; optional when the environment and flags say enough. */
   file?: string;
+  /**
+   * The file's content, parsed, read in place of `file` (which then only names it in messages
+   * and anchors its relative paths): checks an edit before it is written.
+   */
+  content?: Record<string, unknown>;
   /** Environment variables; the process environment by default. */
   env?: Record<string, string | undefined>;
   /** Overrides from the command line, in the shape of the file (e.g. `{ server: { url } }`). */
@@ -163,7 +168,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
 
   let statusToken: string | undefined;
   if (file !== undefined) {
-    const raw = await readConfigFile(file, cwd);
+    const raw = options.content
+      ? structuredClone(options.content)
+      : await readConfigFile(file, cwd);
     problems.push(...tokenInFileProblems(raw, file));
     for (const warning of unknownKeyWarnings(raw, file)) warn(warning);
     statusToken = takeStatusToken(raw) ?? statusToken;
@@ -199,7 +206,18 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   return config as ServiceConfig;
 }
 
-async function readConfigFile(file: string, cwd: string): Promise<Record<string, unknown>> {
+/**
+ * Reads a configuration file as a JSON object, without checking its keys.
+ *
+ * @param file The file.
+ * @param cwd The folder a relative `file` is in.
+ * @returns The parsed object.
+ * @throws {ConfigError} 21 when the file is missing, 22 when it is not a JSON object.
+ */
+export async function readConfigFile(
+  file: string,
+  cwd: string = Deno.cwd(),
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await Deno.readTextFile(resolve(cwd, file));
