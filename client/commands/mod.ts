@@ -56,8 +56,9 @@ Options every command takes:
   -h, --help          help of a command
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 10-13 service (un)install, 14 permission
-denied, 20-22 configuration, 30 start failed (port in use, lock held), 31 stop failed, 32 not
-running, 33 timed out, 40-42 network, server, authentication; doctor 0/1/2 pass/warn/fail.
+denied, 20-22 configuration (21 not found, 22 invalid), 30 start failed (port in use, lock held),
+31 stop failed, 32 not running, 33 timed out, 40-42 network, server, authentication.
+status: 0 healthy, 34 degraded, 35 failing, 32 not running. doctor: 0 pass, 1 warn, 2 fail.
 `;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
