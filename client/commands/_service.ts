@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.ts";
 import { instanceDataDir } from "../config/instance.ts";
 import { planService, runServiceAction, type ServiceAction } from "../install/install.ts";
+import { EXIT_CODES } from "../exit_codes.ts";
 import { CommandError, COMMON_OPTIONS, instanceFrom } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
 
@@ -20,7 +21,8 @@ export const SERVICE_HELP =
 Installs the instance (default "default") as an OS service and drives it: a systemd unit
 (wats-client[@NAME].service; --user for a per-user unit), a launchd daemon or agent
 (com.wats.client[.NAME]), or a Windows service (WATSClient[_NAME], made with sc.exe).
-install prints every file it writes and command it runs; --dry-run only prints.
+install prints every file it writes and command it runs; --dry-run only prints. It writes no
+configuration: when the file is missing it says how to make one (wats config init).
 
 Options:
   --instance NAME     the instance: [A-Za-z0-9_-]{1,64}
@@ -104,11 +106,30 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
     writablePaths: action === "install" ? await writablePaths(configFile, dataDir) : [],
     env: envOf,
   });
-  return await runServiceAction(action, plan, {
+  const code = await runServiceAction(action, plan, {
     dryRun: values["dry-run"],
     root: values.root,
     print: (line) => io.out(`${line}\n`),
   });
+  if (action === "install" && code === EXIT_CODES.ok && !await exists(configFile)) {
+    // The install writes no configuration: the service would exit 21 at every start.
+    const dataDirArgs = values["data-dir"] ? ` --data-dir ${dataDir}` : "";
+    io.out(
+      `No configuration at ${configFile} yet; the service does not start without one.\n` +
+        `Next: wats config init --config ${configFile}${dataDirArgs}\n`,
+    );
+  }
+  return code;
+}
+
+/** Whether a file exists; a file this account may not look at counts as there. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
 }
 
 /** The folders the configured service writes (for systemd's `ReadWritePaths=`). */

@@ -336,3 +336,32 @@ Deno.test("wats service install --dry-run prints the unit; --root stages it (pro
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("wats service install tells how to write the configuration when there is none (process)", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-install-config-" }));
+  try {
+    const configFile = join(root, "etc", "config.json");
+    const args = ["--dry-run", "--instance", "line3", "--config", configFile];
+    const before = await spawnCli(["service", "install", ...args, "--data-dir", join(root, "d")]);
+    assert.equal((await before.status).code, 0, before.stderr);
+    assert.match(before.stdout, new RegExp(`^No configuration at ${configFile} yet; `, "m"));
+    const next = /^Next: wats (config init .*)$/m.exec(before.stdout);
+    assert.deepEqual(next?.[1].split(" "), [
+      "config",
+      "init",
+      "--config",
+      configFile,
+      "--data-dir",
+      join(root, "d"),
+    ]);
+
+    // The command it names writes the file (given the server URL it cannot guess).
+    const init = await spawnCli([...next![1].split(" "), "--server-url", "https://acme.wats.com"]);
+    assert.equal((await init.status).code, 0, init.stderr);
+    const after = await spawnCli(["service", "install", ...args]);
+    assert.equal((await after.status).code, 0, after.stderr);
+    assert.doesNotMatch(after.stdout, /No configuration|config init/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
