@@ -59,6 +59,11 @@ export interface WriteDurableOptions extends DurableFsOptions {
    * finds a free inode, which can take a millisecond, and renames out of that folder would wait.
    */
   tempDir?: string;
+  /**
+   * Permission bits of the written file (less the umask; ignored on Windows), so a rewrite keeps
+   * a private file private from its first byte; the process default when unset.
+   */
+  mode?: number;
 }
 
 /** Four hex digits that start the random part of every temp file this process writes. */
@@ -117,7 +122,7 @@ export async function writeFileDurable(
     // Creating a file is the costly step (the kernel allocates an inode): a worker thread does
     // it. Writing a few kB, setting the time, closing and renaming take microseconds, less than
     // handing them to a thread; the fsync may take a while and runs on a thread again.
-    file = await Deno.open(temp, { write: true, createNew: true });
+    file = await Deno.open(temp, { write: true, createNew: true, mode: options.mode });
     let written = 0;
     while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
     // A fresh file's mtime is now already; set it only when asked for another time (a retry's

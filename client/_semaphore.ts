@@ -6,7 +6,7 @@
 
 /** At most `size` holders at once; waiters are served first come, first served. */
 export class Semaphore {
-  readonly #size: number;
+  #size: number;
   #free: number;
   #waiters: (() => void)[] = [];
 
@@ -19,6 +19,22 @@ export class Semaphore {
   /** Holders now. */
   get held(): number {
     return this.#size - this.#free;
+  }
+
+  /**
+   * Changes how many may hold it: a larger size lets waiters in at once, a smaller one takes
+   * effect as holders give their places back.
+   *
+   * @param size The new size (at least 1).
+   */
+  resize(size: number): void {
+    const next = Math.max(1, Math.floor(size));
+    this.#free += next - this.#size;
+    this.#size = next;
+    while (this.#free > 0 && this.#waiters.length > 0) {
+      this.#free--;
+      this.#waiters.shift()!();
+    }
   }
 
   /** Waits for a free place and takes it. */

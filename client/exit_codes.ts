@@ -5,7 +5,10 @@
  * @module
  */
 
-/** Exit codes by meaning. */
+/**
+ * Exit codes by meaning (`client-service.md` §1.6, plus 34 and 35: `wats status` of a service
+ * whose health is `degraded` or `failing`).
+ */
 export const EXIT_CODES: {
   readonly ok: 0;
   readonly error: 1;
@@ -19,6 +22,8 @@ export const EXIT_CODES: {
   readonly stopFailed: 31;
   readonly notRunning: 32;
   readonly timedOut: 33;
+  readonly degraded: 34;
+  readonly failing: 35;
   readonly networkError: 40;
   readonly serverUnreachable: 41;
   readonly authFailed: 42;
@@ -35,6 +40,8 @@ export const EXIT_CODES: {
   stopFailed: 31,
   notRunning: 32,
   timedOut: 33,
+  degraded: 34,
+  failing: 35,
   networkError: 40,
   serverUnreachable: 41,
   authFailed: 42,
@@ -57,6 +64,8 @@ const MESSAGES: Readonly<Record<number, string>> = {
   31: "Service stop failed",
   32: "Service not running",
   33: "Timed out",
+  34: "Service degraded",
+  35: "Service failing",
   40: "Network error",
   41: "Server unreachable",
   42: "Authentication failed",

@@ -198,9 +198,17 @@ export class InstanceLock {
     await this.#write();
   }
 
-  /** Releases the lock; the holder file stays (it says who had the lock last). */
+  /**
+   * Releases the lock. The holder file is removed first, while the lock is still held: a clean
+   * stop leaves no holder behind, so the next start does not take it for a killed one.
+   */
   release(): void {
     try {
+      try {
+        Deno.removeSync(join(this.#info.dataDir, HOLDER_FILE));
+      } catch {
+        // A read-only or vanished file: unlocking still frees the data folder.
+      }
       this.#file.unlockSync();
     } finally {
       this.#file.close();

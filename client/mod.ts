@@ -53,7 +53,13 @@ import { ServiceConfigSchema as serviceConfigSchema } from "./config/schema.ts";
 import type { ServiceConfigValues } from "./config/schema.ts";
 import type { Schema } from "../api/models/report/schema.ts";
 
-export { PermissionError, StationService, type StationServiceOptions } from "./service.ts";
+export {
+  PermissionError,
+  type ReloadResult,
+  StationService,
+  type StationServiceOptions,
+} from "./service.ts";
+export type { ControlTarget } from "./status/_control.ts";
 export {
   ConfigSecrets,
   loadConfig,

@@ -26,6 +26,7 @@ import { StatusBuilder } from "./status/_service_status.ts";
 import { ServiceStats } from "./status/_stats.ts";
 import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
+import { configChanges, watchConfigFile } from "./config/reload.ts";
 import { Intake } from "./intake/intake.ts";
 import { sameFolderProblems } from "./intake/_watch_paths.ts";
 import { Ledger } from "./ledger/ledger.ts";
@@ -33,10 +34,11 @@ import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
 import { ReportQueue } from "./queue/queue.ts";
 import { createStatusApp } from "./status/status.ts";
+import { removeControlToken, writeControlToken } from "./status/_control.ts";
 import type { HealthReport, ServiceStatus } from "./status/model.ts";
 import { type SettledEvent, Submitter } from "./submitter.ts";
 import { Wats } from "../api/wats.ts";
-import { networkOptions } from "./_network.ts";
+import { type NetworkOptions, networkOptions } from "./_network.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
 import { VERSION } from "../api/version.ts";
 import { currentPlatform, type Platform } from "../util/platform.ts";
@@ -45,12 +47,37 @@ const log = getLogger(["wats", "service"]);
 
 /** How often the watchdog pings the server and does housekeeping. */
 const WATCHDOG_MS = 60_000;
+/** Starts the reload warning in `/status`, so the next reload finds and replaces it. */
+const RELOAD_WARNING_TAG = "config: ";
 /** How long conversion logs are kept. */
 const CONVERSION_LOG_DAYS = 30;
 
 /** The conversion log folder of a data folder. */
 function conversionLogDir(dataDir: string): string {
   return join(dataDir, "logs", "conversions");
+}
+
+/** The API client of a configuration. */
+function createClient(
+  config: ServiceConfig,
+  token: string,
+  clock: Clock,
+  fetchFn: typeof fetch | undefined,
+  network: NetworkOptions,
+): Wats {
+  return new Wats({
+    ...network,
+    baseUrl: config.server.url,
+    token,
+    timeoutMs: config.server.timeoutMs,
+    clock,
+    fetch: fetchFn,
+    userAgent: `station/${encodeURIComponent(config.station.name)}`,
+    limiter: { maxRequests: config.limits.requestsPerWindow, windowMs: config.limits.windowMs },
+    // Short waits are retried in the call; longer ones go back to the queue with their time.
+    retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 },
+    breaker: config.breaker,
+  });
 }
 
 /** The data folder lacks a permission the service needs; `exitCode` 14. */
@@ -91,6 +118,27 @@ export interface StationServiceOptions {
   onSettled?: (event: SettledEvent) => void;
   /** The OS rules (which drop folders are on a share); this process's by default. */
   platform?: Platform;
+  /**
+   * Loads the configuration again, for {@linkcode StationService.reload}; without it the service
+   * cannot reload. `wats run` loads the same file, environment and flags it started with.
+   */
+  reloadConfig?: () => Promise<ServiceConfig>;
+  /** Reload when `configFile` changes (500 ms after the last change); `true` by default. */
+  watchConfigFile?: boolean;
+}
+
+/** The outcome of {@linkcode StationService.reload}. */
+export interface ReloadResult {
+  /** Whether the new configuration is running. */
+  isApplied: boolean;
+  /** Why it was refused: each problem naming the key (empty when applied). */
+  problems: string[];
+  /** Drop folders whose watchers (re)started and were scanned. */
+  restartedWatchers: string[];
+  /** Whether a new HTTP client was built (server URL, token, request limits, breaker). */
+  isClientRebuilt: boolean;
+  /** Changed keys that take effect only at the next start. */
+  needsRestart: string[];
 }
 
 /**
@@ -137,7 +185,10 @@ export class StationService {
   readonly stats: ServiceStats;
   /** Resolves once {@linkcode StationService.stop} has finished. */
   readonly stopped: Promise<void>;
-  readonly #wats: Wats;
+  #wats: Wats;
+  /** Clients replaced by a reload, closed at the stop. */
+  readonly #retiredClients: Wats[] = [];
+  #config: ServiceConfig;
   readonly #lock: InstanceLock;
   readonly #submitter: Submitter;
   readonly #intake: Intake | null;
@@ -150,6 +201,12 @@ export class StationService {
   #markStopped: () => void = () => {};
   #statusUrl = "";
   #watchdog: Promise<void> = Promise.resolve();
+  readonly #options: StationServiceOptions;
+  readonly #conversion: Conversion;
+  readonly #warnings: string[];
+  #reloading: Promise<ReloadResult> | null = null;
+  #reloadAgain = false;
+  #configWatch: Promise<void> = Promise.resolve();
 
   private constructor(
     parts: {
@@ -163,6 +220,10 @@ export class StationService {
     options: StationServiceOptions,
   ) {
     const { config } = options;
+    this.#options = options;
+    this.#config = config;
+    this.#warnings = parts.warnings;
+    this.#conversion = parts.conversion;
     this.#lock = parts.lock;
     this.queue = parts.queue;
     this.ledger = parts.ledger;
@@ -170,12 +231,17 @@ export class StationService {
     this.#clock = options.clock ?? systemClock;
     this.stats = new ServiceStats(() => this.#clock.now(), config.watch);
     this.stopped = new Promise((resolve) => this.#markStopped = resolve);
-    const wats = parts.wats;
+    // The HTTP client is read at each use: a reload may replace it.
+    const current = { wats: () => this.#wats, config: () => this.#config };
     this.#submitter = new Submitter({
       queue: parts.queue,
       ledger: parts.ledger,
-      send: (report, signal) => wats.report.submit(report, { signal }),
-      breaker: wats.transport.breaker,
+      send: (report, signal) => this.#wats.report.submit(report, { signal }),
+      breaker: {
+        get stats() {
+          return current.wats().transport.breaker?.stats ?? { state: "closed", retryAtMs: null };
+        },
+      },
       stats: this.stats,
       concurrency: config.limits.uploadConcurrency,
       retry: config.retry,
@@ -194,11 +260,15 @@ export class StationService {
       onQueued: () => this.#submitter.wake(),
     });
     this.#status = new StatusBuilder({
-      config,
+      get config() {
+        return current.config();
+      },
       clock: this.#clock,
       queue: parts.queue,
       ledger: parts.ledger,
-      wats,
+      get wats() {
+        return current.wats();
+      },
       stats: this.stats,
       conversion: parts.conversion,
       submitter: this.#submitter,
@@ -215,7 +285,7 @@ export class StationService {
    * @param options The configuration and the parts to replace in tests.
    * @returns The running service.
    * @throws {PermissionError} When a required permission is missing (exit 14).
-   * @throws {LockHeldError} When another service runs on the data folder (exit 1).
+   * @throws {LockHeldError} When another service runs on the data folder (exit 30).
    * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
    *   does not load, or a watch entry names an unknown converter (exit 22); when a local drop
    *   folder does not exist (exit 21).
@@ -268,19 +338,7 @@ export class StationService {
         maxPending: config.limits.maxQueueSize,
       });
       ledger = await Ledger.open(join(config.dataDir, "ledger.kv"));
-      wats = new Wats({
-        ...network,
-        baseUrl: config.server.url,
-        token,
-        timeoutMs: config.server.timeoutMs,
-        clock,
-        fetch: options.fetch,
-        userAgent: `station/${encodeURIComponent(config.station.name)}`,
-        limiter: { maxRequests: config.limits.requestsPerWindow, windowMs: config.limits.windowMs },
-        // Short waits are retried in the call; longer ones go back to the queue with their time.
-        retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 },
-        breaker: config.breaker,
-      });
+      wats = createClient(config, token, clock, options.fetch, network);
       const service = new StationService({
         lock,
         queue,
@@ -334,6 +392,120 @@ export class StationService {
   }
 
   /**
+   * Loads the configuration again and applies it without a restart (SIGHUP, `wats reload`,
+   * `POST /control/reload` and a change of the configuration file all come here). An invalid
+   * configuration is refused whole: the running one stays, and the problems show in `/status`
+   * warnings, the recent errors and the log. A valid one restarts only the watchers of changed
+   * drop folders (each scans its folder at once), builds a new HTTP client when the server,
+   * token, request limits or breaker changed (uploads in flight finish on the old one), and
+   * applies upload and conversion concurrency, backoff and queue limits live. Nothing queued or
+   * in flight is dropped. Reloads do not overlap: one asked for during another runs after it.
+   *
+   * @returns What was applied, or why not.
+   */
+  reload(): Promise<ReloadResult> {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    const run = async (): Promise<ReloadResult> => {
+      let result: ReloadResult;
+      do {
+        this.#reloadAgain = false;
+        result = await this.#reload();
+      } while (this.#reloadAgain && this.#state === "running");
+      return result;
+    };
+    this.#reloading = run().finally(() => this.#reloading = null);
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<ReloadResult> {
+    const refused = (problems: string[]): ReloadResult => {
+      const message = `Configuration reload refused, the running configuration stays: ${
+        problems.join("; ")
+      }`;
+      this.#setReloadWarning(message);
+      this.stats.error("config", message);
+      log.error(message);
+      return {
+        isApplied: false,
+        problems,
+        restartedWatchers: [],
+        isClientRebuilt: false,
+        needsRestart: [],
+      };
+    };
+    const load = this.#options.reloadConfig;
+    if (!load) return refused(["this service was started without a configuration to reload"]);
+    if (this.#state !== "running") return refused([`the service is ${this.#state}`]);
+    let next: ServiceConfig;
+    try {
+      next = await load();
+    } catch (error) {
+      return refused(
+        error instanceof ConfigError ? [...error.problems] : [(error as Error).message],
+      );
+    }
+    const token = next.secrets.apiToken;
+    if (!token) return refused(["no API token (WATS_TOKEN or server.tokenFile)"]);
+    const unknown = unknownConverters(next.watch, this.#conversion.list().map((entry) => entry.id));
+    if (unknown.length > 0) return refused(unknown);
+    const changes = configChanges(this.#config, next);
+    let network: NetworkOptions | undefined;
+    try {
+      if (this.#options.intake !== false) {
+        await checkWatchFolders(next, this.#options.platform ?? currentPlatform);
+      }
+      if (changes.isClientChanged) network = await networkOptions(next);
+    } catch (error) {
+      return refused(
+        error instanceof ConfigError ? [...error.problems] : [(error as Error).message],
+      );
+    }
+    if (network) {
+      // Uploads in flight finish on the client they started with; it is closed at the stop.
+      this.#retiredClients.push(this.#wats);
+      this.#wats = createClient(next, token, this.#clock, this.#options.fetch, network);
+    }
+    this.#submitter.configure({
+      concurrency: next.limits.uploadConcurrency,
+      retry: next.retry,
+    });
+    this.queue.maxPending = next.limits.maxQueueSize;
+    const restartedWatchers = await this.#intake?.reconfigure(next) ?? [];
+    this.#config = next;
+    this.#setReloadWarning(
+      changes.needsRestart.length === 0
+        ? null
+        : `Changed ${changes.needsRestart.join(", ")} take effect at the next start`,
+    );
+    log.info(
+      "Configuration reloaded: {watchers} watcher(s) restarted, {client}",
+      {
+        watchers: restartedWatchers.length,
+        client: changes.isClientChanged ? "new HTTP client" : "same HTTP client",
+        restartedWatchers,
+        needsRestart: changes.needsRestart,
+      },
+    );
+    return {
+      isApplied: true,
+      problems: [],
+      restartedWatchers,
+      isClientRebuilt: changes.isClientChanged,
+      needsRestart: changes.needsRestart,
+    };
+  }
+
+  /** Replaces the reload warning of `/status` (or removes it with `null`). */
+  #setReloadWarning(message: string | null): void {
+    const index = this.#warnings.findIndex((warning) => warning.startsWith(RELOAD_WARNING_TAG));
+    if (index !== -1) this.#warnings.splice(index, 1);
+    if (message !== null) this.#warnings.push(`${RELOAD_WARNING_TAG}${message}`);
+  }
+
+  /**
    * Stops the service (see the module doc); calling it again returns the same promise.
    *
    * @param options `graceMs`: how long uploads in flight may take; 20 s by default.
@@ -347,12 +519,33 @@ export class StationService {
   async #run(options: StationServiceOptions): Promise<void> {
     const { config } = options;
     if (options.statusServer !== false) {
-      const app = createStatusApp(this, { token: config.secrets.statusToken });
-      this.#server = Deno.serve({
-        hostname: config.status.hostname,
-        port: config.status.port,
-        onListen() {},
-      }, app.fetch);
+      const app = createStatusApp(this, {
+        token: config.secrets.statusToken,
+        control: {
+          token: await writeControlToken(config.dataDir),
+          reload: () => this.reload(),
+          stop: () => void this.stop(),
+          retry: async (id) => {
+            const moved = await this.queue.retryFailed(id);
+            if (moved > 0) this.#submitter.wake();
+            return moved;
+          },
+          converters: async () => (await this.status()).converters,
+        },
+      });
+      try {
+        this.#server = Deno.serve({
+          hostname: config.status.hostname,
+          port: config.status.port,
+          onListen() {},
+        }, app.fetch);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+        throw new Deno.errors.AddrInUse(
+          `The status port ${config.status.hostname}:${config.status.port} is in use: stop what ` +
+            "listens there, or set status.port (another instance has its own with --instance)",
+        );
+      }
       const { hostname, port } = this.#server.addr;
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       this.#statusUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
@@ -363,6 +556,17 @@ export class StationService {
     this.#intake?.start();
     this.#state = "running";
     this.#watchdog = this.#watch(config);
+    if (options.configFile && options.reloadConfig && options.watchConfigFile !== false) {
+      this.#configWatch = watchConfigFile(options.configFile, {
+        onChange: async () => void await this.reload(),
+        signal: this.#halt.signal,
+        clock: this.#clock,
+      }).catch((error) =>
+        log.warn("The configuration file is not watched ({error}); SIGHUP still reloads", {
+          error,
+        })
+      );
+    }
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
       watch: config.watch.length,
       url: config.server.url,
@@ -383,7 +587,7 @@ export class StationService {
       }
       if (this.#clock.now() - lastPrune >= 3_600_000) {
         lastPrune = this.#clock.now();
-        await this.queue.pruneDone(config.doneRetentionMs).catch((error) =>
+        await this.queue.pruneDone(this.#config.doneRetentionMs).catch((error) =>
           log.warn("Pruning done/ failed: {error}", { error })
         );
         const maxAgeMs = CONVERSION_LOG_DAYS * 86_400_000;
@@ -400,13 +604,17 @@ export class StationService {
     this.#state = "stopping";
     log.info("Stopping: finishing conversions under way, then uploads in flight");
     this.#halt.abort();
+    await this.#configWatch;
+    await this.#reloading;
     await this.#intake?.stop();
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
     await this.#server?.shutdown();
     this.#wats.close();
+    for (const retired of this.#retiredClients) retired.close();
     await this.queue.indexed();
     this.ledger.close();
+    await removeControlToken(this.#config.dataDir);
     this.#lock.release();
     this.#state = "stopped";
     log.info("Stopped; {pending} report(s) wait in the queue", {

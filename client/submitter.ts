@@ -161,7 +161,7 @@ function outcomeOf(error: unknown): string {
  * ```
  */
 export class Submitter {
-  readonly #options: SubmitterOptions;
+  #options: SubmitterOptions;
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #halt = new AbortController();
@@ -169,6 +169,8 @@ export class Submitter {
   #wake = new AbortController();
   #idleWorkers = 0;
   #workers: Promise<void>[] = [];
+  /** Workers running now; more than `concurrency` after a reload lowered it, until they end. */
+  #liveWorkers = 0;
   #inFlight = 0;
   #pauseUntil = 0;
   readonly #settling = new Set<Promise<void>>();
@@ -197,13 +199,30 @@ export class Submitter {
   /** Starts the workers. */
   start(): void {
     if (this.#workers.length > 0) return;
-    for (let n = 0; n < this.#options.concurrency; n++) this.#workers.push(this.#work());
+    for (let n = 0; n < this.#options.concurrency; n++) this.#spawn();
+  }
+
+  /**
+   * Applies a new concurrency and backoff to a running submitter (a configuration reload): more
+   * workers start at once; extra ones end after their upload under way, so none is cut off.
+   *
+   * @param update The new upload concurrency and retry backoff.
+   */
+  configure(update: Pick<SubmitterOptions, "concurrency" | "retry">): void {
+    this.#options = { ...this.#options, ...update };
+    if (this.#workers.length === 0 || this.#halt.signal.aborted) return;
+    while (this.#liveWorkers < this.#options.concurrency) this.#spawn();
+    if (this.#liveWorkers > this.#options.concurrency) this.#wakeAll();
   }
 
   /** Tells idle workers that reports were queued. */
   wake(): void {
     // Busy workers look for work when they are done anyway; only sleeping ones need a nudge.
     if (this.#idleWorkers === 0) return;
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
     const wake = this.#wake;
     this.#wake = new AbortController();
     wake.abort();
@@ -228,8 +247,17 @@ export class Submitter {
     while (this.#settling.size > 0) await Promise.all(this.#settling);
   }
 
+  #spawn(): void {
+    this.#liveWorkers++;
+    this.#workers.push(this.#work());
+  }
+
   async #work(): Promise<void> {
     while (!this.#halt.signal.aborted) {
+      if (this.#liveWorkers > this.#options.concurrency) {
+        this.#liveWorkers--;
+        return;
+      }
       const now = this.#clock.now();
       const blockedUntil = this.#blockedUntil();
       if (blockedUntil > now) {

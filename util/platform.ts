@@ -45,6 +45,8 @@ export interface Platform {
    * console close (`SIGHUP`), logoff and shutdown (`SIGTERM`); POSIX: `SIGINT` and `SIGTERM`.
    */
   readonly stopSignals: readonly Deno.Signal[];
+  /** The signal that reloads the configuration: `SIGHUP` on POSIX; none on Windows, where it stops. */
+  readonly reloadSignal: Deno.Signal | null;
   /** Whether `Deno.stat`'s `mode` says who may read a file (not on Windows, where ACLs do). */
   readonly hasModeBits: boolean;
   /** How a rename is made durable. */
@@ -133,6 +135,7 @@ function windowsPlatform(): Platform {
     os: "windows",
     isWindows: true,
     stopSignals: ["SIGINT", "SIGBREAK", "SIGHUP", "SIGTERM"],
+    reloadSignal: null,
     hasModeBits: false,
     renameDurability: "file",
     lineEnding: "\r\n",
@@ -155,6 +158,7 @@ function posixPlatform(os: typeof Deno.build.os): Platform {
     os,
     isWindows: false,
     stopSignals: ["SIGINT", "SIGTERM"],
+    reloadSignal: "SIGHUP",
     hasModeBits: true,
     renameDurability: "folder",
     lineEnding: "\n",

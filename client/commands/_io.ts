@@ -21,6 +21,11 @@ export interface CliIo {
   err(text: string): void;
   /** Whether standard output is a terminal (progress bars, colours). */
   isTty: boolean;
+  /**
+   * Asks a question and returns the answer (`null` at the end of input); absent when standard
+   * input is not a terminal, so a command run by a script or a service never waits for a person.
+   */
+  ask?: (question: string) => string | null;
   /** Aborted on the platform's stop signals (see `stopSignal`) while a command listens for it. */
   signal?: AbortSignal;
 }
@@ -33,6 +38,7 @@ export function processIo(): CliIo {
     out: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
     err: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
     isTty: Deno.stdout.isTerminal(),
+    ask: Deno.stdin.isTerminal() ? (question) => prompt(question) : undefined,
   };
 }
 

@@ -13,6 +13,15 @@ import { ReportQueue } from "../queue/queue.ts";
 import { QUEUE_STATES, type QueueItem, type QueueState } from "../queue/envelope.ts";
 import { CommandError, COMMON_OPTIONS, dataDirFrom, queueDir } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
+import { controlRequest, runningService } from "./_control.ts";
+
+/** Retries through the running service (which sends at once), else in the queue folder. */
+async function retry(dataDir: string, id: string, queue: ReportQueue): Promise<number> {
+  const service = await runningService(dataDir);
+  if (!service) return await queue.retryFailed(id);
+  const { body } = await controlRequest(service, "POST", `/queue/${encodeURIComponent(id)}/retry`);
+  return (body as { moved: number }).moved;
+}
 
 /** Help of `wats queue`. */
 export const QUEUE_HELP =
@@ -130,7 +139,7 @@ export async function queueCommand(args: string[], io: CliIo): Promise<number> {
       }
       case "retry": {
         if (!target && !values.all) throw new CommandError("Usage: wats queue retry ID | --all", 2);
-        const moved = await queue.retryFailed(values.all ? "all" : target);
+        const moved = await retry(dataDir, values.all ? "all" : target, queue);
         io.out(`${moved} report(s) queued again\n`);
         return moved > 0 || values.all ? 0 : 1;
       }

@@ -1,11 +1,13 @@
 /**
  * `wats status [--json]`: asks the running service's status server; the lock file says where it
- * listens. Exits 32 when no service runs on the data folder.
+ * listens. Exits 0, 34 or 35 for a health of ok, degraded or failing; 32 when no service runs on
+ * the data folder.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { EXIT_CODES } from "../exit_codes.ts";
 import { isLocked, readLockInfo } from "../lock.ts";
 import type { ServiceStatus } from "../status/model.ts";
 import {
@@ -21,8 +23,16 @@ import type { CliIo } from "./_io.ts";
 export const STATUS_HELP = `Usage: wats status [--json] [--config FILE | --data-dir DIR]
 
 Shows the state of the service running on the data folder: health, queue, uploads, errors.
-Exits 32 when no service runs there, 41 when its status server does not answer.
+Exits 0 when its health is ok, 34 when degraded, 35 when failing (the reasons are listed),
+32 when no service runs there, 41 when its status server does not answer.
 `;
+
+/** The exit code of each health verdict, so monitoring can act on `wats status` alone. */
+const HEALTH_EXIT_CODES: Readonly<Record<ServiceStatus["health"]["status"], number>> = {
+  ok: EXIT_CODES.ok,
+  degraded: EXIT_CODES.degraded,
+  failing: EXIT_CODES.failing,
+};
 
 /** The status token, when the configuration has one. */
 async function statusToken(values: CommonOptions, io: CliIo): Promise<string | undefined> {
@@ -72,12 +82,8 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
       41,
     );
   }
-  if (values.json) {
-    io.out(JSON.stringify(status, null, 2) + "\n");
-    return 0;
-  }
-  io.out(formatStatus(status));
-  return 0;
+  io.out(values.json ? JSON.stringify(status, null, 2) + "\n" : formatStatus(status));
+  return HEALTH_EXIT_CODES[status.health.status] ?? EXIT_CODES.failing;
 }
 
 /** The status as a few lines for a person. */

@@ -13,11 +13,14 @@ import { PermissionError } from "../service.ts";
 import { runEmulatorCommand } from "../../emulator/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
+import { configCommand } from "./_config.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
 import { queueCommand } from "./_queue.ts";
 import { runCommand } from "./_run.ts";
+import { serviceCommand } from "./_service.ts";
+import { reloadCommand, stopCommand } from "./_control.ts";
 import { statusCommand } from "./_status.ts";
 import { submitCommand } from "./_submit.ts";
 
@@ -31,9 +34,15 @@ Usage: wats <command> [options]
 Commands:
   run                 run the station service (watch, convert, queue, upload, status)
   status [--json]     show the running service's state
+  reload              reload the running service's configuration without a restart
+  stop                stop the running service gracefully
   submit FILE|DIR...  upload files once, through the service's queue
   queue ls|show|retry|purge
                       look into and tend the queue
+  service install|uninstall|start|stop|status
+                      the instance as an OS service (systemd, launchd, Windows)
+  config init|show|get|set|path|validate
+                      write, read, change and check the configuration file
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -41,11 +50,15 @@ Commands:
 Options every command takes:
   -c, --config FILE   the configuration file (JSON); env WATS_* and flags override it
   --data-dir DIR      the data folder (queue, ledger, lock)
+  --instance NAME     the instance ([A-Za-z0-9_-]{1,64}, default "default"): its own data
+                      folder, lock, status port, control token and OS service
   --log-level LEVEL   trace, debug, info (default), warning, error, fatal
   -h, --help          help of a command
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 14 permission denied, 20-22 configuration,
-30 start failed, 32 not running, 33 timed out, 40-42 network, server, authentication.
+Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 10-13 service (un)install, 14 permission
+denied, 20-22 configuration (21 not found, 22 invalid), 30 start failed (port in use, lock held),
+31 stop failed, 32 not running, 33 timed out, 40-42 network, server, authentication.
+status: 0 healthy, 34 degraded, 35 failing, 32 not running. doctor: 0 pass, 1 warn, 2 fail.
 `;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -57,6 +70,10 @@ const COMMANDS: Record<string, Command> = {
   queue: queueCommand,
   doctor: doctorCommand,
   demo: demoCommand,
+  service: serviceCommand,
+  config: configCommand,
+  reload: reloadCommand,
+  stop: stopCommand,
 };
 
 /** The exit code for an error a command threw. */
@@ -64,7 +81,8 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof CommandError) return error.exitCode;
   if (error instanceof ConfigError) return error.exitCode;
   if (error instanceof PermissionError) return EXIT_CODES.permissionDenied;
-  if (error instanceof LockHeldError) return EXIT_CODES.error;
+  if (error instanceof LockHeldError) return EXIT_CODES.startFailed;
+  if (error instanceof Deno.errors.AddrInUse) return EXIT_CODES.startFailed;
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return EXIT_CODES.permissionDenied;
   }

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, resolve, win32 } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { currentPlatform } from "../../util/platform.ts";
+import { DEFAULT_INSTANCE, instanceDataDir } from "./instance.ts";
 import { isUrl, KNOWN_KEYS } from "./schema.ts";
 
 /** Where a configuration value came from. */
@@ -270,21 +271,17 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, file: string): 
   return warnings;
 }
 
-/** The default data folder of the `default` instance on this OS. */
-export function defaultDataDir(env: EnvReader): string {
-  const os = currentPlatform.os;
-  if (os === "windows") {
-    return win32.join(env("PROGRAMDATA") ?? "C:\\ProgramData", "WATS", "instances", "default");
-  }
-  if (os === "darwin") return "/Library/Application Support/WATS/instances/default";
+/** The default data folder of an instance (`default` unless named) on this OS. */
+export function defaultDataDir(env: EnvReader, instance: string = DEFAULT_INSTANCE): string {
   let isRoot = false;
   try {
-    isRoot = Deno.uid() === 0;
+    isRoot = currentPlatform.os !== "windows" && Deno.uid() === 0;
   } catch {
     // Without --allow-sys=uid the user's own folder is the safe guess.
   }
-  const state = env("XDG_STATE_HOME") ?? join(env("HOME") ?? "/var/lib", ".local", "state");
-  return join(isRoot ? "/var/lib/wats" : join(state, "wats"), "instances", "default");
+  // macOS keeps the system folder as the default, as before; Linux picks by the user.
+  const isUser = currentPlatform.os === "linux" && !isRoot;
+  return instanceDataDir(instance, { os: currentPlatform.os, isUser, env });
 }
 
 /** The default station name: the host name, upper-cased. */

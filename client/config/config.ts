@@ -35,6 +35,7 @@ import {
   tokenInFileProblems,
   unknownKeyWarnings,
 } from "./_sources.ts";
+import { DEFAULT_INSTANCE, instanceStatusPort } from "./instance.ts";
 import { ServiceConfigSchema, type ServiceConfigValues } from "./schema.ts";
 import { ConfigError } from "../errors.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
@@ -118,12 +119,22 @@ export type ServiceConfig = ServiceConfigValues & {
 export interface LoadConfigOptions {
   /** The JSON configuration file; optional when the environment and flags say enough. */
   file?: string;
+  /**
+   * The file's content, parsed, read in place of `file` (which then only names it in messages
+   * and anchors its relative paths): checks an edit before it is written.
+   */
+  content?: Record<string, unknown>;
   /** Environment variables; the process environment by default. */
   env?: Record<string, string | undefined>;
   /** Overrides from the command line, in the shape of the file (e.g. `{ server: { url } }`). */
   flags?: Record<string, unknown>;
   /** The host name for the default station name; asked from the OS by default. */
   hostname?: string;
+  /**
+   * The instance (`default` by default): its default data folder and status port
+   * (`client/config/instance.ts`).
+   */
+  instance?: string;
   /** The working folder for relative paths from the environment and flags. */
   cwd?: string;
   /** Receives warnings (unknown keys, a token file the group can read); logged by default. */
@@ -174,12 +185,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   const { file } = options;
   const layers = new Layers();
   const problems: string[] = [];
-  layers.set(["dataDir"], defaultDataDir(env), { kind: "default" });
+  const instance = options.instance ?? DEFAULT_INSTANCE;
+  layers.set(["dataDir"], defaultDataDir(env, instance), { kind: "default" });
+  layers.set(["status", "port"], instanceStatusPort(instance), { kind: "default" });
   layers.set(["station", "name"], defaultStationName(env, options.hostname), { kind: "default" });
 
   let statusToken: string | undefined;
   if (file !== undefined) {
-    const raw = await readConfigFile(file, cwd);
+    const raw = options.content
+      ? structuredClone(options.content)
+      : await readConfigFile(file, cwd);
     problems.push(...tokenInFileProblems(raw, file));
     for (const warning of unknownKeyWarnings(raw, file)) warn(warning);
     statusToken = takeStatusToken(raw) ?? statusToken;
@@ -221,7 +236,18 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   return config as ServiceConfig;
 }
 
-async function readConfigFile(file: string, cwd: string): Promise<Record<string, unknown>> {
+/**
+ * Reads a configuration file as a JSON object, without checking its keys.
+ *
+ * @param file The file.
+ * @param cwd The folder a relative `file` is in.
+ * @returns The parsed object.
+ * @throws {ConfigError} 21 when the file is missing, 22 when it is not a JSON object.
+ */
+export async function readConfigFile(
+  file: string,
+  cwd: string = Deno.cwd(),
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await Deno.readTextFile(resolve(cwd, file));

@@ -262,6 +262,7 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
 /** The keys the schema knows, by object path (`watch[]` for each watch entry). */
 export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": [
+    "$schema",
     "server",
     "station",
     "dataDir",

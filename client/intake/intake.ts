@@ -65,26 +65,33 @@ export interface IntakeOptions {
   rescanMs?: number;
 }
 
-/** The folders of one watch entry. */
+/** The folders of one watch entry, and its watcher while it runs. */
 interface Entry {
   config: WatchConfig;
   stats: WatchStats;
   doneDir: string;
   errorDir: string;
   archiveDir: string;
+  watcher?: FileWatcher;
+  loop?: Promise<void>;
+  /** Files of this entry on their way to the queue. */
+  inFlight: Set<Promise<void>>;
+}
+
+/** What tells two watch entries apart: a change to any key restarts the entry's watcher. */
+function entryKey(config: WatchConfig): string {
+  return JSON.stringify(config, Object.keys(config).sort());
 }
 
 /**
  * Watches every configured drop folder and turns ready files into queued reports.
  */
 export class Intake {
-  readonly #options: IntakeOptions;
+  #options: IntakeOptions;
   readonly #clock: Clock;
-  readonly #entries: Entry[];
+  #entries: Entry[];
   readonly #stop = new AbortController();
   readonly #running = new Set<Promise<void>>();
-  readonly #loops: Promise<void>[] = [];
-  readonly #watchers: FileWatcher[] = [];
   /** Files between the drop folder and their post action. */
   readonly #files: Semaphore;
   /** Conversions under way. */
@@ -101,14 +108,20 @@ export class Intake {
     const concurrency = options.concurrency ?? 4;
     this.#files = new Semaphore(concurrency * FILES_PER_CONVERSION);
     this.#conversions = new Semaphore(concurrency);
-    const { dataDir } = options.config;
-    this.#entries = options.config.watch.map((config, index) => ({
+    this.#entries = options.config.watch.map((config, index) =>
+      this.#entryOf(config, options.stats.watches[index])
+    );
+  }
+
+  #entryOf(config: WatchConfig, stats: WatchStats): Entry {
+    return {
       config,
-      stats: options.stats.watches[index],
+      stats,
       doneDir: config.archiveDir ?? join(config.path, "Done"),
       errorDir: config.errorDir ?? join(config.path, "Error"),
-      archiveDir: config.archiveDir ?? join(dataDir, "archive"),
-    }));
+      archiveDir: config.archiveDir ?? join(this.#options.config.dataDir, "archive"),
+      inFlight: new Set(),
+    };
   }
 
   /** Files being handled now. */
@@ -118,29 +131,76 @@ export class Intake {
 
   /** Starts watching every folder. */
   start(): void {
-    for (const entry of this.#entries) {
-      const root = entry.config.path;
-      const watcher = new FileWatcher({
-        root,
-        pattern: entry.config.pattern,
-        recursive: entry.config.recursive,
-        stableMs: entry.config.stableMs,
-        rescanMs: this.#options.rescanMs,
-        clock: this.#clock,
-        exclude: [entry.doneDir, entry.errorDir, entry.archiveDir].filter((dir) =>
-          isInside(root, dir)
-        ),
-        onSkip: (path, reason) => this.#track(this.#refuse(entry, path, reason)),
-        onUnavailable: (reason) => {
-          if (reason !== null && entry.stats.unavailable === null) {
-            log.warn("Drop folder {reason}", { reason });
-          } else if (reason === null) log.info("Drop folder {path} is back", { path: root });
-          entry.stats.unavailable = reason;
-        },
-      });
-      this.#watchers.push(watcher);
-      this.#loops.push(this.#watch(entry, watcher));
-    }
+    for (const entry of this.#entries) this.#startEntry(entry);
+  }
+
+  /**
+   * Applies a new configuration while running (a reload): the watchers of removed or changed
+   * watch entries stop (files they handed over finish their way to the queue), those of new or
+   * changed entries start and scan their folders at once, unchanged ones keep running; limits
+   * and station details apply to the next file.
+   *
+   * @param config The new configuration, validated.
+   * @returns The drop folders whose watchers started.
+   */
+  async reconfigure(config: ServiceConfig): Promise<string[]> {
+    this.#options = { ...this.#options, config };
+    this.#conversions.resize(config.limits.conversionConcurrency);
+    this.#files.resize(config.limits.conversionConcurrency * FILES_PER_CONVERSION);
+    const old = new Map(this.#entries.map((entry) => [entryKey(entry.config), entry]));
+    const next = config.watch.map((watch) => old.get(entryKey(watch)));
+    const kept = new Set(next.filter((entry) => entry !== undefined));
+    const ending = this.#entries.filter((entry) => !kept.has(entry));
+    for (const entry of ending) entry.watcher?.close();
+    await Promise.all(ending.map((entry) => entry.loop));
+    // A changed entry's new watcher must not see a file the old one is still taking.
+    for (const entry of ending) await Promise.allSettled(entry.inFlight);
+    const { watches } = this.#options.stats;
+    const statsByPath = new Map(watches.map((stats) => [stats.path, stats]));
+    this.#entries = config.watch.map((watch, index) => {
+      const reused = next[index];
+      if (reused) return reused;
+      const stats = statsByPath.get(watch.path) ?? {
+        path: watch.path,
+        converter: watch.converter,
+        filesQueued: 0,
+        filesFailed: 0,
+        duplicates: 0,
+        lastFileAt: null,
+        lastError: null,
+        unavailable: null,
+      };
+      stats.converter = watch.converter;
+      return this.#entryOf(watch, stats);
+    });
+    watches.splice(0, watches.length, ...this.#entries.map((entry) => entry.stats));
+    const started = this.#entries.filter((entry) => !kept.has(entry));
+    if (!this.#stop.signal.aborted) { for (const entry of started) this.#startEntry(entry); }
+    return started.map((entry) => entry.config.path);
+  }
+
+  #startEntry(entry: Entry): void {
+    const root = entry.config.path;
+    const watcher = new FileWatcher({
+      root,
+      pattern: entry.config.pattern,
+      recursive: entry.config.recursive,
+      stableMs: entry.config.stableMs,
+      rescanMs: this.#options.rescanMs,
+      clock: this.#clock,
+      exclude: [entry.doneDir, entry.errorDir, entry.archiveDir].filter((dir) =>
+        isInside(root, dir)
+      ),
+      onSkip: (path, reason) => this.#track(this.#refuse(entry, path, reason)),
+      onUnavailable: (reason) => {
+        if (reason !== null && entry.stats.unavailable === null) {
+          log.warn("Drop folder {reason}", { reason });
+        } else if (reason === null) log.info("Drop folder {path} is back", { path: root });
+        entry.stats.unavailable = reason;
+      },
+    });
+    entry.watcher = watcher;
+    entry.loop = this.#watch(entry, watcher);
   }
 
   /**
@@ -151,8 +211,8 @@ export class Intake {
    */
   async stop(): Promise<void> {
     this.#stop.abort();
-    for (const watcher of this.#watchers) watcher.close();
-    await Promise.all(this.#loops);
+    for (const entry of this.#entries) entry.watcher?.close();
+    await Promise.all(this.#entries.map((entry) => entry.loop));
     while (this.#running.size > 0) await Promise.all(this.#running);
   }
 
@@ -165,7 +225,12 @@ export class Intake {
           watcher.release(path);
           break;
         }
-        this.#track(this.#handle(entry, watcher, path).finally(() => this.#files.release()));
+        const handled = this.#handle(entry, watcher, path).finally(() => {
+          this.#files.release();
+          entry.inFlight.delete(handled);
+        });
+        entry.inFlight.add(handled);
+        this.#track(handled);
       }
     } catch (error) {
       const message = `Watching ${entry.config.path} failed: ${(error as Error).message}`;

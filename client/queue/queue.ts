@@ -98,7 +98,7 @@ export interface ReportQueueOptions {
 export class ReportQueue {
   readonly #root: string;
   readonly #clock: Clock;
-  readonly #maxPending: number;
+  #maxPending: number;
   readonly #index = new DueIndex();
   readonly #pending: string;
   /** Where new envelopes are written before their rename into `pending/`. */
@@ -163,6 +163,16 @@ export class ReportQueue {
   /** The queue folder. */
   get root(): string {
     return this.#root;
+  }
+
+  /** Most pending envelopes before {@linkcode ReportQueue.enqueue} refuses more. */
+  get maxPending(): number {
+    return this.#maxPending;
+  }
+
+  /** Changes the limit while running (a configuration reload); at least 1. */
+  set maxPending(limit: number) {
+    this.#maxPending = Math.max(1, Math.floor(limit));
   }
 
   /** Pending envelopes this handle knows of (all of them once {@linkcode ReportQueue.indexed}). */

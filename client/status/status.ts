@@ -10,6 +10,7 @@
  * | `GET /status` | the {@linkcode ServiceStatus} JSON |
  * | `GET /metrics` | Prometheus text format |
  * | `GET /` | a small HTML status page |
+ * | `POST /control/reload`, `POST /control/stop`, `POST /queue/{id}/retry`, `GET /converters` | the control channel (`_control.ts`), with the instance's control token |
  *
  * With a status token configured, `/status`, `/metrics` and `/` want
  * `Authorization: Bearer <token>`; the health routes stay open for probes (they say nothing
@@ -19,6 +20,7 @@
  */
 
 import { Hono } from "hono";
+import { type ControlTarget, isSameToken, mountControl } from "./_control.ts";
 import { renderMetrics } from "./_metrics.ts";
 import { renderStatusPage } from "./_page.ts";
 import type { ServiceStats } from "./_stats.ts";
@@ -36,6 +38,8 @@ export interface StatusSource {
 export interface StatusAppOptions {
   /** A bearer token that `/status`, `/metrics` and `/` require. */
   token?: string;
+  /** The control routes' target and token (`_control.ts`); none without it. */
+  control?: ControlTarget;
 }
 
 /** The status app: a fetch handler for `Deno.serve` (a hono app underneath). */
@@ -47,16 +51,6 @@ export interface StatusApp {
    * @returns The response.
    */
   fetch(request: Request): Response | Promise<Response>;
-}
-
-function isSameToken(given: string, expected: string): boolean {
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(expected);
-  let difference = a.length ^ b.length;
-  for (let index = 0; index < Math.max(a.length, b.length); index++) {
-    difference |= (a[index] ?? 0) ^ (b[index] ?? 0);
-  }
-  return difference === 0;
 }
 
 /**
@@ -143,6 +137,7 @@ export function createStatusApp(source: StatusSource, options: StatusAppOptions 
     if (!guarded(c)) return unauthorized();
     return c.html(renderStatusPage(await source.status()));
   });
+  if (options.control) mountControl(app, options.control);
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   return { fetch: (request) => app.fetch(request) };
 }

@@ -1,0 +1,367 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  type CommandResult,
+  planService,
+  RUN_FLAGS,
+  runServiceAction,
+  watsProgram,
+} from "../../../client/install/install.ts";
+import { parseXml, type XmlElement } from "../../../converters/_xml.ts";
+import { compileFlags, spawnCli } from "../../_processes.ts";
+
+const LINUX = { dataDir: "/var/lib/wats/instances/default" };
+
+function linuxPlan(options: { instance?: string; isUser?: boolean; program?: string[] } = {}) {
+  const instance = options.instance ?? "default";
+  const dataDir = `/var/lib/wats/instances/${instance}`;
+  return planService({
+    instance,
+    os: "linux",
+    isUser: options.isUser,
+    dataDir,
+    configFile: join(dataDir, "config.json"),
+    writablePaths: ["/srv/drop line 2", dataDir],
+    program: options.program,
+    env: (name) => ({ HOME: "/home/op", XDG_CONFIG_HOME: "/home/op/.config" })[name],
+  });
+}
+
+/** Runs `systemd-analyze verify` on a unit file; fails with the reason when it is missing. */
+async function verifyUnit(path: string, options: { isUser?: boolean } = {}) {
+  const runtime = await Deno.makeTempDir({ prefix: "wats-runtime-" });
+  try {
+    const { code, stdout, stderr } = await new Deno.Command("systemd-analyze", {
+      args: [...options.isUser ? ["--user"] : [], "verify", path],
+      // A user manager wants a runtime folder, which a CI container may not have.
+      env: { XDG_RUNTIME_DIR: runtime, SYSTEMD_LOG_COLOR: "0" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output().catch((error) => {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new Error(
+          "systemd-analyze is missing: install Debian's systemd package (.ci/run does)",
+        );
+      }
+      throw error;
+    });
+    const decoder = new TextDecoder();
+    return { code, output: (decoder.decode(stdout) + decoder.decode(stderr)).trim() };
+  } finally {
+    await Deno.remove(runtime, { recursive: true });
+  }
+}
+
+Deno.test("the service runs deno with exactly the compile task's flags", async () => {
+  assert.deepEqual([...RUN_FLAGS], await compileFlags());
+  const program = watsProgram();
+  assert.equal(program[0], Deno.execPath());
+  assert.deepEqual(program.slice(1, 2 + RUN_FLAGS.length), ["run", ...RUN_FLAGS]);
+  assert.match(program.at(-1)!, /cli\.ts$/);
+});
+
+Deno.test("the systemd unit passes systemd-analyze verify, system and --user", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "wats-unit-" });
+  try {
+    for (const isUser of [false, true]) {
+      const plan = linuxPlan({ instance: "line2", isUser });
+      const [file] = plan.files;
+      assert.equal(
+        file.path,
+        isUser
+          ? "/home/op/.config/systemd/user/wats-client@line2.service"
+          : "/etc/systemd/system/wats-client@line2.service",
+      );
+      const path = join(folder, "wats-client@line2.service");
+      await Deno.writeTextFile(path, file.content);
+      const result = await verifyUnit(path, { isUser });
+      assert.equal(result.code, 0, result.output);
+      assert.equal(result.output, "", "systemd-analyze has no warnings");
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("systemd-analyze verify refuses a unit whose program is missing", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "wats-unit-" });
+  try {
+    const path = join(folder, "wats-client.service");
+    const plan = linuxPlan({ program: ["/nonexistent/wats"] });
+    await Deno.writeTextFile(path, plan.files[0].content);
+    const result = await verifyUnit(path);
+    assert.notEqual(result.code, 0);
+    assert.match(result.output, /\/nonexistent\/wats is not executable/);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("the systemd unit restarts on failure, fits the grace period and is hardened", () => {
+  const plan = planService({
+    instance: "default",
+    os: "linux",
+    dataDir: LINUX.dataDir,
+    configFile: `${LINUX.dataDir}/config.json`,
+    writablePaths: ["/srv/drop line 2"],
+    graceSeconds: 45,
+    program: ["/usr/local/bin/wats"],
+  });
+  const unit = plan.files[0].content;
+  const lines = new Set(unit.split("\n"));
+  for (
+    const line of [
+      "Type=simple",
+      "ExecStart=/usr/local/bin/wats run --instance default --config " +
+      "/var/lib/wats/instances/default/config.json --grace 45",
+      "ExecReload=/bin/kill -HUP $MAINPID",
+      "Restart=on-failure",
+      "TimeoutStopSec=55s",
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "MemoryMax=512M",
+      "CPUQuota=80%",
+      'ReadWritePaths=/var/lib/wats/instances/default "-/srv/drop line 2"',
+      "WantedBy=multi-user.target",
+    ]
+  ) assert.ok(lines.has(line), `${line}\nmissing from\n${unit}`);
+  // No notify type or watchdog: the service sends no sd_notify datagrams.
+  assert.doesNotMatch(unit, /Type=notify|WatchdogSec/);
+  assert.doesNotMatch(unit, /DENO_DIR/, "a compiled binary caches nothing");
+  assert.equal(plan.name, "wats-client.service");
+});
+
+/** The `<dict>` of a property list as key → element. */
+function plistDict(dict: XmlElement): Map<string, XmlElement> {
+  const entries = new Map<string, XmlElement>();
+  for (let index = 0; index < dict.children.length; index += 2) {
+    const key = dict.children[index];
+    assert.equal(key.name, "key");
+    entries.set(key.text, dict.children[index + 1]);
+  }
+  return entries;
+}
+
+Deno.test("the launchd plist is valid XML with the expected keys", () => {
+  const plan = planService({
+    instance: "line2",
+    os: "darwin",
+    dataDir: "/Library/Application Support/WATS/instances/line2",
+    configFile: "/Library/Application Support/WATS/instances/line2/config.json",
+    program: ["/usr/local/bin/wats"],
+  });
+  const [file] = plan.files;
+  assert.equal(file.path, "/Library/LaunchDaemons/com.wats.client.line2.plist");
+  const doctype = '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" ' +
+    '"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n';
+  assert.ok(file.content.includes(doctype));
+  // The project's parser refuses any DOCTYPE (no entities, ever): check the rest with it.
+  const root = parseXml(file.content.replace(doctype, ""), { file: "plist" });
+  assert.equal(root.name, "plist");
+  assert.equal(root.attrs.version, "1.0");
+  const dict = plistDict(root.children[0]);
+  assert.equal(dict.get("Label")?.text, "com.wats.client.line2");
+  assert.deepEqual(dict.get("ProgramArguments")?.children.map((arg) => arg.text), [
+    "/usr/local/bin/wats",
+    "run",
+    "--instance",
+    "line2",
+    "--config",
+    "/Library/Application Support/WATS/instances/line2/config.json",
+  ]);
+  assert.equal(dict.get("RunAtLoad")?.name, "true");
+  const keepAlive = plistDict(dict.get("KeepAlive")!);
+  assert.equal(keepAlive.get("SuccessfulExit")?.name, "false");
+  assert.equal(dict.get("ExitTimeOut")?.text, "30");
+  assert.equal(
+    dict.get("StandardErrorPath")?.text,
+    "/Library/Application Support/WATS/instances/line2/logs/service-error.log",
+  );
+  assert.deepEqual(plan.install, [[
+    "launchctl",
+    "bootstrap",
+    "system",
+    "/Library/LaunchDaemons/com.wats.client.line2.plist",
+  ]]);
+});
+
+Deno.test("the Windows service is made with the sc.exe command lines Microsoft documents", async () => {
+  const cases = [
+    { instance: "default", name: "WATSClient", display: '"WATS Client Service"' },
+    { instance: "line2", name: "WATSClient_line2", display: '"WATS Client Service (line2)"' },
+  ];
+  for (const { instance, name, display } of cases) {
+    const dataDir = `C:\\ProgramData\\WATS\\instances\\${instance}`;
+    const plan = planService({
+      instance,
+      os: "windows",
+      dataDir,
+      configFile: `${dataDir}\\config.json`,
+      program: ["C:\\Program Files\\WATS\\wats.exe"],
+    });
+    const lines: string[] = [];
+    const code = await runServiceAction("install", plan, {
+      dryRun: true,
+      print: (line) => lines.push(line),
+    });
+    assert.equal(code, 0);
+    // sc.exe wants "option= value": the space after "=" is part of its syntax.
+    assert.deepEqual(lines, [
+      `mkdir ${dataDir}`,
+      `run sc.exe create ${name} binPath= "\\"C:\\Program Files\\WATS\\wats.exe\\" run ` +
+      `--instance ${instance} --config ${dataDir}\\config.json" start= delayed-auto ` +
+      `DisplayName= ${display}`,
+      `run sc.exe description ${name} ` +
+      `"Watches drop folders, converts test results and uploads them to WATS"`,
+      `run sc.exe failure ${name} reset= 86400 actions= restart/5000/restart/5000/restart/30000`,
+      `run sc.exe failureflag ${name} 1`,
+    ]);
+  }
+});
+
+/** A command runner that records the commands and answers from a table. */
+function recordingRunner(answers: Record<string, CommandResult> = {}) {
+  const commands: string[] = [];
+  return {
+    commands,
+    run(command: string[]): Promise<CommandResult> {
+      const line = command.join(" ");
+      commands.push(line);
+      return Promise.resolve(answers[line] ?? { code: 0, output: "" });
+    },
+  };
+}
+
+Deno.test("install, status, start, stop and uninstall run the systemctl commands in order", async () => {
+  const home = await Deno.makeTempDir({ prefix: "wats-home-" });
+  try {
+    const plan = planService({
+      instance: "line2",
+      os: "linux",
+      isUser: true,
+      dataDir: join(home, "state"),
+      configFile: join(home, "state", "config.json"),
+      program: ["/usr/local/bin/wats"],
+      env: (name) => ({ HOME: home })[name],
+    });
+    const unit = join(home, ".config", "systemd", "user", "wats-client@line2.service");
+    assert.equal(plan.files[0].path, unit);
+    const output: string[] = [];
+    const print = (line: string) => output.push(line);
+    const runner = recordingRunner({
+      "systemctl --user is-active wats-client@line2.service": { code: 3, output: "inactive" },
+    });
+    const run = (action: "install" | "uninstall" | "start" | "stop" | "status") =>
+      runServiceAction(action, plan, { runner: runner.run, print });
+
+    assert.equal(await run("status"), 11, "not installed yet");
+    assert.equal(await run("install"), 0);
+    assert.equal(await Deno.readTextFile(unit), plan.files[0].content);
+    assert.ok(output.includes(`write ${unit}:`), output.join("\n"));
+    assert.equal(await run("install"), 10, "already installed");
+    assert.equal(await run("start"), 0);
+    assert.equal(await run("status"), 32, "is-active said inactive");
+    assert.equal(await run("stop"), 0);
+    assert.equal(await run("uninstall"), 0);
+    await assert.rejects(Deno.stat(unit), Deno.errors.NotFound);
+    assert.equal(await run("uninstall"), 11);
+    assert.deepEqual(runner.commands, [
+      "systemctl --user daemon-reload",
+      "systemctl --user enable wats-client@line2.service",
+      "systemctl --user start wats-client@line2.service",
+      "systemctl --user is-active wats-client@line2.service",
+      "systemctl --user stop wats-client@line2.service",
+      "systemctl --user disable --now wats-client@line2.service",
+      "systemctl --user daemon-reload",
+    ]);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("a failing systemctl makes install exit 12 with its message", async () => {
+  const home = await Deno.makeTempDir({ prefix: "wats-home-" });
+  try {
+    const plan = planService({
+      instance: "default",
+      os: "linux",
+      isUser: true,
+      dataDir: join(home, "state"),
+      configFile: join(home, "state", "config.json"),
+      program: ["/usr/local/bin/wats"],
+      env: (name) => ({ HOME: home })[name],
+    });
+    const runner = recordingRunner({
+      "systemctl --user daemon-reload": { code: 1, output: "Failed to connect to bus" },
+    });
+    const output: string[] = [];
+    const code = await runServiceAction("install", plan, {
+      runner: runner.run,
+      print: (line) => output.push(line),
+    });
+    assert.equal(code, 12);
+    assert.match(output.at(-1)!, /systemctl --user failed \(exit 1\): Failed to connect to bus/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("wats service install --dry-run prints the unit; --root stages it (process)", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wats-root-" });
+  try {
+    const dry = await spawnCli(["service", "install", "--dry-run", "--instance", "line2"]);
+    assert.equal((await dry.status).code, 0, dry.stderr);
+    assert.match(dry.stdout, /^write \/etc\/systemd\/system\/wats-client@line2\.service:$/m);
+    assert.match(dry.stdout, /^ {2}ExecStart=\S+ run .*cli\.ts run --instance line2 --config /m);
+    assert.match(dry.stdout, /^run systemctl enable wats-client@line2\.service$/m);
+    await assert.rejects(Deno.stat("/etc/systemd/system/wats-client@line2.service"));
+
+    const args = ["--root", root, "--instance", "line2"];
+    const first = await spawnCli(["service", "install", ...args]);
+    assert.equal((await first.status).code, 0, first.stderr);
+    const unit = join(root, "etc/systemd/system/wats-client@line2.service");
+    assert.match(await Deno.readTextFile(unit), /^Restart=on-failure$/m);
+    assert.match(first.stdout, /^run systemctl daemon-reload$/m);
+    const again = await spawnCli(["service", "install", ...args]);
+    assert.equal((await again.status).code, 10);
+    assert.match(again.stdout, /already installed/);
+    const removed = await spawnCli(["service", "uninstall", ...args]);
+    assert.equal((await removed.status).code, 0, removed.stderr);
+    await assert.rejects(Deno.stat(unit), Deno.errors.NotFound);
+    const gone = await spawnCli(["service", "status", ...args]);
+    assert.equal((await gone.status).code, 11);
+    const badName = await spawnCli(["service", "install", "--dry-run", "--instance", "a/b"]);
+    assert.equal((await badName.status).code, 2);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("wats service install tells how to write the configuration when there is none (process)", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-install-config-" }));
+  try {
+    const configFile = join(root, "etc", "config.json");
+    const args = ["--dry-run", "--instance", "line3", "--config", configFile];
+    const before = await spawnCli(["service", "install", ...args, "--data-dir", join(root, "d")]);
+    assert.equal((await before.status).code, 0, before.stderr);
+    assert.match(before.stdout, new RegExp(`^No configuration at ${configFile} yet; `, "m"));
+    const next = /^Next: wats (config init .*)$/m.exec(before.stdout);
+    assert.deepEqual(next?.[1].split(" "), [
+      "config",
+      "init",
+      "--config",
+      configFile,
+      "--data-dir",
+      join(root, "d"),
+    ]);
+
+    // The command it names writes the file (given the server URL it cannot guess).
+    const init = await spawnCli([...next![1].split(" "), "--server-url", "https://acme.wats.com"]);
+    assert.equal((await init.status).code, 0, init.stderr);
+    const after = await spawnCli(["service", "install", ...args]);
+    assert.equal((await after.status).code, 0, after.stderr);
+    assert.doesNotMatch(after.stdout, /No configuration|config init/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
