@@ -115,7 +115,7 @@ async function storeBom(
     stored.push({
       quantity: 1,
       ...item,
-      bomItemId: await ctx.entities.next("bomItem"),
+      bomItemId: crypto.randomUUID(),
       productRevisionId,
     });
   }

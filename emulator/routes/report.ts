@@ -112,7 +112,7 @@ async function store(ctx: EmulatorContext, input: unknown): Promise<string> {
 async function submitWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
   const reports = await reportsFromWsxf(await readBody(c, ctx.bodyLimit), ctx.now);
   const ids = [];
-  for (const report of reports) ids.push({ ID: await store(ctx, report) });
+  for (const report of reports) ids.push({ id: await store(ctx, report) });
   return jsonResponse(ids.length === 1 ? ids[0] : ids);
 }
 

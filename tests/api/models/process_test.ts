@@ -50,3 +50,16 @@ Deno.test("processKind names the kind of a process", () => {
   assertEquals(processKind({ ...base, isWipOperation: true }), "wip");
   assertEquals(processKind(base), "other");
 });
+
+Deno.test("BomConstraint and ImageConstraint are read as text (as WATS answers) or as a number", () => {
+  for (const value of ["0", 2]) {
+    const parsed = RepairOperationConfigMapSchema.parse({
+      "500": {
+        BomConstraint: value,
+        Categories: [{ ImageConstraint: value, Failcodes: [{ ImageConstraint: value }] }],
+      },
+    });
+    assertEquals(parsed["500"].BomConstraint, value);
+    assertEquals(parsed["500"].Categories?.[0].Failcodes?.[0].ImageConstraint, value);
+  }
+});

@@ -256,6 +256,21 @@ Deno.test("the real WSXF export is accepted, read back as WSJF and as WSXF", asy
   assert.deepEqual(canonical(asServerReturnsIt(again, true)), serializeReport(back!));
 });
 
+Deno.test("a WSXF submission is answered with `id`, the key pyWATS reads", async () => {
+  await using h = await startEmulator();
+  const xml = await Deno.readTextFile(fixtureUrl("uut-wsxf-export.xml"));
+  const res = await h.wats.request<Rec>({
+    method: "POST",
+    path: "/api/Report/WSXF",
+    body: xml,
+    contentType: "application/xml",
+    operation: "test.wsxf",
+  });
+  assert.deepEqual(Object.keys(res.data), ["id"]);
+  const [converted] = await convertWsxf(xml);
+  assert.equal(String(res.data.id).toLowerCase(), String(converted.id).toLowerCase());
+});
+
 Deno.test("an invalid WSXF document gets 400 naming the problem", async () => {
   await using h = await startEmulator();
   const error = await failure(h.wats.report.submitWsxf("<Inventory><Item/></Inventory>"));
