@@ -127,6 +127,34 @@ Deno.test("a UUR without the dates the server requires gets 400 naming them", as
   assert.match(error.serverMessage ?? "", /uur\.confirmDate/);
 });
 
+Deno.test("a UUR without refUUT or without the idx-0 Main sub-unit gets 400, as WATS answers", async () => {
+  await using h = await startEmulator();
+  const uur = await fixture("uur_example.json");
+  const { refUUT: _r, ...withoutRef } = uur.uur as Rec;
+  const [main] = uur.subUnits as Rec[];
+  const cases: [Rec, RegExp][] = [
+    [{ ...uur, id: crypto.randomUUID(), uur: withoutRef }, /uur\.refUUT/],
+    [{ ...uur, id: crypto.randomUUID(), subUnits: [] }, /idx 0 with partType 'Main'/],
+    [
+      { ...uur, id: crypto.randomUUID(), subUnits: [{ ...main, partType: "PCB" }] },
+      /idx 0 with partType 'Main'/,
+    ],
+  ];
+  for (const [json, reason] of cases) {
+    const error = await failure(h.wats.request({
+      method: "POST",
+      path: "/api/Report/WSJF",
+      json,
+      operation: "test.uur",
+    }));
+    assert.ok(error instanceof ValidationError);
+    assert.match(error.serverMessage ?? "", reason);
+  }
+  const standalone = { ...uur, id: crypto.randomUUID(), uur: { ...withoutRef, refUUT: null } };
+  assert.equal(await h.wats.report.submit(standalone), standalone.id);
+  assert.equal((await h.stats()).reportsAccepted, 1);
+});
+
 Deno.test("headers carry result words, the UTC start, run numbers and the report type", async () => {
   await using h = await startEmulator();
   const first = uut({ sn: "SN-RUN", result: "F", start: "2026-02-01T09:00:00+01:00" });
