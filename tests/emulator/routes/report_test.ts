@@ -1,6 +1,12 @@
 import { fixtureUrl } from "../../fixtures/mod.ts";
 import assert from "node:assert/strict";
-import { NotFoundError, parseReport, serializeReport, ValidationError } from "../../../mod.ts";
+import {
+  createUutReport,
+  NotFoundError,
+  parseReport,
+  serializeReport,
+  ValidationError,
+} from "../../../mod.ts";
 import { bytesInput } from "../../../converters/input.ts";
 import { wsxfConverter } from "../../../converters/wsxf/wsxf.ts";
 import { failure, fixture, startEmulator, uut } from "../_helpers.ts";
@@ -153,6 +159,44 @@ Deno.test("a UUR without refUUT or without the idx-0 Main sub-unit gets 400, as 
   const standalone = { ...uur, id: crypto.randomUUID(), uur: { ...withoutRef, refUUT: null } };
   assert.equal(await h.wats.report.submit(standalone), standalone.id);
   assert.equal((await h.stats()).reportsAccepted, 1);
+});
+
+Deno.test("the server numbers steps and marks the step that failed the unit, as WATS does", async () => {
+  await using h = await startEmulator();
+  const report = createUutReport({
+    pn: "PCB-1",
+    sn: "SN-STEPS",
+    rev: "A",
+    processCode: 10,
+    machineName: "station-7",
+    location: "Line 1",
+    purpose: "Production",
+  })
+    .sequence(
+      "Power",
+      (power) =>
+        power.numericStep("V", 3.3, { compOp: "GELE", low: 3.2, high: 3.4 })
+          .numericStep("Ripple", 0.08, { compOp: "LT", low: 0.05 }),
+    )
+    .passFailStep("Ping", true)
+    .build();
+  const id = await h.wats.report.submit(report);
+  const back = await h.wats.report.get(id);
+  const flat: Rec[] = [];
+  const walk = (step: Rec) => {
+    flat.push(step);
+    for (const child of (step.steps ?? []) as Rec[]) walk(child);
+  };
+  walk(back!.root as Rec);
+  assert.deepEqual(flat.map((s) => [s.name, s.id, s.causedUUTFailure]), [
+    ["MainSequence Callback", 1, false],
+    ["Power", 2, false],
+    ["V", 3, false],
+    ["Ripple", 4, true],
+    ["Ping", 5, false],
+  ]);
+  const [header] = await h.wats.report.headersBySerial("SN-STEPS");
+  assert.equal(header.causedUutFailure, "Ripple");
 });
 
 Deno.test("headers carry result words, the UTC start, run numbers and the report type", async () => {
