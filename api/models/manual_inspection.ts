@@ -92,6 +92,14 @@ export interface InspectionDefinition {
   [key: string]: unknown;
 }
 
+/**
+ * A change to a definition: its id and only the fields that change (as pyWATS sends it to
+ * `PutDefinitionNew`).
+ */
+export type InspectionDefinitionChange =
+  & { /** The definition to change. */ TestSequenceDefinitionId: string }
+  & Partial<Omit<InspectionDefinition, "TestSequenceDefinitionId">>;
+
 /** What a definition applies to: a product, a process … */
 export interface InspectionRelation {
   /** Id (server-assigned). */
@@ -152,7 +160,7 @@ const relation: z.ZodType<InspectionRelation> = z.looseObject({
 const flag = z.boolean().nullish();
 const text = z.string().nullish();
 
-const definition: z.ZodType<InspectionDefinition> = z.looseObject({
+const definitionShape = z.looseObject({
   TestSequenceDefinitionId: text,
   Name: z.string().trim().min(1, "Name must not be blank"),
   Version: z.number().int().nullish(),
@@ -183,6 +191,10 @@ const definition: z.ZodType<InspectionDefinition> = z.looseObject({
   InstancesCount: z.number().int().nullish(),
   XAML: text,
 });
+const definition: z.ZodType<InspectionDefinition> = definitionShape;
+const definitionChange: z.ZodType<InspectionDefinitionChange> = definitionShape.partial().extend({
+  TestSequenceDefinitionId: z.string().trim().min(1, "TestSequenceDefinitionId is required"),
+});
 
 const sequence: z.ZodType<InspectionSequence> = z.looseObject({
   SequenceId: text,
@@ -201,6 +213,9 @@ const conflict: z.ZodType<RelationConflict> = z.looseObject({
 
 /** Validates an {@linkcode InspectionDefinition}. */
 export const InspectionDefinitionSchema: Schema<InspectionDefinition> = definition;
+/** Validates an {@linkcode InspectionDefinitionChange}: the id and any fields, none required. */
+export const InspectionDefinitionChangeSchema: Schema<InspectionDefinitionChange> =
+  definitionChange;
 /** Validates a list of {@linkcode InspectionDefinition}s. */
 export const InspectionDefinitionListSchema: Schema<InspectionDefinition[]> = z.array(definition);
 /** Validates an {@linkcode InspectionRelation}. */

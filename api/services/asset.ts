@@ -34,6 +34,7 @@ import {
 import { NotFoundError } from "../http/errors.ts";
 import type { ReportAsset } from "../models/report/misc.ts";
 import { type ODataBuilder, odataBuilder, type ODataExpr } from "../odata.ts";
+import { withDefaults } from "./_input.ts";
 import { filterText, isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { type AlarmLevel, alarmState } from "./asset_alarm.ts";
@@ -215,7 +216,8 @@ export class AssetService {
   }
 
   /**
-   * Creates or updates an asset. A new asset needs its serial number and type id.
+   * Creates or updates an asset. A new asset needs its serial number and type id; without an
+   * `assetId` it is sent with the documented default `state` 1 (in operation) unless it gives one.
    *
    * @param asset The asset; with `assetId` (or a known serial number) it updates.
    * @returns The asset as saved.
@@ -227,7 +229,7 @@ export class AssetService {
     const data = await this.#transport.send({
       method: "PUT",
       path: "/api/Asset",
-      json: asset,
+      json: asset.assetId ? asset : withDefaults(asset, { state: 1 }),
       operation: "asset.save",
     });
     return parseResponse(AssetSchema, data, "asset.save");

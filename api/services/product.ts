@@ -32,6 +32,7 @@ import {
   VendorSchema,
 } from "../models/product.ts";
 import { editTags, type Setting } from "../models/setting.ts";
+import { withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 import {
   type BoxBuildTemplate,
@@ -62,6 +63,15 @@ function requirePartNumber(partNumber: unknown, operation: string): string {
     throw new TypeError(`${operation} needs a part number that is not blank`);
   }
   return partNumber.trim();
+}
+
+/**
+ * A product as sent. A new one (no `productId`) carries the documented defaults (`nonSerial`
+ * false, `state` 1 active) explicitly; an update sends only what the caller gave.
+ */
+function productBody(product: Product, partNumber: string): Product {
+  const body = { ...product, partNumber };
+  return product.productId ? body : withDefaults(body, { nonSerial: false, state: 1 });
 }
 
 /**
@@ -141,7 +151,8 @@ export class ProductService {
   }
 
   /**
-   * Creates or updates a product.
+   * Creates or updates a product. Without a `productId` it is sent with the documented defaults
+   * for what it leaves out (`nonSerial` false, `state` 1), as pyWATS creates products.
    *
    * @param product The product; `partNumber` must not be blank.
    * @returns The product as saved.
@@ -151,7 +162,7 @@ export class ProductService {
     const data = await this.#transport.send({
       method: "PUT",
       path: "/api/Product",
-      json: { ...product, partNumber },
+      json: productBody(product, partNumber),
       operation: "product.save",
     });
     return parseResponse(ProductSchema, data, "product.save");
@@ -164,10 +175,9 @@ export class ProductService {
    * @returns The products as saved.
    */
   async saveMany(products: readonly Product[]): Promise<Product[]> {
-    const body = products.map((p) => ({
-      ...p,
-      partNumber: requirePartNumber(p?.partNumber, "product.saveMany"),
-    }));
+    const body = products.map((p) =>
+      productBody(p, requirePartNumber(p?.partNumber, "product.saveMany"))
+    );
     if (body.length === 0) return [];
     const data = await this.#transport.send({
       method: "PUT",

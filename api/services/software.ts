@@ -19,7 +19,7 @@ import {
   type VirtualFolder,
   VirtualFolderListSchema,
 } from "../models/software.ts";
-import { checkInput, isSuccess, requireText } from "./_input.ts";
+import { checkInput, isSuccess, requireText, withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 
 /** How to pick a package by name. */
@@ -146,7 +146,8 @@ export class SoftwareService {
   }
 
   /**
-   * Creates a package; the server makes it a `Draft` with the next version of its name.
+   * Creates a package; the server makes it a `Draft` with the next version of its name. The
+   * documented defaults it leaves out are sent explicitly (`status` Draft, `installOnRoot` false).
    *
    * @param input The package; `name` is required.
    * @returns The created package, with its id.
@@ -157,7 +158,7 @@ export class SoftwareService {
     const data = await this.#transport.send({
       method: "POST",
       path: "/api/Software/Package",
-      json: body,
+      json: withDefaults(body, { status: "Draft", installOnRoot: false }),
       operation: "software.create",
     });
     return parseResponse(SoftwarePackageSchema, data, "software.create");

@@ -7,7 +7,7 @@ import {
   assetRefOf,
   reportAssetOf,
 } from "../../../api/services/asset.ts";
-import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
+import { type Harness, recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 async function fixtureType(h: Harness, limits: Record<string, unknown> = {}): Promise<string> {
   const type = await h.wats.asset.saveType({ typeName: "Fixture", ...limits });
@@ -245,4 +245,16 @@ Deno.test("asset keys: a report names the asset assetSN + usageCount, the API se
     refused = error;
   }
   assert(refused instanceof TypeError);
+});
+
+Deno.test("a new asset is sent with the documented default state; an update only with what it gives", async () => {
+  await using h = await startEmulator();
+  const typeId = await fixtureType(h);
+  const { wats, sent } = recordingClient(h);
+  const saved = await wats.asset.save({ serialNumber: "FX-D1", typeId });
+  await wats.asset.save({ assetId: saved.assetId, serialNumber: "FX-D1", assetName: "Bed" });
+  assertEquals(sent.map((r) => r.body), [
+    { serialNumber: "FX-D1", typeId, state: 1 },
+    { assetId: saved.assetId, serialNumber: "FX-D1", assetName: "Bed" },
+  ]);
 });

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects } from "../../_assert.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { createUutReport } from "../../../api/models/report/mod.ts";
 import { InspectionStatus } from "../../../api/models/manual_inspection.ts";
-import { startEmulator } from "../../emulator/_helpers.ts";
+import { recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 const { Draft, Pending, Released, Revoked } = InspectionStatus;
 
@@ -139,4 +139,54 @@ Deno.test("every call sends the Referer; without it the internal routes refuse",
     () => h.wats.manualInspection.createDefinition({ Name: "x", OnFailRequireRepair: 5 }),
     TypeError,
   );
+});
+
+Deno.test("updateDefinition sends the id and only the changed fields; status moves read nothing first", async () => {
+  await using h = await startEmulator();
+  const sent: { method: string; path: string; body: unknown }[] = [];
+  const mi = h.client({
+    fetch: async (input, init) => {
+      const body = typeof init?.body === "string" ? JSON.parse(init.body) : null;
+      sent.push({ method: init?.method ?? "GET", path: new URL(String(input)).pathname, body });
+      return await fetch(input, init);
+    },
+  }).manualInspection;
+  const created = await mi.createDefinition({ Name: "Solder check", Description: "first" });
+  const id = created.TestSequenceDefinitionId!;
+  sent.length = 0;
+  const saved = await mi.updateDefinition({ TestSequenceDefinitionId: id, Description: "second" });
+  assertEquals([saved.Description, saved.Name, saved.LogOperator], [
+    "second",
+    "Solder check",
+    true,
+  ]);
+  await mi.moveToPending(id);
+  assertEquals(sent, [
+    {
+      method: "PUT",
+      path: "/api/internal/ManualInspection/PutDefinitionNew",
+      body: { TestSequenceDefinitionId: id, Description: "second" },
+    },
+    {
+      method: "PUT",
+      path: "/api/internal/ManualInspection/PutDefinitionNew",
+      body: { TestSequenceDefinitionId: id, Status: Pending },
+    },
+  ]);
+  await assertRejects(() => mi.updateDefinition({ Description: "x" } as never), TypeError);
+});
+
+Deno.test("a definition is created with its documented flags sent explicitly", async () => {
+  await using h = await startEmulator();
+  const { wats, sent } = recordingClient(h);
+  await wats.manualInspection.createDefinition({ Name: "Torque check", LogOperator: false });
+  assertEquals(sent.map((r) => r.body), [{
+    Name: "Torque check",
+    LogOperator: false,
+    IsGlobal: false,
+    OnFailGotoCleanup: false,
+    OnFailRequireSubmit: false,
+    OnFailRequireRepair: 0,
+    AddChildUnits: false,
+  }]);
 });

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../../_assert.ts";
 import { NotFoundError } from "../../../mod.ts";
 import { toWsbf } from "../../../api/models/bom.ts";
-import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
+import { type Harness, recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 async function seed(h: Harness, partNumber: string, ...revisions: string[]): Promise<void> {
   await h.wats.product.save({ partNumber, name: `${partNumber} name` });
@@ -248,4 +248,17 @@ Deno.test("box-build templates: children added, nested, updated and removed", as
     () => h.wats.product.removeSubunit(relation.ProductRevisionRelationId!),
     NotFoundError,
   );
+});
+
+Deno.test("a new product is sent with the documented defaults; an update sends only what it gives", async () => {
+  await using h = await startEmulator();
+  const { wats, sent } = recordingClient(h);
+  const created = await wats.product.save({ partNumber: "PCB-D", name: "Board" });
+  await wats.product.save({ partNumber: "PCB-E", name: "Kit", nonSerial: true, state: 0 });
+  await wats.product.save({ productId: created.productId, partNumber: "PCB-D", name: "Renamed" });
+  assertEquals(sent.map((r) => r.body), [
+    { partNumber: "PCB-D", name: "Board", nonSerial: false, state: 1 },
+    { partNumber: "PCB-E", name: "Kit", nonSerial: true, state: 0 },
+    { productId: created.productId, partNumber: "PCB-D", name: "Renamed" },
+  ]);
 });
