@@ -1,5 +1,5 @@
 /**
- * `/api/Report` routes: submit and read WSJF and WSXF, header queries, attachments.
+ * `/api/Report` routes: submit and read WSJF and WSXF, header queries, attachments, certificates.
  *
  * A submission is validated with the project's report model, changed the way a WATS server
  * changes it (see `_report_shape.ts`), and stored under its id; posting the same id again
@@ -31,6 +31,7 @@ import {
 import { processName } from "./app.ts";
 import type { AttachmentMeta } from "../_report_shape.ts";
 import { validateReport } from "../_validate.ts";
+import { certificatePdf } from "../_certificate.ts";
 import { reportsFromWsxf, wsxfOf } from "../_wsxf.ts";
 
 type Rec = Record<string, unknown>;
@@ -230,6 +231,18 @@ async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
   });
 }
 
+async function certificate(c: C, ctx: EmulatorContext): Promise<Response> {
+  const id = requireGuid(c.req.param("id") ?? "");
+  const meta = await ctx.reports.meta(id);
+  if (!meta) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
+  return new Response(certificatePdf(meta.header), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${id}.pdf"`,
+    },
+  });
+}
+
 /** Register the `/api/Report` routes. */
 export function reportRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   app.post("/api/Report/WSJF", async (c) => {
@@ -241,6 +254,7 @@ export function reportRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void
   app.get("/api/Report/Query/HeaderByMiscInfo", (c) => headersByMiscInfo(c, ctx));
   app.get("/api/Report/Attachment", (c) => attachment(c, ctx));
   app.get("/api/Report/Attachments/:id", (c) => allAttachments(c, ctx));
+  app.get("/api/Report/Certificate/:id", (c) => certificate(c, ctx));
   app.post("/api/Report/WSXF", (c) => submitWsxf(c, ctx));
   app.get("/api/Report/Wsxf/:id", (c) => getWsxf(c, ctx));
 }

@@ -143,3 +143,20 @@ Deno.test("a corrected report under the same id overwrites, as WATS does", async
   assertEquals(counters.received, 3);
   assertEquals(counters.applied, 2);
 });
+
+Deno.test("report.certificate answers a PDF naming the stored unit and result", async () => {
+  await using h = await startEmulator();
+  const report = unit("SN-CERT-1", "PCB-9", false);
+  await h.wats.report.submit(report);
+  const pdf = await h.wats.report.certificate(report.id);
+  assert(pdf !== null);
+  const text = new TextDecoder().decode(pdf);
+  assert(text.startsWith("%PDF-1.4"), "a PDF");
+  assert(text.trimEnd().endsWith("%%EOF"));
+  assert(text.includes("Serial number: SN-CERT-1"), "names the serial number");
+  assert(text.includes("Part number: PCB-9"), "names the part number");
+  assert(text.includes("Result: Failed"), "names the result");
+  const xref = Number(/startxref\n(\d+)/.exec(text)?.[1]);
+  assertEquals(text.slice(xref, xref + 4), "xref");
+  await assertRejects(() => h.wats.report.certificate(crypto.randomUUID()), NotFoundError);
+});
