@@ -17,6 +17,7 @@ import { batchRoutes } from "./routes/batches.ts";
 import { processRoutes } from "./routes/process.ts";
 import { productStructureRoutes } from "./routes/product_structure.ts";
 import { serialNumberRoutes } from "./routes/serial_numbers.ts";
+import { serialAdminRoutes } from "./routes/serial_admin.ts";
 import { reportRoutes, submittedReportId } from "./routes/report.ts";
 import { manualInspectionRoutes } from "./routes/manual_inspection.ts";
 import { rootCauseRoutes } from "./routes/rootcause.ts";
@@ -87,6 +88,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   assetRoutes(app, ctx);
   productStructureRoutes(app, ctx);
   serialNumberRoutes(app, ctx);
+  serialAdminRoutes(app, ctx);
   batchRoutes(app, ctx);
   processRoutes(app, ctx);
   softwareRoutes(app, ctx);

@@ -43,6 +43,7 @@ import { TtlCache } from "./_cache.ts";
 import { isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { parseTaken } from "./_serial_numbers.ts";
+import { SerialNumberAdmin } from "./serial_admin.ts";
 
 /** Unit-change fields a `$filter` may name. */
 export type UnitChangeField =
@@ -165,6 +166,9 @@ export class ProductionService {
   #transport: Transport;
   #phases: TtlCache<UnitPhase[]>;
 
+  /** Serial-number pool administration: import, export, free, ranges, statistics. */
+  readonly serialNumbers: SerialNumberAdmin;
+
   /**
    * Creates the service on a transport.
    *
@@ -173,6 +177,7 @@ export class ProductionService {
    */
   constructor(transport: Transport, options: ProductionServiceOptions = {}) {
     this.#transport = transport;
+    this.serialNumbers = new SerialNumberAdmin(transport);
     this.#phases = new TtlCache(options.clock ?? systemClock, options.ttlMs ?? 300_000);
   }
 

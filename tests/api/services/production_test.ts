@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../../_assert.ts";
 import {
+  ConflictError,
   createUutReport,
   ManualClock,
   NotFoundError,
@@ -289,4 +290,74 @@ Deno.test("batches are saved one by one or many at once and found by product or 
   ]);
   await assertRejects(() => h.wats.production.saveBatch({ batchNumber: "" }), TypeError);
   assertEquals(await h.wats.production.saveBatches([]), []);
+});
+
+Deno.test("serial numbers imported into a pool are taken first, exported, freed and counted", async () => {
+  await using h = await startEmulator();
+  const admin = h.wats.production.serialNumbers;
+  assertEquals(
+    await admin.importNumbers("SerialNumber\r\nSN900001\r\nSN900002\r\n", { type: "SerialNumber" }),
+    true,
+  );
+  await assertRejects(
+    () => admin.importNumbers("SerialNumber,Type\nSN900001,SerialNumber\n"),
+    ConflictError,
+  );
+  await assertRejects(
+    () => admin.importNumbers(`<SerialNumbers type="MAC"><SN id="not-a-mac"/></SerialNumbers>`),
+    ValidationError,
+  );
+  const taken = await h.wats.production.takeSerialNumbers("SerialNumber", {
+    quantity: 3,
+    referenceSerialNumber: "BOX-1",
+  });
+  assertEquals(taken, ["SN900001", "SN900002", "SN000001"]);
+  const csv = new TextDecoder().decode(await admin.exportNumbers("SerialNumber"));
+  assertEquals(csv.split("\r\n")[0].split(",").slice(0, 3), ["SerialNumber", "Type", "State"]);
+  assert(csv.includes("SN900001,SerialNumber,Taken,BOX-1"), csv);
+  assertEquals(
+    await admin.count({ type: "SerialNumber", startAddress: "SN900000", endAddress: "SN999999" }),
+    2,
+  );
+  assertEquals(
+    await admin.free([{
+      serialNumberType: "SerialNumber",
+      startAddress: "SN900002",
+      endAddress: "SN900002",
+    }]),
+    1,
+  );
+  const xml = new TextDecoder().decode(
+    await admin.exportNumbers("SerialNumber", { state: "Free", format: "xml" }),
+  );
+  assertEquals(
+    xml,
+    `<SerialNumbers type="SerialNumber"><SN id="SN900002" state="Free"/></SerialNumbers>`,
+  );
+  assertEquals(
+    (await admin.ranges("SerialNumber")).map((r) => [r.startAddress, r.endAddress, r.state]),
+    [["SN000001", "SN000001", "Taken"], ["SN900001", "SN900001", "Taken"], [
+      "SN900002",
+      "SN900002",
+      "Free",
+    ]],
+  );
+  const [stats] = await admin.statistics("SerialNumber");
+  assertEquals([stats.total, stats.free, stats.taken], [3, 1, 2]);
+  const listed = await admin.list({ type: "SerialNumber", from: new Date(0) });
+  assertEquals(listed.map((r) => r.serialNumber), ["SN000001", "SN900001"]);
+  assertEquals(
+    await admin.dropFree([{
+      serialNumberType: "SerialNumber",
+      startAddress: "SN000000",
+      endAddress: "SN999999",
+    }]),
+    1,
+  );
+  assertEquals((await admin.statistics("SerialNumber"))[0].total, 2);
+  assertEquals(
+    await h.wats.production.takeSerialNumbers("SerialNumber"),
+    ["SN000002"],
+    "a dropped number is not handed out",
+  );
 });
