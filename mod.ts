@@ -109,6 +109,8 @@ export * from "./api/models/process.ts";
 export * from "./api/services/product.ts";
 export * from "./api/services/production.ts";
 export * from "./api/services/serial_admin.ts";
+export * from "./api/services/production_units.ts";
+export * from "./api/models/production_units.ts";
 export * from "./api/services/asset.ts";
 export * from "./api/services/asset_alarm.ts";
 export * from "./api/services/process.ts";

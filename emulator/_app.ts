@@ -13,6 +13,7 @@ import { assetRoutes } from "./routes/asset.ts";
 import { controlRoutes } from "./routes/control.ts";
 import { productRoutes } from "./routes/product.ts";
 import { productionRoutes } from "./routes/production.ts";
+import { productionUnitRoutes } from "./routes/production_units.ts";
 import { batchRoutes } from "./routes/batches.ts";
 import { processRoutes } from "./routes/process.ts";
 import { productStructureRoutes } from "./routes/product_structure.ts";
@@ -85,6 +86,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   reportRoutes(app, ctx);
   productRoutes(app, ctx);
   productionRoutes(app, ctx);
+  productionUnitRoutes(app, ctx);
   assetRoutes(app, ctx);
   productStructureRoutes(app, ctx);
   serialNumberRoutes(app, ctx);

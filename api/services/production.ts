@@ -44,6 +44,7 @@ import { isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { parseTaken } from "./_serial_numbers.ts";
 import { SerialNumberAdmin } from "./serial_admin.ts";
+import { ProductionUnits } from "./production_units.ts";
 
 /** Unit-change fields a `$filter` may name. */
 export type UnitChangeField =
@@ -168,6 +169,8 @@ export class ProductionService {
 
   /** Serial-number pool administration: import, export, free, ranges, statistics. */
   readonly serialNumbers: SerialNumberAdmin;
+  /** The internal unit routes: look-ups by serial, info, history, create, checked fitting. */
+  readonly units: ProductionUnits;
 
   /**
    * Creates the service on a transport.
@@ -178,6 +181,7 @@ export class ProductionService {
   constructor(transport: Transport, options: ProductionServiceOptions = {}) {
     this.#transport = transport;
     this.serialNumbers = new SerialNumberAdmin(transport);
+    this.units = new ProductionUnits(transport);
     this.#phases = new TtlCache(options.clock ?? systemClock, options.ttlMs ?? 300_000);
   }
 

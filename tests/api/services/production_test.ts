@@ -361,3 +361,116 @@ Deno.test("serial numbers imported into a pool are taken first, exported, freed 
     "a dropped number is not handed out",
   );
 });
+
+Deno.test("internal unit routes: create, find, fit with checks, contents, history, sites", async () => {
+  await using h = await startEmulator();
+  const units = h.wats.production.units;
+  for (const pn of ["BOX", "PCB-1", "CABLE"]) {
+    await h.wats.product.save({ partNumber: pn, name: `${pn} product` });
+    await h.wats.product.saveRevision({ partNumber: pn, revision: "A" });
+  }
+  await h.wats.product.addSubunit({ partNumber: "BOX", revision: "A" }, {
+    partNumber: "PCB-1",
+    revision: "A",
+  });
+  const box = await units.create({ serialNumber: "BOX-1", partNumber: "BOX", revision: "A" });
+  assertEquals([box.serialNumber, box.unitPhaseId], ["BOX-1", 1]);
+  await assertRejects(
+    () => units.create({ serialNumber: "BOX-1", partNumber: "BOX", revision: "A" }),
+    ConflictError,
+  );
+  await assertRejects(
+    () => units.create({ serialNumber: "X-1", partNumber: "NOPE" }),
+    NotFoundError,
+  );
+  await units.create({
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+    revision: "A",
+    unitPhase: "Finalized",
+  });
+  await units.create({ serialNumber: "C-1", partNumber: "CABLE", revision: "A", unitPhase: 32 });
+  assertEquals((await units.find("P-1"))?.partNumber, "PCB-1");
+  assertEquals(
+    (await units.phase({ serialNumber: "P-1", partNumber: "PCB-1" }))?.unitPhase,
+    "Finalized",
+  );
+  const before = await units.check({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assertEquals([before?.isComplete, before?.required[0].missing], [false, 1]);
+  await assertRejects(
+    () =>
+      units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+        serialNumber: "C-1",
+        partNumber: "CABLE",
+      }, { checkPartNumber: true }),
+    ValidationError,
+    "not in the box-build template",
+  );
+  await assertRejects(
+    () =>
+      units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+        serialNumber: "C-1",
+        partNumber: "CABLE",
+      }, { checkPhase: true }),
+    ValidationError,
+    "Scrapped",
+  );
+  const fitted = await units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  }, { checkPartNumber: true, checkRevision: true, checkPhase: true });
+  assertEquals([fitted.isComplete, fitted.children.map((u) => u.serialNumber)], [true, ["P-1"]]);
+  await assertRejects(
+    () =>
+      units.fit({ serialNumber: "P-1", partNumber: "PCB-1" }, {
+        serialNumber: "BOX-1",
+        partNumber: "BOX",
+      }),
+    ValidationError,
+    "one of its parents",
+  );
+  const tree = await units.hierarchy({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assertEquals(tree?.subUnits?.map((u) => u.serialNumber), ["P-1"]);
+  const info = await units.info({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assertEquals([info?.productName, info?.childCount], ["BOX product", 1]);
+  assertEquals(
+    (await units.contents({ serialNumber: "BOX-1", partNumber: "BOX" }, "A"))?.isComplete,
+    true,
+  );
+  await h.wats.production.setProcess({ serialNumber: "P-1", partNumber: "PCB-1" }, 10);
+  assertEquals(
+    (await units.process({ serialNumber: "P-1", partNumber: "PCB-1" }))?.processCode,
+    10,
+  );
+  assertEquals(await units.removeAll({ serialNumber: "BOX-1", partNumber: "BOX" }), 1);
+  const history = await units.stateHistory({ serialNumber: "P-1", partNumber: "PCB-1" });
+  assertEquals(history.map((c) => c.newParentSerialNumber), [null, "BOX-1", null]);
+  assertEquals(history[0].newUnitPhase, "Finalized");
+  await units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  });
+  const after = await units.remove({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  });
+  assertEquals(after.children, []);
+  await h.wats.production.saveUnit({
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+    currentLocation: "Line 9",
+  });
+  await h.wats.report.submit(
+    createUutReport({
+      pn: "PCB-1",
+      sn: "P-1",
+      rev: "A",
+      processCode: 10,
+      machineName: "st-1",
+      location: "Line 9",
+      purpose: "Production",
+      start: "2026-01-30T10:00:00.000+01:00",
+    }).build(),
+  );
+  assertEquals(await units.sites(), [{ name: "Line 9", unitCount: 1, reportCount: 1 }]);
+});
