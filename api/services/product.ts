@@ -31,7 +31,7 @@ import {
   VendorListSchema,
   VendorSchema,
 } from "../models/product.ts";
-import { editTags, type Setting } from "../models/setting.ts";
+import { editTags, type Setting, SettingListSchema } from "../models/setting.ts";
 import { withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 import {
@@ -286,6 +286,53 @@ export class ProductService {
     }
     const saved = await this.save({ ...product, tags: editTags(product.tags, key, value) });
     return saved.tags ?? [];
+  }
+
+  /**
+   * The tags of a product, or of one revision, read on their own (internal route).
+   *
+   * @param ref The part number, and a revision for its tags instead of the product's.
+   * @returns The tags; empty when there are none.
+   * @throws {NotFoundError} In strict mode when the product or revision does not exist.
+   */
+  async readTags(ref: { partNumber: string; revision?: string }): Promise<Setting[]> {
+    const operation = "product.readTags";
+    const data = await this.#transport.send({
+      method: "GET",
+      path: ref.revision === undefined
+        ? "/api/internal/Product/GetProductTags"
+        : "/api/internal/Product/GetRevisionTags",
+      query: { partNumber: requirePartNumber(ref?.partNumber, operation), revision: ref.revision },
+      internal: true,
+      operation,
+    }, { allowEmpty: true });
+    return parseResponse(SettingListSchema, data ?? [], operation);
+  }
+
+  /**
+   * Applies tag edits to a product or one revision in one request (internal route), without
+   * reading and saving the whole product as {@linkcode ProductService.setTag} does.
+   *
+   * @param ref The part number, and a revision to tag it instead of the product.
+   * @param edits The tags, each with its `change` (1 add, 2 update, 3 delete).
+   * @returns The tags as saved.
+   */
+  async writeTags(
+    ref: { partNumber: string; revision?: string },
+    edits: readonly Setting[],
+  ): Promise<Setting[]> {
+    const operation = "product.writeTags";
+    const data = await this.#transport.send({
+      method: "PUT",
+      path: ref.revision === undefined
+        ? "/api/internal/Product/PutProductTags"
+        : "/api/internal/Product/PutRevisionTags",
+      query: { partNumber: requirePartNumber(ref?.partNumber, operation), revision: ref.revision },
+      json: edits,
+      internal: true,
+      operation,
+    }, { allowEmpty: true });
+    return parseResponse(SettingListSchema, data ?? [], operation);
   }
 
   /**

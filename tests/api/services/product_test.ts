@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "../../_assert.ts";
-import { NotFoundError } from "../../../mod.ts";
+import { NotFoundError, ValidationError } from "../../../mod.ts";
 import { toWsbf } from "../../../api/models/bom.ts";
 import { type Harness, recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
@@ -261,4 +261,40 @@ Deno.test("a new product is sent with the documented defaults; an update sends o
     { partNumber: "PCB-E", name: "Kit", nonSerial: true, state: 0 },
     { productId: created.productId, partNumber: "PCB-D", name: "Renamed" },
   ]);
+});
+
+Deno.test("product and revision tags are read and edited on their own (internal routes)", async () => {
+  await using h = await startEmulator();
+  await h.wats.product.save({ partNumber: "PCB-T", name: "Tagged" });
+  await h.wats.product.saveRevision({ partNumber: "PCB-T", revision: "B" });
+  assertEquals(await h.wats.product.readTags({ partNumber: "PCB-T" }), []);
+  const saved = await h.wats.product.writeTags({ partNumber: "PCB-T" }, [
+    { key: "Family", value: "Power", change: 1 },
+    { key: "Owner", value: "QA", change: 1 },
+  ]);
+  assertEquals(saved.map((t) => [t.key, t.value]), [["Family", "Power"], ["Owner", "QA"]]);
+  await h.wats.product.writeTags({ partNumber: "PCB-T" }, [{
+    key: "Owner",
+    value: null,
+    change: 3,
+  }]);
+  assertEquals((await h.wats.product.get("PCB-T"))?.tags?.map((t) => t.key), ["Family"]);
+  await h.wats.product.writeTags({ partNumber: "PCB-T", revision: "B" }, [
+    { key: "Rohs", value: "yes", change: 1 },
+  ]);
+  assertEquals(
+    (await h.wats.product.readTags({ partNumber: "PCB-T", revision: "b" })).map((t) => t.value),
+    ["yes"],
+  );
+  assertEquals((await h.wats.product.readTags({ partNumber: "PCB-T" })).map((t) => t.key), [
+    "Family",
+  ]);
+  await assertRejects(
+    () => h.wats.product.writeTags({ partNumber: "PCB-T" }, [{ key: "", value: "x", change: 1 }]),
+    ValidationError,
+  );
+  await assertRejects(
+    () => h.wats.product.readTags({ partNumber: "PCB-T", revision: "Z" }),
+    NotFoundError,
+  );
 });
