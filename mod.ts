@@ -119,11 +119,13 @@ export * from "./api/models/dimensions.ts";
 export * from "./api/models/analytics_results.ts";
 export * from "./api/models/measurement_results.ts";
 export * from "./api/models/unit_flow.ts";
+export * from "./api/models/analytics_internal.ts";
 export * from "./api/models/software.ts";
 export * from "./api/models/rootcause.ts";
 export * from "./api/models/scim.ts";
 export * from "./api/models/manual_inspection.ts";
 export { AnalyticsService, type OperationAnalysisOptions } from "./api/services/analytics.ts";
+export * from "./api/services/analytics_internal.ts";
 export {
   type PackageByNameQuery,
   SoftwareService,

@@ -8,6 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { Hono } from "hono";
 import { systemClock } from "../util/clock.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
+import { analyticsInternalRoutes } from "./routes/analytics_internal.ts";
 import { appRoutes, DEFAULT_PROCESSES } from "./routes/app.ts";
 import { assetRoutes } from "./routes/asset.ts";
 import { controlRoutes } from "./routes/control.ts";
@@ -83,6 +84,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
 
   appRoutes(app, ctx);
   analyticsRoutes(app, ctx);
+  analyticsInternalRoutes(app, ctx);
   reportRoutes(app, ctx);
   productRoutes(app, ctx);
   productionRoutes(app, ctx);

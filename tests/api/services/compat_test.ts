@@ -59,6 +59,10 @@ const parent = { serialNumber: "BOX-1", partNumber: "BOX" };
 const asset = { serialNumber: "AS-1" };
 const from = new Date("2026-01-01T00:00:00Z");
 const to = new Date("2026-02-01T00:00:00Z");
+const stepLists = {
+  stepFilters: '<Filters><Filter Name="Voltage"/></Filters>',
+  sequenceFilters: "<Filters/>",
+};
 
 function report(id?: string) {
   const built = createUutReport({
@@ -278,6 +282,38 @@ const RUNNERS: Record<string, Runner> = {
   "analytics.uurReports": (w) => w.analytics.uurReports({ partNumber: "PCB-1" }),
   "analytics.unitFlow": (w) =>
     w.analytics.unitFlow({ partNumber: "PCB-1", includePassed: true, includeFailed: true }),
+  "analytics.internal.unitFlowOf": (w) =>
+    w.analytics.internal.unitFlowOf(["SN-1"], { partNumber: "PCB-1" }),
+  "analytics.internal.unitFlowSplitBy": (w) =>
+    w.analytics.internal.unitFlowSplitBy("stationName", { partNumber: "PCB-1" }),
+  "analytics.internal.unitFlowOrdered": (w) =>
+    w.analytics.internal.unitFlowOrdered("startTime", { partNumber: "PCB-1" }),
+  "analytics.internal.measurementList": (w) =>
+    w.analytics.internal.measurementList({ ...stepLists, productGroupId: 1, levelId: 1, days: 7 }),
+  "analytics.internal.measurementListFiltered": (w) =>
+    w.analytics.internal.measurementList({ ...stepLists, filter: { partNumber: "PCB-1" } }),
+  "analytics.internal.stepStatusList": (w) =>
+    w.analytics.internal.stepStatusList({ ...stepLists, productGroupId: 1, levelId: 1, days: 7 }),
+  "analytics.internal.stepStatusListFiltered": (w) =>
+    w.analytics.internal.stepStatusList({ ...stepLists, filter: { partNumber: "PCB-1" } }),
+  "analytics.internal.topFailed": (w) =>
+    w.analytics.internal.topFailed({
+      partNumber: "PCB-1",
+      processCode: 10,
+      productGroupId: 1,
+      levelId: 1,
+      days: 7,
+    }),
+  "analytics.internal.topFailedFiltered": (w) =>
+    w.analytics.internal.topFailed({ filter: { partNumber: "PCB-1" }, count: 5 }),
+  "analytics.internal.alarmLogs": (w) =>
+    w.analytics.internal.alarmLogs({
+      topCount: 10,
+      dateFrom: from,
+      dateTo: to,
+      productGroup: "Boards",
+      level: "PCBA",
+    }),
   "rootCause.get": (w, s) => w.rootCause.get(s.ticketId),
   "rootCause.list": (w) => w.rootCause.list({ status: 1, view: 2, search: "volt" }),
   "rootCause.create": (w) => w.rootCause.create({ subject: "Drift", priority: 2, comment: "seen" }),
