@@ -131,6 +131,7 @@ export {
   SoftwareService,
   type UploadZipOptions,
 } from "./api/services/software.ts";
+export * from "./api/services/software_internal.ts";
 export {
   RootCauseService,
   type TicketFile,

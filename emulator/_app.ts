@@ -25,6 +25,7 @@ import { manualInspectionRoutes } from "./routes/manual_inspection.ts";
 import { rootCauseRoutes } from "./routes/rootcause.ts";
 import { scimRoutes } from "./routes/scim.ts";
 import { softwareRoutes } from "./routes/software.ts";
+import { softwareInternalRoutes } from "./routes/software_internal.ts";
 import type { EmulatorContext, EmulatorEnv } from "./_context.ts";
 import { EntityStore } from "./_entities.ts";
 import { FaultInjector } from "./_faults.ts";
@@ -96,6 +97,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   batchRoutes(app, ctx);
   processRoutes(app, ctx);
   softwareRoutes(app, ctx);
+  softwareInternalRoutes(app, ctx);
   rootCauseRoutes(app, ctx);
   scimRoutes(app, ctx);
   manualInspectionRoutes(app, ctx);

@@ -14,6 +14,9 @@ const CHUNK = 60_000;
 export type RecordKind =
   | "package"
   | "packageFile"
+  | "packageFolder"
+  | "packageDownload"
+  | "assetFile"
   | "virtualFolder"
   | "ticket"
   | "ticketAttachment"

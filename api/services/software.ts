@@ -21,6 +21,7 @@ import {
 } from "../models/software.ts";
 import { checkInput, isSuccess, requireText, withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
+import { SoftwareInternal } from "./software_internal.ts";
 
 /** How to pick a package by name. */
 export interface PackageByNameQuery {
@@ -54,6 +55,8 @@ export interface UploadZipOptions {
  */
 export class SoftwareService {
   #transport: Transport;
+  /** The internal routes: folders, file checks, history, revoked and available packages. */
+  readonly internal: SoftwareInternal;
 
   /**
    * Creates the service on a transport.
@@ -62,6 +65,7 @@ export class SoftwareService {
    */
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.internal = new SoftwareInternal(transport);
   }
 
   /**

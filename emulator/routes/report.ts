@@ -20,6 +20,7 @@ import {
   queryParam,
   readBody,
   readJson,
+  requireGuid,
 } from "../_http.ts";
 import {
   attachmentData,
@@ -37,7 +38,6 @@ import { reportsFromWsxf, wsxfOf } from "../_wsxf.ts";
 type Rec = Record<string, unknown>;
 type C = Context<EmulatorEnv>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Keep a header row well under the 64 KiB a KV value holds. */
 const MAX_HEADER_CHARS = 48_000;
 
@@ -49,11 +49,6 @@ export function submittedReportId(body: Uint8Array): string | null {
   } catch {
     return null;
   }
-}
-
-function requireGuid(id: string): string {
-  if (!GUID.test(id)) throw new EmulatorHttpError(400, `Report id '${id}' is not a GUID`);
-  return id;
 }
 
 function boundHeader(header: Rec): Rec {
@@ -118,7 +113,7 @@ async function submitWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function getWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   const stored = await ctx.reports.report(id);
   if (!stored) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
   return new Response(wsxfOf(stored), {
@@ -127,7 +122,7 @@ async function getWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function getReport(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   queryInt(c, "detailLevel", { min: 0, max: 7 });
   const includeAttachments = queryBool(c, "includeAttachments", false);
   const includeChartdata = queryBool(c, "includeChartdata", true);
@@ -215,7 +210,7 @@ async function attachment(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   const meta = await ctx.reports.meta(id);
   const stored = meta ? await ctx.reports.report(id) : null;
   if (!meta || !stored) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
@@ -232,7 +227,7 @@ async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function certificate(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   const meta = await ctx.reports.meta(id);
   if (!meta) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
   return new Response(certificatePdf(meta.header), {

@@ -249,6 +249,25 @@ const RUNNERS: Record<string, Runner> = {
     w.software.setFileAttributes(crypto.randomUUID(), "ReadOnly"),
   "software.virtualFolders": (w) => w.software.virtualFolders(),
   "software.isConnected": (w) => w.software.isConnected(),
+  "software.internal.checkFile": (w, s) =>
+    w.software.internal.checkFile(s.packageId, "main.seq", {
+      parentFolderId: crypto.randomUUID(),
+      checksum: "00",
+      fileDate: from,
+    }),
+  "software.internal.createFolder": (w, s) =>
+    w.software.internal.createFolder(s.packageId, { name: "seq" }),
+  "software.internal.updateFolder": (w) =>
+    w.software.internal.updateFolder({ packageFolderId: crypto.randomUUID(), name: "x" }),
+  "software.internal.deleteFolder": (w) => w.software.internal.deleteFolder(crypto.randomUUID()),
+  "software.internal.deleteFiles": (w) => w.software.internal.deleteFiles([crypto.randomUUID()]),
+  "software.internal.history": (w) =>
+    w.software.internal.history({ tags: ["line=1"], status: "Released", allVersions: true }),
+  "software.internal.downloadHistory": (w) => w.software.internal.downloadHistory("station-7"),
+  "software.internal.revoked": (w, s) => w.software.internal.revoked([s.packageId], true),
+  "software.internal.available": (w, s) => w.software.internal.available([s.packageId]),
+  "software.internal.details": (w, s) => w.software.internal.details(s.packageId),
+  "software.internal.logDownload": (w, s) => w.software.internal.logDownload(s.packageId, 10),
   "analytics.dynamicYield": (w) =>
     w.analytics.dynamicYield({
       partNumber: "PCB-1",
