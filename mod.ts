@@ -113,6 +113,7 @@ export * from "./api/services/production_units.ts";
 export * from "./api/models/production_units.ts";
 export * from "./api/services/asset.ts";
 export * from "./api/services/asset_alarm.ts";
+export * from "./api/services/asset_files.ts";
 export * from "./api/services/process.ts";
 export * from "./api/models/analytics.ts";
 export * from "./api/models/dimensions.ts";

@@ -11,6 +11,7 @@ import { analyticsRoutes } from "./routes/analytics.ts";
 import { analyticsInternalRoutes } from "./routes/analytics_internal.ts";
 import { appRoutes, DEFAULT_PROCESSES } from "./routes/app.ts";
 import { assetRoutes } from "./routes/asset.ts";
+import { assetFileRoutes } from "./routes/asset_files.ts";
 import { controlRoutes } from "./routes/control.ts";
 import { productRoutes } from "./routes/product.ts";
 import { productionRoutes } from "./routes/production.ts";
@@ -91,6 +92,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   productionRoutes(app, ctx);
   productionUnitRoutes(app, ctx);
   assetRoutes(app, ctx);
+  assetFileRoutes(app, ctx);
   productStructureRoutes(app, ctx);
   serialNumberRoutes(app, ctx);
   serialAdminRoutes(app, ctx);

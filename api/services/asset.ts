@@ -38,6 +38,7 @@ import { withDefaults } from "./_input.ts";
 import { filterText, isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { type AlarmLevel, alarmState } from "./asset_alarm.ts";
+import { AssetFiles } from "./asset_files.ts";
 
 /** Builds `$filter` expressions over asset fields. */
 export const assetFilter: ODataBuilder<AssetField> = odataBuilder<AssetField>();
@@ -160,6 +161,8 @@ export function assetRefOf(entry: ReportAsset): AssetRef {
 export class AssetService {
   #transport: Transport;
   #clock: Clock;
+  /** The files of assets (internal routes): upload, download, list, delete. */
+  readonly files: AssetFiles;
 
   /**
    * Creates the service on a transport.
@@ -170,6 +173,7 @@ export class AssetService {
   constructor(transport: Transport, options: AssetServiceOptions = {}) {
     this.#transport = transport;
     this.#clock = options.clock ?? systemClock;
+    this.files = new AssetFiles(transport);
   }
 
   /**

@@ -258,3 +258,53 @@ Deno.test("a new asset is sent with the documented default state; an update only
     { assetId: saved.assetId, serialNumber: "FX-D1", assetName: "Bed" },
   ]);
 });
+
+Deno.test("asset files are uploaded, listed, downloaded, replaced and deleted by name", async () => {
+  await using h = await startEmulator();
+  const files = h.wats.asset.files;
+  const { assetId } = await h.wats.asset.save({
+    serialNumber: "DMM-7",
+    typeId: await fixtureType(h),
+  });
+  const id = assetId!;
+  const pdf = new Uint8Array([37, 80, 68, 70, 0, 255, 1]);
+  assert(await files.upload(id, "cal.pdf", pdf));
+  assert(await files.upload(id, "notes.txt", new TextEncoder().encode("first")));
+  assert(await files.upload(id, "notes.txt", new TextEncoder().encode("second")));
+  assertEquals(await files.list(id), ["cal.pdf", "notes.txt"]);
+  assertEquals(await files.download(id, "cal.pdf"), pdf);
+  assertEquals(new TextDecoder().decode((await files.download(id, "notes.txt"))!), "second");
+  await assertRejects(() => files.download(id, "gone.txt"), NotFoundError);
+  await assertRejects(() => files.upload(crypto.randomUUID(), "a.txt", pdf), NotFoundError);
+  await assertRejects(() => files.list("not-a-guid"), ValidationError);
+  await assertRejects(() => files.upload(id, "dir/a.txt", pdf), TypeError);
+
+  // every name must exist; then only the named files go
+  await assertRejects(() => files.delete(id, ["cal.pdf", "gone.txt"]), NotFoundError);
+  assert(await files.delete(id, ["CAL.pdf"]));
+  assertEquals(await files.list(id), ["notes.txt"]);
+  await assertRejects(() => files.download(id, "cal.pdf"), NotFoundError);
+  // the body pyWATS drops: without the names the server refuses, and deletes nothing
+  await assertRejects(
+    () =>
+      h.wats.request({
+        method: "DELETE",
+        path: "/api/internal/Blob/Assets",
+        query: { assetId: id },
+        internal: true,
+        operation: "test.noNames",
+      }),
+    ValidationError,
+  );
+  assertEquals(await files.list(id), ["notes.txt"]);
+  // and the internal routes need the Referer header
+  await assertRejects(
+    () =>
+      h.wats.request({
+        method: "GET",
+        path: `/api/internal/Blob/Asset/List/${id}`,
+        operation: "test.noReferer",
+      }),
+    ValidationError,
+  );
+});

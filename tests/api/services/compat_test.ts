@@ -33,6 +33,8 @@ interface BodySpec {
 /** One recorded exchange. */
 interface Exchange {
   operation: string;
+  /** Why the exchange differs from what the reference client sends today, where it does. */
+  note?: string;
   method: string;
   path: string;
   query: string[];
@@ -231,6 +233,10 @@ const RUNNERS: Record<string, Runner> = {
   "asset.types": (w) => w.asset.types({ filter: "typeName eq 'DMM'", top: 5 }),
   "asset.saveType": (w) => w.asset.saveType({ typeName: "Scope", runningCountLimit: 100 }),
   "asset.subAssets": (w) => w.asset.subAssets(asset, 1),
+  "asset.files.upload": (w, s) => w.asset.files.upload(s.assetId, "cal.pdf", new Uint8Array([1])),
+  "asset.files.download": (w, s) => w.asset.files.download(s.assetId, "cal.pdf"),
+  "asset.files.list": (w, s) => w.asset.files.list(s.assetId),
+  "asset.files.delete": (w, s) => w.asset.files.delete(s.assetId, ["cal.pdf"]),
   "software.packages": (w) => w.software.packages(),
   "software.get": (w, s) => w.software.get(s.packageId),
   "software.byName": (w) => w.software.byName("Seq", { status: "Released", version: 1 }),
