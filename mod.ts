@@ -141,3 +141,4 @@ export {
 } from "./api/services/rootcause.ts";
 export { type ScimIterateOptions, type ScimPageQuery, ScimService } from "./api/services/scim.ts";
 export { ManualInspectionService } from "./api/services/manual_inspection.ts";
+export * from "./api/services/manual_inspection_runtime.ts";

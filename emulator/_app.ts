@@ -23,6 +23,7 @@ import { serialNumberRoutes } from "./routes/serial_numbers.ts";
 import { serialAdminRoutes } from "./routes/serial_admin.ts";
 import { reportRoutes, submittedReportId } from "./routes/report.ts";
 import { manualInspectionRoutes } from "./routes/manual_inspection.ts";
+import { manualInspectionRuntimeRoutes } from "./routes/manual_inspection_runtime.ts";
 import { rootCauseRoutes } from "./routes/rootcause.ts";
 import { scimRoutes } from "./routes/scim.ts";
 import { softwareRoutes } from "./routes/software.ts";
@@ -103,6 +104,7 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   rootCauseRoutes(app, ctx);
   scimRoutes(app, ctx);
   manualInspectionRoutes(app, ctx);
+  manualInspectionRuntimeRoutes(app, ctx);
   controlRoutes(app, ctx, { faults: faults !== false, inspect: options.inspect ?? true });
   table.load(app.routes);
 

@@ -228,3 +228,58 @@ export const InspectionSequenceSchema: Schema<InspectionSequence> = sequence;
 export const InspectionSequenceListSchema: Schema<InspectionSequence[]> = z.array(sequence);
 /** Validates a list of {@linkcode RelationConflict}s. */
 export const RelationConflictListSchema: Schema<RelationConflict[]> = z.array(conflict);
+
+/** A definition with what a station needs to run it (internal `GetMiDetailsNew/{id}`). */
+export interface InspectionDetails extends InspectionDefinition {
+  /** Its sequences, in order. */
+  Sequences?: InspectionSequence[] | null;
+}
+
+/** A misc info to check with `ValidateMiscInfo`. */
+export interface MiscInfoEntry {
+  /** The description: 1–100 characters, unique in the list. */
+  Description: string;
+  /** The value: at most 100 characters. */
+  Text?: string | null;
+}
+
+/** The answer of `ValidateMiscInfo`. */
+export interface MiscInfoValidation {
+  /** Every entry passed. */
+  IsValid: boolean;
+  /** What is wrong, by the entry's index in the list. */
+  Errors: { Index: number; Message: string }[];
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** A string test judged by `PutStringTest`. */
+export interface StringTestResult {
+  /** The value tested. */
+  Value: string;
+  /** The limit; `null` with `LOG`. */
+  Limit?: string | null;
+  /** The operator: `LOG`, `EQ`, `NE`, `CASESENSIT` or `IGNORECASE`. */
+  CompOp: string;
+  /** `P` (passed) or `F` (failed). */
+  Status: string;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** Validates an {@linkcode InspectionDetails}. */
+export const InspectionDetailsSchema: Schema<InspectionDetails> = definitionShape.extend({
+  Sequences: z.array(sequence).nullish(),
+});
+/** Validates a {@linkcode MiscInfoValidation}. */
+export const MiscInfoValidationSchema: Schema<MiscInfoValidation> = z.looseObject({
+  IsValid: z.boolean(),
+  Errors: z.array(z.object({ Index: z.number().int(), Message: z.string() })),
+});
+/** Validates a {@linkcode StringTestResult}. */
+export const StringTestResultSchema: Schema<StringTestResult> = z.looseObject({
+  Value: z.string(),
+  Limit: z.string().nullish(),
+  CompOp: z.string(),
+  Status: z.string(),
+});

@@ -30,6 +30,7 @@ import {
 } from "../models/manual_inspection.ts";
 import type { Schema } from "../models/report/schema.ts";
 import { checkInput, isSuccess, requireText, withDefaults } from "./_input.ts";
+import { InspectionRuntime } from "./manual_inspection_runtime.ts";
 import { parseResponse } from "./_parse.ts";
 
 const BASE = "/api/internal/ManualInspection";
@@ -61,6 +62,8 @@ const DEFINITION_DEFAULTS: Readonly<Partial<InspectionDefinition>> = Object.free
  */
 export class ManualInspectionService {
   #transport: Transport;
+  /** The station-side calls: details, workflow, misc-info checks, string tests. */
+  readonly runtime: InspectionRuntime;
 
   /**
    * Creates the service on a transport.
@@ -69,6 +72,7 @@ export class ManualInspectionService {
    */
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.runtime = new InspectionRuntime(transport);
   }
 
   async #call<T>(

@@ -392,6 +392,15 @@ const RUNNERS: Record<string, Runner> = {
     }),
   "manualInspection.sequences": (w) => w.manualInspection.sequences(),
   "manualInspection.xaml": (w, s) => w.manualInspection.xaml(s.definitionId),
+  "manualInspection.runtime.details": (w, s) => w.manualInspection.runtime.details(s.definitionId),
+  "manualInspection.runtime.legacyDetails": (w, s) =>
+    w.manualInspection.runtime.legacyDetails(s.definitionId),
+  "manualInspection.runtime.workflow": (w, s) =>
+    w.manualInspection.runtime.workflow(s.definitionId),
+  "manualInspection.runtime.validateMiscInfo": (w) =>
+    w.manualInspection.runtime.validateMiscInfo([{ Description: "Fixture", Text: "F-1" }]),
+  "manualInspection.runtime.stringTest": (w) =>
+    w.manualInspection.runtime.stringTest({ value: "1.4", limit: "1.4", compOp: "EQ" }),
 };
 
 async function seed(h: Harness): Promise<State> {

@@ -190,3 +190,69 @@ Deno.test("a definition is created with its documented flags sent explicitly", a
     AddChildUnits: false,
   }]);
 });
+
+Deno.test("a station reads a definition's details and workflow, checks misc infos and string tests", async () => {
+  await using h = await startEmulator();
+  const mi = h.wats.manualInspection;
+  const id = (await mi.createDefinition({ Name: "Visual check" })).TestSequenceDefinitionId!;
+  await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Solder" });
+  await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Labels" });
+  await mi.createRelation({
+    TestSequenceDefinitionId: id,
+    EntitySchema: "Product",
+    EntityName: "PCB-1",
+  });
+  await assertRejects(() => mi.runtime.workflow(id), NotFoundError);
+  const xaml = '<Activity x:Class="Visual"/>';
+  await mi.setXaml(id, xaml);
+
+  const details = await mi.runtime.details(id);
+  assertEquals(details.Name, "Visual check");
+  assertEquals(details.Sequences?.map((s) => s.Name), ["Solder", "Labels"]);
+  assertEquals(details.Relations?.map((r) => r.EntityName), ["PCB-1"]);
+  assertEquals(await mi.runtime.legacyDetails(id), details);
+  assertEquals(await mi.runtime.workflow(id), xaml);
+  await assertRejects(() => mi.runtime.details(crypto.randomUUID()), NotFoundError);
+  await assertRejects(() => mi.runtime.workflow("not-a-guid"), ValidationError);
+
+  assertEquals(
+    await mi.runtime.validateMiscInfo([{ Description: "Fixture", Text: "F-12" }]),
+    { IsValid: true, Errors: [] },
+  );
+  const bad = await mi.runtime.validateMiscInfo([
+    { Description: "Fixture", Text: "x".repeat(101) },
+    { Description: "fixture" },
+    { Description: "" },
+  ]);
+  assertEquals(bad.IsValid, false);
+  assertEquals(bad.Errors.map((e) => e.Index), [0, 1, 2]);
+
+  const pass = await mi.runtime.stringTest({ value: "Pass", limit: "PASS", compOp: "IGNORECASE" });
+  assertEquals([pass.Status, pass.CompOp], ["P", "IGNORECASE"]);
+  assertEquals(
+    (await mi.runtime.stringTest({ value: "Pass", limit: "PASS", compOp: "CASESENSIT" })).Status,
+    "F",
+  );
+  assertEquals((await mi.runtime.stringTest({ value: "anything" })).Status, "P");
+  await assertRejects(() => mi.runtime.stringTest({ value: "v", compOp: "EQ" }), ValidationError);
+  await assertRejects(
+    () =>
+      h.wats.request({
+        method: "PUT",
+        path: "/api/internal/ManualInspection/PutStringTest",
+        json: { Value: "1", Limit: "1", CompOp: "GELE" },
+        internal: true,
+        operation: "test.numericOp",
+      }),
+    ValidationError,
+  );
+  await assertRejects(
+    () =>
+      h.wats.request({
+        method: "GET",
+        path: `/api/internal/ManualInspection/GetMiDetailsNew/${id}`,
+        operation: "test.noReferer",
+      }),
+    ValidationError,
+  );
+});
