@@ -82,6 +82,35 @@ export const HEADER_SCHEMA: FilterSchema = {
   },
 };
 
+/** UUT headers know only the UUT collections; WATS refuses a `uur…` lambda on them. */
+const UUT_SCHEMA: FilterSchema = {
+  ...HEADER_SCHEMA,
+  collections: { subUnits: SUB_UNIT, miscInfo: MISC, assets: ASSET, attachments: ATTACHMENT },
+};
+
+/** UUR headers know only the `uur…` collections. */
+const UUR_SCHEMA: FilterSchema = {
+  ...HEADER_SCHEMA,
+  collections: {
+    uurSubUnits: SUB_UNIT,
+    uurMiscInfo: MISC,
+    uurAssets: ASSET,
+    uurAttachments: ATTACHMENT,
+  },
+};
+
+function schemaFor(reportType: "T" | "R" | undefined): FilterSchema {
+  return reportType === "T" ? UUT_SCHEMA : reportType === "R" ? UUR_SCHEMA : HEADER_SCHEMA;
+}
+
+/** Why a collection is unknown on a typed query, added to the `$filter` error. */
+function collectionHint(message: string, reportType: "T" | "R" | undefined): string {
+  if (!message.startsWith("Unknown collection") || reportType === undefined) return "";
+  return reportType === "T"
+    ? " on a reportType=U query; UUT headers have subUnits, miscInfo, assets, attachments"
+    : " on a reportType=R query; UUR headers have uurSubUnits, uurMiscInfo, uurAssets, uurAttachments";
+}
+
 const EXPANSIONS: Record<string, string> = {
   subunits: "subUnits",
   miscinfo: "miscInfo",
@@ -182,7 +211,7 @@ export function queryHeaders(headers: readonly Rec[], query: HeaderQuery): Rec[]
   let order;
   try {
     if (query.filter && query.filter.trim() !== "") {
-      predicate = compileFilter(query.filter, HEADER_SCHEMA);
+      predicate = compileFilter(query.filter, schemaFor(query.reportType));
     }
     order = query.orderBy && query.orderBy.trim() !== ""
       ? parseOrderBy(query.orderBy, HEADER_SCHEMA)
@@ -190,7 +219,8 @@ export function queryHeaders(headers: readonly Rec[], query: HeaderQuery): Rec[]
   } catch (error) {
     if (error instanceof ODataError) {
       const which = query.orderBy && error.message.includes("$orderby") ? "$orderby" : "$filter";
-      throw new EmulatorHttpError(400, `Invalid ${which}: ${error.message}`, {
+      const hint = which === "$filter" ? collectionHint(error.message, query.reportType) : "";
+      throw new EmulatorHttpError(400, `Invalid ${which}: ${error.message}${hint}`, {
         position: error.position,
       });
     }

@@ -183,6 +183,14 @@ export function requireParam(c: Context, name: string): string {
   return value;
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The text when it is a GUID; 400 naming `what` otherwise (`what` as in "Report id"). */
+export function requireGuid(value: string, what: string): string {
+  if (!GUID.test(value)) throw new EmulatorHttpError(400, `${what} '${value}' is not a GUID`);
+  return value;
+}
+
 /** An integer query parameter (undefined when absent); 400 when it is not an integer. */
 export function queryInt(
   c: Context,

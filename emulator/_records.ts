@@ -18,6 +18,9 @@ export type Rec = Record<string, unknown>;
 export type RecordKind =
   | "package"
   | "packageFile"
+  | "packageFolder"
+  | "packageDownload"
+  | "assetFile"
   | "virtualFolder"
   | "ticket"
   | "ticketAttachment"

@@ -4,7 +4,9 @@
  *
  * Reproduced (the server-roundtrip pairs of real WATS exports in the tests' fixtures): trailing
  * blanks trimmed on `rev` and on sub-unit `rev`/`partType`, `miscInfos[].numeric` dropped, the
- * measurement name of single pass/fail steps dropped, `assetStats: []` added, and a UUT's
+ * measurement name of single pass/fail steps dropped, `assetStats: []` added, steps without an id
+ * numbered depth-first from 1 with `causedUUTFailure` false except on the first failing leaf
+ * (the server sets both), and a UUT's
  * `binaryData` and step attachments left out of a read-back unless `includeAttachments=true`. For UUR
  * reports the server's null-valued output fields are added (`uur.parent`, `uur.processCodeFormat`,
  * sub-unit `parentIdx`/`position`/`replacedIdx`, failure `funcBlock`/`art*`) and the legacy
@@ -80,13 +82,35 @@ export function toStoredForm(report: Rec): Rec {
   for (const misc of records(report.miscInfos)) delete misc.numeric;
   if (!Array.isArray(report.assetStats)) report.assetStats = [];
   if (report.type === "R") addUurOutputFields(report);
+  let next = 1;
   for (const { step } of walkSteps(report.root)) {
     const measurements = records(step.booleanMeas);
     if (SINGLE_PASS_FAIL.has(String(step.stepType)) && measurements.length === 1) {
       delete measurements[0].name;
     }
+    step.id ??= next;
+    next += 1;
+    step.causedUUTFailure ??= false;
   }
+  if (isRecord(report.root)) markFailingStep(report.root);
   return report;
+}
+
+/** The first failing leaf under a failed step (depth-first), or null. */
+function firstFailingLeaf(step: Rec): Rec | null {
+  if (step.status !== "F") return null;
+  for (const child of records(step.steps)) {
+    const found = firstFailingLeaf(child);
+    if (found) return found;
+  }
+  return step;
+}
+
+/** As WATS does: when no step is marked, the first failing leaf is the one that failed the unit. */
+function markFailingStep(root: Rec): void {
+  for (const { step } of walkSteps(root)) if (step.causedUUTFailure === true) return;
+  const failing = firstFailingLeaf(root);
+  if (failing) failing.causedUUTFailure = true;
 }
 
 const UUR_LEGACY = [

@@ -6,10 +6,50 @@
  * units whose first visit there passed. `includePassed`/`includeFailed` select units by the result
  * of their latest report; `showList`/`hideList` keep or drop nodes by name or process code.
  *
+ * `splitBy` (the `…/SplitBy` route) splits each operation by a header field, as
+ * `expandOperations` does by station: a node per operation and value, named `operation @ value`.
+ * `unitOrder` (the `…/UnitOrder` route) sorts the unit list by one of its fields, ` desc` for
+ * descending; without it units keep the order their first report arrived in.
+ *
  * @module
  */
 import { round, wildcard } from "./_analytics.ts";
 import type { Rec } from "./_records.ts";
+
+/** The header fields a flow can be split by (`splitBy`), as WATS names them. */
+export const SPLIT_BY_FIELDS: readonly string[] = [
+  "stationName",
+  "location",
+  "purpose",
+  "revision",
+  "operator",
+  "fixtureId",
+  "batchNumber",
+  "swFilename",
+  "swVersion",
+];
+
+/** The unit fields a unit list can be ordered by (`unitOrder`). */
+export const UNIT_ORDER_FIELDS: readonly string[] = [
+  "serialNumber",
+  "partNumber",
+  "revision",
+  "status",
+  "startTime",
+  "endTime",
+];
+
+/** The field of a `splitBy` value, spelled as WATS spells it, or null when it is not one. */
+export function splitByField(value: string): string | null {
+  return SPLIT_BY_FIELDS.find((f) => f.toLowerCase() === value.trim().toLowerCase()) ?? null;
+}
+
+/** The field and direction of a `unitOrder` value (`startTime desc`), or null. */
+export function unitOrderOf(value: string): { field: string; descending: boolean } | null {
+  const m = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(value);
+  const field = m && UNIT_ORDER_FIELDS.find((f) => f.toLowerCase() === m[1].toLowerCase());
+  return field ? { field, descending: m[2]?.toLowerCase() === "desc" } : null;
+}
 
 function list(value: unknown): string[] {
   return Array.isArray(value) ? value.map((v) => String(v).toLowerCase()) : [];
@@ -40,12 +80,13 @@ function selects(query: Rec): (h: Rec) => boolean {
 
 /** The flow over stored header rows. */
 export function unitFlow(headers: readonly Rec[], query: Rec): Rec {
-  const expand = query.expandOperations === true;
+  const split = typeof query.splitBy === "string" ? splitByField(query.splitBy) : null;
+  const splitField = split ?? (query.expandOperations === true ? "stationName" : null);
   const show = list(query.showList);
   const hide = list(query.hideList);
   const nodeOf = (h: Rec) => {
     const operation = String(h.processName ?? h.processCode ?? "Unknown");
-    return expand ? `${operation} @ ${h.stationName ?? "?"}` : operation;
+    return splitField ? `${operation} @ ${h[splitField] ?? "?"}` : operation;
   };
   const visible = (h: Rec) => {
     const names = [String(h.processName ?? "").toLowerCase(), String(h.processCode)];
@@ -81,7 +122,8 @@ export function unitFlow(headers: readonly Rec[], query: Rec): Rec {
           name,
           processCode: h.processCode ?? null,
           processName: h.processName ?? null,
-          stationName: expand ? h.stationName ?? null : null,
+          stationName: splitField === "stationName" ? h.stationName ?? null : null,
+          ...(split ? { splitBy: split, splitValue: h[split] ?? null } : {}),
           unitCount: 0,
           passCount: 0,
           failCount: 0,
@@ -124,6 +166,11 @@ export function unitFlow(headers: readonly Rec[], query: Rec): Rec {
     node.yieldPercent = Number(node.unitCount) > 0
       ? round((Number(node.passCount) / Number(node.unitCount)) * 100)
       : null;
+  }
+  const order = typeof query.unitOrder === "string" ? unitOrderOf(query.unitOrder) : null;
+  if (order) {
+    const sign = order.descending ? -1 : 1;
+    unitRows.sort((a, b) => sign * String(a[order.field]).localeCompare(String(b[order.field])));
   }
   return {
     nodes: [...nodes.values()],

@@ -2,7 +2,8 @@
  * Report validation for `POST /api/Report/WSJF`: the project's report model decides what a
  * valid WSJF report is (the same rules the client applies before sending) and gives its wire
  * form; then the rules only the server enforces are added (a UUR needs `uur.processCode`,
- * `uur.confirmDate` and `uur.finalizeDate`).
+ * `uur.confirmDate`, `uur.finalizeDate`, the `uur.refUUT` key (null for a standalone repair) and
+ * the idx-0 `Main` sub-unit, as the WATS API spec §4.5 gives them).
  *
  * @module
  */
@@ -51,6 +52,20 @@ function serverRules(report: Rec): ValidationResult {
     if (typeof uur[key] !== "string") {
       issues.push({ path: `uur.${key}`, message: "required by the server" });
     }
+  }
+  if (!("refUUT" in uur)) {
+    issues.push({
+      path: "uur.refUUT",
+      message: "required by the server (the failed UUT's id, or null for a standalone repair)",
+    });
+  }
+  const units = Array.isArray(report.subUnits) ? report.subUnits : [];
+  const main = units.find((unit) => isRecord(unit) && unit.idx === 0);
+  if (!isRecord(main) || String(main.partType ?? "").toLowerCase() !== "main") {
+    issues.push({
+      path: "subUnits",
+      message: "required by the server: sub-unit idx 0 with partType 'Main' (the repaired unit)",
+    });
   }
   return issues.length > 0 ? fail(issues) : { ok: true, report };
 }

@@ -541,6 +541,9 @@ export class Transport {
     } else if (spec.body !== undefined) {
       body = typeof spec.body === "string" ? spec.body : spec.body.slice().buffer;
       headers.set("Content-Type", spec.contentType ?? "application/octet-stream");
+    } else {
+      // The WATS API spec (§1) has every request carry it, GET and DELETE included.
+      headers.set("Content-Type", "application/json");
     }
     const timeoutMs = spec.timeoutMs ?? this.#timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);

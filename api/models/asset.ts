@@ -353,3 +353,5 @@ export type AssetLogField =
   | "user"
   | "type"
   | "comment";
+/** Validates the file names of an asset (internal `Blob/Asset/List/{assetId}`). */
+export const AssetFileNameListSchema: Schema<string[]> = z.array(z.string());

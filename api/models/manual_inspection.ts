@@ -105,6 +105,16 @@ export interface InspectionDefinition {
 }
 
 /**
+ * A change to a definition: its id and only the fields that change (as pyWATS sends it to
+ * `PutDefinitionNew`).
+ *
+ * @category Manual inspection
+ */
+export type InspectionDefinitionChange =
+  & { /** The definition to change. */ TestSequenceDefinitionId: string }
+  & Partial<Omit<InspectionDefinition, "TestSequenceDefinitionId">>;
+
+/**
  * What a definition applies to: a product, a process …
  *
  * @category Manual inspection
@@ -176,7 +186,7 @@ const relation: z.ZodType<InspectionRelation> = z.looseObject({
 const flag = z.boolean().nullish();
 const text = z.string().nullish();
 
-const definition: z.ZodType<InspectionDefinition> = z.looseObject({
+const definitionShape = z.looseObject({
   TestSequenceDefinitionId: text,
   Name: z.string().trim().min(1, "Name must not be blank"),
   Version: z.number().int().nullish(),
@@ -207,6 +217,10 @@ const definition: z.ZodType<InspectionDefinition> = z.looseObject({
   InstancesCount: z.number().int().nullish(),
   XAML: text,
 });
+const definition: z.ZodType<InspectionDefinition> = definitionShape;
+const definitionChange: z.ZodType<InspectionDefinitionChange> = definitionShape.partial().extend({
+  TestSequenceDefinitionId: z.string().trim().min(1, "TestSequenceDefinitionId is required"),
+});
 
 const sequence: z.ZodType<InspectionSequence> = z.looseObject({
   SequenceId: text,
@@ -229,6 +243,9 @@ const conflict: z.ZodType<RelationConflict> = z.looseObject({
  * @category Manual inspection
  */
 export const InspectionDefinitionSchema: Schema<InspectionDefinition> = definition;
+/** Validates an {@linkcode InspectionDefinitionChange}: the id and any fields, none required. */
+export const InspectionDefinitionChangeSchema: Schema<InspectionDefinitionChange> =
+  definitionChange;
 /**
  * Validates a list of {@linkcode InspectionDefinition}s.
  *
@@ -265,3 +282,58 @@ export const InspectionSequenceListSchema: Schema<InspectionSequence[]> = z.arra
  * @category Manual inspection
  */
 export const RelationConflictListSchema: Schema<RelationConflict[]> = z.array(conflict);
+
+/** A definition with what a station needs to run it (internal `GetMiDetailsNew/{id}`). */
+export interface InspectionDetails extends InspectionDefinition {
+  /** Its sequences, in order. */
+  Sequences?: InspectionSequence[] | null;
+}
+
+/** A misc info to check with `ValidateMiscInfo`. */
+export interface MiscInfoEntry {
+  /** The description: 1–100 characters, unique in the list. */
+  Description: string;
+  /** The value: at most 100 characters. */
+  Text?: string | null;
+}
+
+/** The answer of `ValidateMiscInfo`. */
+export interface MiscInfoValidation {
+  /** Every entry passed. */
+  IsValid: boolean;
+  /** What is wrong, by the entry's index in the list. */
+  Errors: { Index: number; Message: string }[];
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** A string test judged by `PutStringTest`. */
+export interface StringTestResult {
+  /** The value tested. */
+  Value: string;
+  /** The limit; `null` with `LOG`. */
+  Limit?: string | null;
+  /** The operator: `LOG`, `EQ`, `NE`, `CASESENSIT` or `IGNORECASE`. */
+  CompOp: string;
+  /** `P` (passed) or `F` (failed). */
+  Status: string;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** Validates an {@linkcode InspectionDetails}. */
+export const InspectionDetailsSchema: Schema<InspectionDetails> = definitionShape.extend({
+  Sequences: z.array(sequence).nullish(),
+});
+/** Validates a {@linkcode MiscInfoValidation}. */
+export const MiscInfoValidationSchema: Schema<MiscInfoValidation> = z.looseObject({
+  IsValid: z.boolean(),
+  Errors: z.array(z.object({ Index: z.number().int(), Message: z.string() })),
+});
+/** Validates a {@linkcode StringTestResult}. */
+export const StringTestResultSchema: Schema<StringTestResult> = z.looseObject({
+  Value: z.string(),
+  Limit: z.string().nullish(),
+  CompOp: z.string(),
+  Status: z.string(),
+});

@@ -56,8 +56,8 @@ export interface RepairCategory {
   SortOrder?: number | null;
   /** The kind of failure. */
   FailureType?: number | null;
-  /** Whether an image is required. */
-  ImageConstraint?: number | null;
+  /** Whether an image is required: WATS answers it as text, older servers as a number. */
+  ImageConstraint?: string | number | null;
   /** Status. */
   Status?: number | null;
   /** The fail codes (or sub-categories) under it. */
@@ -80,7 +80,7 @@ export interface RepairOperationConfig {
   CompRefMask?: string | null;
   /** What the mask means. */
   CompRefMaskDescription?: string | null;
-  /** The BOM constraint. */
+  /** The BOM constraint: WATS answers it as text, older servers as a number. */
   BomConstraint?: string | number | null;
   /** Whether a BOM is required (1 by default). */
   BOMRequired?: number | null;
@@ -133,7 +133,7 @@ const category: z.ZodType<RepairCategory> = z.looseObject({
   Selectable: z.boolean().nullish(),
   SortOrder: z.number().nullish(),
   FailureType: z.number().nullish(),
-  ImageConstraint: z.number().nullish(),
+  ImageConstraint: z.union([z.string(), z.number()]).nullish(),
   Status: z.number().nullish(),
   get Failcodes() {
     return z.array(category).nullish();

@@ -217,6 +217,42 @@ export interface SerialNumberRecord {
   referencePartNumber?: string | null;
   /** The station that took it. */
   stationName?: string | null;
+  /** `Free` (in the pool, not yet taken) or `Taken`. */
+  state?: string | null;
+  /** When it was taken (ISO date-time). */
+  takenUtc?: string | null;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** A run of consecutive serial numbers of one type in one state. */
+export interface SerialNumberRange {
+  /** The serial-number type. */
+  serialNumberType: string;
+  /** The first number of the run. */
+  startAddress: string;
+  /** The last number of the run. */
+  endAddress: string;
+  /** How many numbers the run holds. */
+  count?: number | null;
+  /** `Free` or `Taken`. */
+  state?: string | null;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** How many numbers of a serial-number type the pool holds, and how many are taken. */
+export interface SerialNumberStatistics {
+  /** The serial-number type. */
+  serialNumberType: string;
+  /** Numbers known in all. */
+  total: number;
+  /** Numbers in the pool, not yet taken. */
+  free: number;
+  /** Numbers taken. */
+  taken: number;
+  /** When the last one was taken (ISO date-time). */
+  lastTakenUtc?: string | null;
   /** Keys the server sent beyond these. */
   [key: string]: unknown;
 }
@@ -311,6 +347,24 @@ const serialRecord: z.ZodType<SerialNumberRecord> = z.looseObject({
   referenceSerialNumber: z.string().nullish(),
   referencePartNumber: z.string().nullish(),
   stationName: z.string().nullish(),
+  state: z.string().nullish(),
+  takenUtc: z.string().nullish(),
+});
+
+const serialRange: z.ZodType<SerialNumberRange> = z.looseObject({
+  serialNumberType: z.string(),
+  startAddress: z.string(),
+  endAddress: z.string(),
+  count: z.number().int().nullish(),
+  state: z.string().nullish(),
+});
+
+const serialStatistics: z.ZodType<SerialNumberStatistics> = z.looseObject({
+  serialNumberType: z.string(),
+  total: z.number().int(),
+  free: z.number().int(),
+  taken: z.number().int(),
+  lastTakenUtc: z.string().nullish(),
 });
 
 const batch: z.ZodType<Batch> = z.looseObject({
@@ -361,6 +415,12 @@ export const SerialNumberTypeListSchema: Schema<SerialNumberType[]> = z.array(se
  * @category Production
  */
 export const SerialNumberRecordListSchema: Schema<SerialNumberRecord[]> = z.array(serialRecord);
+/** Validates a list of {@linkcode SerialNumberRange}s. */
+export const SerialNumberRangeListSchema: Schema<SerialNumberRange[]> = z.array(serialRange);
+/** Validates a list of {@linkcode SerialNumberStatistics}. */
+export const SerialNumberStatisticsListSchema: Schema<SerialNumberStatistics[]> = z.array(
+  serialStatistics,
+);
 /**
  * Validates a {@linkcode Batch}.
  *

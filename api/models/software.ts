@@ -1,6 +1,6 @@
 /**
- * Software distribution models (`/api/Software`): packages, their files, virtual folders, and the
- * package lifecycle.
+ * Software distribution models (`/api/Software`): packages, their files and folders, virtual
+ * folders, downloads, and the package lifecycle.
  *
  * A package is created as `Draft`, submitted for review (`Pending`), `Released` to stations and
  * finally `Revoked`; a pending package may go back to `Draft`. Only a draft's content changes.
@@ -212,3 +212,98 @@ export const PackageFileListSchema: Schema<PackageFile[]> = z.array(packageFile)
  * @category Software
  */
 export const VirtualFolderListSchema: Schema<VirtualFolder[]> = z.array(virtualFolder);
+
+/** A folder of a package (internal routes); its files are those whose `path` is at or below it. */
+export interface PackageFolder {
+  /** Folder id (server-assigned). */
+  packageFolderId: string;
+  /** The package it belongs to. */
+  packageId?: string | null;
+  /** The folder it is in; `null` at the package root. */
+  parentFolderId?: string | null;
+  /** Folder name. */
+  name: string;
+  /** Path inside the package, `/`-separated, as a {@linkcode PackageFile}'s `path`. */
+  path?: string | null;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** Whether a station's copy of a file matches the package's (internal `CheckFile`). */
+export interface FileCheck {
+  /** The package has a file at that path. */
+  exists: boolean;
+  /** The package file's id, when it exists. */
+  fileId?: string | null;
+  /** The checksums agree; `null` when no checksum was given or there is no file. */
+  checksumMatches?: boolean | null;
+  /** The station's file is newer than the package's; `null` when no date was given. */
+  isNewer?: boolean | null;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** A logged package download (internal `Log`, `GetPackageDownloadHistory`). */
+export interface PackageDownload {
+  /** The package downloaded. */
+  packageId: string;
+  /** Its name. */
+  name?: string | null;
+  /** Its version. */
+  version?: number | null;
+  /** Who downloaded it. */
+  clientId?: string | null;
+  /** Bytes downloaded. */
+  downloadSize?: number | null;
+  /** When (UTC). */
+  downloadedUtc?: string | null;
+  /** Keys the server sent beyond these. */
+  [key: string]: unknown;
+}
+
+/** A package with its folders and download count (internal `GetSoftwareEntityDetails`). */
+export interface SoftwareEntityDetails extends SoftwarePackage {
+  /** Its folders. */
+  folders?: PackageFolder[] | null;
+  /** How many downloads were logged. */
+  downloadCount?: number | null;
+}
+
+const packageFolder: z.ZodType<PackageFolder> = z.looseObject({
+  packageFolderId: z.string(),
+  packageId: z.string().nullish(),
+  parentFolderId: z.string().nullish(),
+  name: z.string(),
+  path: z.string().nullish(),
+});
+
+const entityDetails: z.ZodType<SoftwareEntityDetails> = z.intersection(
+  softwarePackage,
+  z.looseObject({
+    folders: z.array(packageFolder).nullish(),
+    downloadCount: z.number().int().nullish(),
+  }),
+);
+
+/** Validates a {@linkcode PackageFolder}. */
+export const PackageFolderSchema: Schema<PackageFolder> = packageFolder;
+/** Validates a {@linkcode FileCheck}. */
+export const FileCheckSchema: Schema<FileCheck> = z.looseObject({
+  exists: z.boolean(),
+  fileId: z.string().nullish(),
+  checksumMatches: z.boolean().nullish(),
+  isNewer: z.boolean().nullish(),
+});
+/** Validates a list of {@linkcode PackageDownload}s. */
+export const PackageDownloadListSchema: Schema<PackageDownload[]> = z.array(
+  z.looseObject({
+    packageId: z.string(),
+    name: z.string().nullish(),
+    version: z.number().int().nullish(),
+    clientId: z.string().nullish(),
+    downloadSize: z.number().nullish(),
+    downloadedUtc: z.string().nullish(),
+  }),
+);
+/** Validates a {@linkcode SoftwareEntityDetails}. */
+export const SoftwareEntityDetailsSchema: Schema<SoftwareEntityDetails> = entityDetails;

@@ -64,3 +64,19 @@ export function bareId(data: unknown): string | null {
   const id = data.trim().replace(/^"|"$/g, "");
   return id === "" ? null : id;
 }
+
+/**
+ * Fills the documented defaults a caller left out, so that a create carries them explicitly (as
+ * pyWATS sends them) and a server that does not default a field still gets a valid entity.
+ *
+ * @param value What the caller gave.
+ * @param defaults The documented defaults.
+ * @returns A copy with each absent (`undefined`) default filled in; given values are kept.
+ */
+export function withDefaults<T extends object>(value: T, defaults: Partial<T>): T {
+  const out = { ...value } as Record<string, unknown>;
+  for (const [key, fallback] of Object.entries(defaults)) {
+    if (out[key] === undefined) out[key] = fallback;
+  }
+  return out as T;
+}

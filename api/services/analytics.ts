@@ -18,12 +18,7 @@
  */
 
 import type { QueryValue, Transport } from "../http/transport.ts";
-import {
-  measurementPaths,
-  serializeFilter,
-  toUtcIso,
-  type WatsFilter,
-} from "../models/analytics.ts";
+import { measurementPaths, serializeFilter, type WatsFilter } from "../models/analytics.ts";
 import {
   type OeeAnalysisResult,
   OeeAnalysisResultSchema,
@@ -46,11 +41,8 @@ import {
 } from "../models/measurement_results.ts";
 import { type ReportHeader, ReportHeaderListSchema } from "../models/report_header.ts";
 import type { Schema } from "../models/report/schema.ts";
-import {
-  type UnitFlowQuery,
-  type UnitFlowResult,
-  UnitFlowResultSchema,
-} from "../models/unit_flow.ts";
+import type { UnitFlowQuery, UnitFlowResult } from "../models/unit_flow.ts";
+import { AnalyticsInternal } from "./analytics_internal.ts";
 import { requireText } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 
@@ -134,6 +126,8 @@ function flattenMeasurements(data: unknown): unknown {
  */
 export class AnalyticsService {
   #transport: Transport;
+  /** The internal routes: unit flow variants, step lists, top failed steps, alarm logs. */
+  readonly internal: AnalyticsInternal;
 
   /**
    * Creates the service on a transport.
@@ -142,6 +136,7 @@ export class AnalyticsService {
    */
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.internal = new AnalyticsInternal(transport);
   }
 
   async #post<T>(
@@ -443,31 +438,13 @@ export class AnalyticsService {
   }
 
   /**
-   * How units moved through the operations (internal route).
+   * How units moved through the operations (internal route; see
+   * {@linkcode AnalyticsInternal.unitFlow}).
    *
    * @param query What to include.
    * @returns Nodes, links and units; empty lists when the server answers nothing.
    */
-  async unitFlow(query: UnitFlowQuery = {}): Promise<UnitFlowResult> {
-    const body: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      body[key] = key === "dateFrom" || key === "dateTo"
-        ? toUtcIso(value as Date | string, key)
-        : value;
-    }
-    const data = await this.#transport.send({
-      method: "POST",
-      path: "/api/internal/UnitFlow",
-      json: body,
-      internal: true,
-      idempotent: true,
-      operation: "analytics.unitFlow",
-    }, { allowEmpty: true });
-    return parseResponse(
-      UnitFlowResultSchema,
-      data ?? { nodes: [], links: [], units: [] },
-      "analytics.unitFlow",
-    );
+  unitFlow(query: UnitFlowQuery = {}): Promise<UnitFlowResult> {
+    return this.internal.unitFlow(query);
   }
 }

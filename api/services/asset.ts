@@ -34,9 +34,11 @@ import {
 import { NotFoundError } from "../http/errors.ts";
 import type { ReportAsset } from "../models/report/misc.ts";
 import { type ODataBuilder, odataBuilder, type ODataExpr } from "../odata.ts";
+import { withDefaults } from "./_input.ts";
 import { filterText, isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { type AlarmLevel, alarmState } from "./asset_alarm.ts";
+import { AssetFiles } from "./asset_files.ts";
 
 /**
  * Builds `$filter` expressions over asset fields.
@@ -211,6 +213,8 @@ export function assetRefOf(entry: ReportAsset): AssetRef {
 export class AssetService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
   #clock: Clock;
+  /** The files of assets (internal routes): upload, download, list, delete. */
+  readonly files: AssetFiles;
 
   /**
    * Creates the service on a transport.
@@ -221,6 +225,7 @@ export class AssetService<M extends ErrorMode = ErrorMode> {
   constructor(transport: Transport, options: AssetServiceOptions = {}) {
     this.#transport = transport;
     this.#clock = options.clock ?? systemClock;
+    this.files = new AssetFiles(transport);
   }
 
   /**
@@ -270,7 +275,8 @@ export class AssetService<M extends ErrorMode = ErrorMode> {
   }
 
   /**
-   * Creates or updates an asset. A new asset needs its serial number and type id.
+   * Creates or updates an asset. A new asset needs its serial number and type id; without an
+   * `assetId` it is sent with the documented default `state` 1 (in operation) unless it gives one.
    *
    * @param asset The asset; with `assetId` (or a known serial number) it updates.
    * @returns The asset as saved.
@@ -282,7 +288,7 @@ export class AssetService<M extends ErrorMode = ErrorMode> {
     const data = await this.#transport.send({
       method: "PUT",
       path: "/api/Asset",
-      json: asset,
+      json: asset.assetId ? asset : withDefaults(asset, { state: 1 }),
       operation: "asset.save",
     });
     return parseResponse(AssetSchema, data, "asset.save");

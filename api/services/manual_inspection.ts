@@ -14,6 +14,8 @@ import { NotFoundError, UnexpectedResponseError } from "../http/errors.ts";
 import type { ErrorMode, Found, QueryValue, Transport } from "../http/transport.ts";
 import {
   type InspectionDefinition,
+  type InspectionDefinitionChange,
+  InspectionDefinitionChangeSchema,
   InspectionDefinitionListSchema,
   InspectionDefinitionSchema,
   type InspectionRelation,
@@ -27,10 +29,21 @@ import {
   RelationConflictListSchema,
 } from "../models/manual_inspection.ts";
 import type { Schema } from "../models/report/schema.ts";
-import { checkInput, isSuccess, requireText } from "./_input.ts";
+import { checkInput, isSuccess, requireText, withDefaults } from "./_input.ts";
+import { InspectionRuntime } from "./manual_inspection_runtime.ts";
 import { parseResponse } from "./_parse.ts";
 
 const BASE = "/api/internal/ManualInspection";
+
+/** The defaults a new inspection definition is sent with when it leaves a flag out. */
+const DEFINITION_DEFAULTS: Readonly<Partial<InspectionDefinition>> = Object.freeze({
+  IsGlobal: false,
+  OnFailGotoCleanup: false,
+  OnFailRequireSubmit: false,
+  OnFailRequireRepair: 0,
+  AddChildUnits: false,
+  LogOperator: true,
+});
 
 /**
  * Manual inspection definitions, reached as `wats.manualInspection`.
@@ -62,6 +75,8 @@ const BASE = "/api/internal/ManualInspection";
  */
 export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
+  /** The station-side calls: details, workflow, misc-info checks, string tests. */
+  readonly runtime: InspectionRuntime;
 
   /**
    * Creates the service on a transport.
@@ -70,6 +85,7 @@ export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
    */
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.runtime = new InspectionRuntime(transport);
   }
 
   async #call<T>(
@@ -162,7 +178,9 @@ export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
   }
 
   /**
-   * Creates a definition (as a draft).
+   * Creates a definition (as a draft). The flags it leaves out are sent with their documented
+   * defaults (`IsGlobal`, `OnFailGotoCleanup`, `OnFailRequireSubmit`, `AddChildUnits` false,
+   * `OnFailRequireRepair` 0, `LogOperator` true), as pyWATS sends them.
    *
    * @param definition The definition; `Name` is required.
    * @returns The created definition, with its id.
@@ -172,7 +190,7 @@ export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
     const operation = "manualInspection.createDefinition";
     const body = checkInput(InspectionDefinitionSchema, definition, operation);
     const created = await this.#call("POST", "PostDefinition", InspectionDefinitionSchema, {
-      json: body,
+      json: withDefaults(body, DEFINITION_DEFAULTS),
       allowEmpty: false,
       operation,
     });
@@ -180,15 +198,19 @@ export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
   }
 
   /**
-   * Saves a definition (its fields, or its `Status`).
+   * Changes a definition: sends its id and only the fields given, as pyWATS does; the server
+   * keeps every other field. Field edits need a draft; a `Status` moves it through its lifecycle.
    *
-   * @param definition The definition, with its `TestSequenceDefinitionId`.
+   * @param change The definition's `TestSequenceDefinitionId` and the fields that change (a
+   * whole definition, as {@linkcode ManualInspectionService.definition} answers it, works too).
    * @returns The saved definition.
+   * @throws {TypeError} When the change has no id or a field does not fit; nothing is sent.
    */
-  async updateDefinition(definition: InspectionDefinition): Promise<InspectionDefinition> {
+  async updateDefinition(
+    change: InspectionDefinitionChange | InspectionDefinition,
+  ): Promise<InspectionDefinition> {
     const operation = "manualInspection.updateDefinition";
-    const body = checkInput(InspectionDefinitionSchema, definition, operation);
-    requireText(body.TestSequenceDefinitionId, "the TestSequenceDefinitionId", operation);
+    const body = checkInput(InspectionDefinitionChangeSchema, change, operation);
     const saved = await this.#call("PUT", "PutDefinitionNew", InspectionDefinitionSchema, {
       json: body,
       allowEmpty: false,
@@ -197,10 +219,9 @@ export class ManualInspectionService<M extends ErrorMode = ErrorMode> {
     return saved ?? nothing(operation);
   }
 
-  async #setStatus(definitionId: string, status: number, operation: string) {
-    const current = await this.definition(definitionId);
-    if (!current) return notFound(operation, definitionId);
-    return this.updateDefinition({ ...current, Status: status });
+  #setStatus(definitionId: string, status: number, operation: string) {
+    const id = requireText(definitionId, "a definition id", operation);
+    return this.updateDefinition({ TestSequenceDefinitionId: id, Status: status });
   }
 
   /**

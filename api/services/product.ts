@@ -31,7 +31,8 @@ import {
   VendorListSchema,
   VendorSchema,
 } from "../models/product.ts";
-import { editTags, type Setting } from "../models/setting.ts";
+import { editTags, type Setting, SettingListSchema } from "../models/setting.ts";
+import { withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
 import {
   type BoxBuildTemplate,
@@ -66,6 +67,15 @@ function requirePartNumber(partNumber: unknown, operation: string): string {
     throw new TypeError(`${operation} needs a part number that is not blank`);
   }
   return partNumber.trim();
+}
+
+/**
+ * A product as sent. A new one (no `productId`) carries the documented defaults (`nonSerial`
+ * false, `state` 1 active) explicitly; an update sends only what the caller gave.
+ */
+function productBody(product: Product, partNumber: string): Product {
+  const body = { ...product, partNumber };
+  return product.productId ? body : withDefaults(body, { nonSerial: false, state: 1 });
 }
 
 /**
@@ -156,7 +166,8 @@ export class ProductService<M extends ErrorMode = ErrorMode> {
   }
 
   /**
-   * Creates or updates a product.
+   * Creates or updates a product. Without a `productId` it is sent with the documented defaults
+   * for what it leaves out (`nonSerial` false, `state` 1), as pyWATS creates products.
    *
    * @param product The product; `partNumber` must not be blank.
    * @returns The product as saved.
@@ -166,7 +177,7 @@ export class ProductService<M extends ErrorMode = ErrorMode> {
     const data = await this.#transport.send({
       method: "PUT",
       path: "/api/Product",
-      json: { ...product, partNumber },
+      json: productBody(product, partNumber),
       operation: "product.save",
     });
     return parseResponse(ProductSchema, data, "product.save");
@@ -179,10 +190,9 @@ export class ProductService<M extends ErrorMode = ErrorMode> {
    * @returns The products as saved.
    */
   async saveMany(products: readonly Product[]): Promise<Product[]> {
-    const body = products.map((p) => ({
-      ...p,
-      partNumber: requirePartNumber(p?.partNumber, "product.saveMany"),
-    }));
+    const body = products.map((p) =>
+      productBody(p, requirePartNumber(p?.partNumber, "product.saveMany"))
+    );
     if (body.length === 0) return [];
     const data = await this.#transport.send({
       method: "PUT",
@@ -291,6 +301,53 @@ export class ProductService<M extends ErrorMode = ErrorMode> {
     }
     const saved = await this.save({ ...product, tags: editTags(product.tags, key, value) });
     return saved.tags ?? [];
+  }
+
+  /**
+   * The tags of a product, or of one revision, read on their own (internal route).
+   *
+   * @param ref The part number, and a revision for its tags instead of the product's.
+   * @returns The tags; empty when there are none.
+   * @throws {NotFoundError} In strict mode when the product or revision does not exist.
+   */
+  async readTags(ref: { partNumber: string; revision?: string }): Promise<Setting[]> {
+    const operation = "product.readTags";
+    const data = await this.#transport.send({
+      method: "GET",
+      path: ref.revision === undefined
+        ? "/api/internal/Product/GetProductTags"
+        : "/api/internal/Product/GetRevisionTags",
+      query: { partNumber: requirePartNumber(ref?.partNumber, operation), revision: ref.revision },
+      internal: true,
+      operation,
+    }, { allowEmpty: true });
+    return parseResponse(SettingListSchema, data ?? [], operation);
+  }
+
+  /**
+   * Applies tag edits to a product or one revision in one request (internal route), without
+   * reading and saving the whole product as {@linkcode ProductService.setTag} does.
+   *
+   * @param ref The part number, and a revision to tag it instead of the product.
+   * @param edits The tags, each with its `change` (1 add, 2 update, 3 delete).
+   * @returns The tags as saved.
+   */
+  async writeTags(
+    ref: { partNumber: string; revision?: string },
+    edits: readonly Setting[],
+  ): Promise<Setting[]> {
+    const operation = "product.writeTags";
+    const data = await this.#transport.send({
+      method: "PUT",
+      path: ref.revision === undefined
+        ? "/api/internal/Product/PutProductTags"
+        : "/api/internal/Product/PutRevisionTags",
+      query: { partNumber: requirePartNumber(ref?.partNumber, operation), revision: ref.revision },
+      json: edits,
+      internal: true,
+      operation,
+    }, { allowEmpty: true });
+    return parseResponse(SettingListSchema, data ?? [], operation);
   }
 
   /**

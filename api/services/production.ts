@@ -44,6 +44,8 @@ import { requireText } from "./_input.ts";
 import { isConfirmed, pages } from "./_paging.ts";
 import { parseResponse } from "./_parse.ts";
 import { parseTaken } from "./_serial_numbers.ts";
+import { SerialNumberAdmin } from "./serial_admin.ts";
+import { ProductionUnits } from "./production_units.ts";
 
 /**
  * Unit-change fields a `$filter` may name.
@@ -200,6 +202,11 @@ export class ProductionService {
   #transport: Transport;
   #phases: TtlCache<UnitPhase[]>;
 
+  /** Serial-number pool administration: import, export, free, ranges, statistics. */
+  readonly serialNumbers: SerialNumberAdmin;
+  /** The internal unit routes: look-ups by serial, info, history, create, checked fitting. */
+  readonly units: ProductionUnits;
+
   /**
    * Creates the service on a transport.
    *
@@ -208,6 +215,8 @@ export class ProductionService {
    */
   constructor(transport: Transport, options: ProductionServiceOptions = {}) {
     this.#transport = transport;
+    this.serialNumbers = new SerialNumberAdmin(transport);
+    this.units = new ProductionUnits(transport);
     this.#phases = new TtlCache(options.clock ?? systemClock, options.ttlMs ?? 300_000);
   }
 

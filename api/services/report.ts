@@ -1,5 +1,6 @@
 /**
- * Reports (`/api/Report`): submit WSJF and WSXF, read them back, query headers, attachments.
+ * Reports (`/api/Report`): submit WSJF and WSXF, read them back, query headers, attachments,
+ * certificates.
  *
  * Submission is idempotent by design: the report id is generated before the first attempt and, with
  * a digest of the body, sent as the `Idempotency-Key`; a WATS server overwrites a report posted
@@ -453,6 +454,23 @@ export class ReportService<M extends ErrorMode = ErrorMode> {
       responseType: "bytes",
       operation: "report.attachments",
     }) as Promise<Found<Uint8Array, M>>;
+  }
+
+  /**
+   * The test certificate of a report, as the server renders it (a PDF).
+   *
+   * @param reportId The report id.
+   * @returns The certificate's bytes, or `null` in lenient mode when there is no such report.
+   * @throws {NotFoundError} In strict mode when there is no such report.
+   */
+  certificate(reportId: string): Promise<Uint8Array | null> {
+    return this.#transport.send<Uint8Array>({
+      method: "GET",
+      path: "/api/Report/Certificate/{id}",
+      params: { id: requireId(reportId, "report.certificate") },
+      responseType: "bytes",
+      operation: "report.certificate",
+    });
   }
 
   #narrow(condition: ODataExpr, query: HeaderQuery): HeaderQuery {

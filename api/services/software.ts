@@ -19,8 +19,9 @@ import {
   type VirtualFolder,
   VirtualFolderListSchema,
 } from "../models/software.ts";
-import { checkInput, isSuccess, requireText } from "./_input.ts";
+import { checkInput, isSuccess, requireText, withDefaults } from "./_input.ts";
 import { parseResponse } from "./_parse.ts";
+import { SoftwareInternal } from "./software_internal.ts";
 
 /**
  * How to pick a package by name.
@@ -73,6 +74,8 @@ export interface UploadZipOptions {
  */
 export class SoftwareService<M extends ErrorMode = ErrorMode> {
   #transport: Transport;
+  /** The internal routes: folders, file checks, history, revoked and available packages. */
+  readonly internal: SoftwareInternal;
 
   /**
    * Creates the service on a transport.
@@ -81,6 +84,7 @@ export class SoftwareService<M extends ErrorMode = ErrorMode> {
    */
   constructor(transport: Transport) {
     this.#transport = transport;
+    this.internal = new SoftwareInternal(transport);
   }
 
   /**
@@ -167,7 +171,8 @@ export class SoftwareService<M extends ErrorMode = ErrorMode> {
   }
 
   /**
-   * Creates a package; the server makes it a `Draft` with the next version of its name.
+   * Creates a package; the server makes it a `Draft` with the next version of its name. The
+   * documented defaults it leaves out are sent explicitly (`status` Draft, `installOnRoot` false).
    *
    * @param input The package; `name` is required.
    * @returns The created package, with its id.
@@ -178,7 +183,7 @@ export class SoftwareService<M extends ErrorMode = ErrorMode> {
     const data = await this.#transport.send({
       method: "POST",
       path: "/api/Software/Package",
-      json: body,
+      json: withDefaults(body, { status: "Draft", installOnRoot: false }),
       operation: "software.create",
     });
     return parseResponse(SoftwarePackageSchema, data, "software.create");

@@ -1,7 +1,9 @@
 /**
  * Internal `/api/internal/Process` routes (PascalCase JSON): the detailed process rows with their
  * ids, and the repair-operation configurations with fail-code categories. Process ids are derived
- * from the code, so they are stable across restarts.
+ * from the code, so they are stable across restarts. `BomConstraint` and `ImageConstraint` are
+ * text, as WATS answers them (pyWATS reads them as text or null and drops a configuration that
+ * holds a number).
  *
  * @module
  */
@@ -37,7 +39,7 @@ function failCode(guid: string, description: string, children: Rec[] = []): Rec 
     Selectable: true,
     SortOrder: 0,
     FailureType: 0,
-    ImageConstraint: 0,
+    ImageConstraint: "0",
     Status: 1,
     Failcodes: children,
   };
@@ -52,7 +54,7 @@ function repairConfig(process: ProcessInfo): Rec {
     UUTRequired: 1,
     CompRefMask: "^[A-Z]+\\d+$",
     CompRefMaskDescription: "A letter prefix and a number, e.g. R12",
-    BomConstraint: 0,
+    BomConstraint: "0",
     BOMRequired: 1,
     VendorRequired: 2,
     Categories: [

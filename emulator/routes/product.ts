@@ -15,7 +15,7 @@ import {
   readJson,
   readJsonObject,
 } from "../_http.ts";
-import type { Rec } from "../_records.ts";
+import { type Rec, requireReferer } from "../_records.ts";
 
 type C = Context<EmulatorEnv>;
 
@@ -121,6 +121,48 @@ async function arrayBody(c: C, ctx: EmulatorContext, what: string): Promise<Rec[
   return body;
 }
 
+function requireEdits(body: unknown): Rec[] {
+  if (!Array.isArray(body)) throw new EmulatorHttpError(400, "Request body must be a list of tags");
+  body.forEach((tag, i) => {
+    if (!isRecord(tag) || typeof tag.key !== "string" || tag.key.trim() === "") {
+      throw new EmulatorHttpError(400, `Tag ${i}: key is required`);
+    }
+    if (tag.change !== undefined && ![0, 1, 2, 3].includes(tag.change as number)) {
+      throw new EmulatorHttpError(400, `Tag '${tag.key}': change must be 0, 1, 2 or 3`);
+    }
+  });
+  return body;
+}
+
+async function tagRoute(
+  c: C,
+  ctx: EmulatorContext,
+  ofRevision: boolean,
+  edits: boolean,
+): Promise<Response> {
+  requireReferer(c);
+  const partNumber = queryParam(c, "partNumber");
+  if (!partNumber) throw new EmulatorHttpError(400, "Query parameter 'partNumber' is required");
+  const product = await findProduct(ctx, { partNumber });
+  let holder: Rec = product;
+  if (ofRevision) {
+    const revision = queryParam(c, "revision");
+    if (!revision) throw new EmulatorHttpError(400, "Query parameter 'revision' is required");
+    const found = (product.revisions as Rec[] | undefined ?? []).find((r) =>
+      String(r.revision).toLowerCase() === revision.toLowerCase()
+    );
+    if (!found) {
+      throw new EmulatorHttpError(404, `Revision '${revision}' of '${partNumber}' was not found`);
+    }
+    holder = found;
+  }
+  if (edits) {
+    holder.tags = mergeTags(holder.tags, requireEdits(await readJson(c, ctx.bodyLimit)));
+    await ctx.entities.put("product", String(product.partNumber), product);
+  }
+  return jsonResponse(holder.tags ?? []);
+}
+
 /** Register the `/api/Product` routes. */
 export function productRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   app.get("/api/Product/Query", async () => {
@@ -202,6 +244,10 @@ export function productRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): voi
     }
     return jsonResponse(found);
   });
+  app.get("/api/internal/Product/GetProductTags", (c) => tagRoute(c, ctx, false, false));
+  app.put("/api/internal/Product/PutProductTags", (c) => tagRoute(c, ctx, false, true));
+  app.get("/api/internal/Product/GetRevisionTags", (c) => tagRoute(c, ctx, true, false));
+  app.put("/api/internal/Product/PutRevisionTags", (c) => tagRoute(c, ctx, true, true));
   app.get("/api/Product/:partNumber", async (c) => {
     const partNumber = c.req.param("partNumber");
     const product = await ctx.entities.get<Rec>("product", partNumber);

@@ -44,7 +44,8 @@ async function findRevision(
   return { product, revision: found };
 }
 
-async function revisionById(ctx: EmulatorContext, id: unknown): Promise<Rec | null> {
+/** The product revision of an id, or null. */
+export async function revisionById(ctx: EmulatorContext, id: unknown): Promise<Rec | null> {
   for (const product of await ctx.entities.list<Rec>("product")) {
     for (const revision of (product.revisions as Rec[] | undefined) ?? []) {
       if (lower(revision.productRevisionId) === lower(id)) return revision;
@@ -107,7 +108,7 @@ async function storeBom(
     stored.push({
       quantity: 1,
       ...item,
-      bomItemId: await ctx.entities.next("bomItem"),
+      bomItemId: crypto.randomUUID(),
       productRevisionId,
     });
   }

@@ -56,11 +56,13 @@ const CHANGE_SCHEMA: FilterSchema = {
   },
 };
 
-function unitKey(serialNumber: string, partNumber: string): string {
+/** The store key of a unit. */
+export function unitKey(serialNumber: string, partNumber: string): string {
   return `${serialNumber}\u0000${partNumber}`;
 }
 
-function phaseId(raw: string): number {
+/** The phase id of an id or a name; 400 when there is none. */
+export function phaseId(raw: string): number {
   const number = Number(raw);
   const found = UNIT_PHASES.find(([id, name]) =>
     id === number || name.toLowerCase() === raw.toLowerCase() ||
@@ -70,11 +72,13 @@ function phaseId(raw: string): number {
   return found[0];
 }
 
-function phaseName(id: unknown): string | null {
+/** The name of a phase id, or null. */
+export function phaseName(id: unknown): string | null {
   return UNIT_PHASES.find(([phase]) => phase === id)?.[1] ?? null;
 }
 
-async function loadUnit(
+/** A stored unit; 404 when there is none. */
+export async function loadUnit(
   ctx: EmulatorContext,
   serialNumber: string,
   partNumber: string,
@@ -86,7 +90,8 @@ async function loadUnit(
   return unit;
 }
 
-async function recordChange(ctx: EmulatorContext, unit: Rec, change: Rec): Promise<void> {
+/** Records a unit change (as `Units/Changes` lists them). */
+export async function recordChange(ctx: EmulatorContext, unit: Rec, change: Rec): Promise<void> {
   const id = await ctx.entities.next("unitChange");
   await ctx.entities.put("unitChange", id, {
     id,
@@ -101,7 +106,8 @@ async function recordChange(ctx: EmulatorContext, unit: Rec, change: Rec): Promi
   });
 }
 
-async function saveUnit(ctx: EmulatorContext, input: Rec): Promise<Rec> {
+/** Creates or updates a unit, recording what changed. */
+export async function saveUnit(ctx: EmulatorContext, input: Rec): Promise<Rec> {
   for (const key of ["serialNumber", "partNumber"]) {
     if (typeof input[key] !== "string" || (input[key] as string).trim() === "") {
       throw new EmulatorHttpError(400, `Unit.${key} is required`);
@@ -137,7 +143,8 @@ async function saveUnit(ctx: EmulatorContext, input: Rec): Promise<Rec> {
   return unit;
 }
 
-async function withChildren(ctx: EmulatorContext, unit: Rec): Promise<Rec> {
+/** The unit with its child units in `subUnits`. */
+export async function withChildren(ctx: EmulatorContext, unit: Rec): Promise<Rec> {
   const units = await ctx.entities.list<Rec>("unit");
   const children = units.filter((u) =>
     String(u.parentSerialNumber ?? "").toLowerCase() === String(unit.serialNumber).toLowerCase() &&

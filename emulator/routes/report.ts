@@ -1,5 +1,5 @@
 /**
- * `/api/Report` routes: submit and read WSJF and WSXF, header queries, attachments.
+ * `/api/Report` routes: submit and read WSJF and WSXF, header queries, attachments, certificates.
  *
  * A submission is validated with the project's report model, changed the way a WATS server
  * changes it (see `_report_shape.ts`), and stored under its id; posting the same id again
@@ -20,6 +20,7 @@ import {
   queryParam,
   readBody,
   readJson,
+  requireGuid,
 } from "../_http.ts";
 import {
   attachmentData,
@@ -31,12 +32,12 @@ import {
 import { processName } from "./app.ts";
 import type { AttachmentMeta } from "../_report_shape.ts";
 import { validateReport } from "../_validate.ts";
+import { certificatePdf } from "../_certificate.ts";
 import { reportsFromWsxf, wsxfOf } from "../_wsxf.ts";
 import type { Rec } from "../_records.ts";
 
 type C = Context<EmulatorEnv>;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Keep a header row well under the 64 KiB a KV value holds. */
 const MAX_HEADER_CHARS = 48_000;
 
@@ -48,11 +49,6 @@ export function submittedReportId(body: Uint8Array): string | null {
   } catch {
     return null;
   }
-}
-
-function requireGuid(id: string): string {
-  if (!GUID.test(id)) throw new EmulatorHttpError(400, `Report id '${id}' is not a GUID`);
-  return id;
 }
 
 function boundHeader(header: Rec): Rec {
@@ -112,12 +108,12 @@ async function store(ctx: EmulatorContext, input: unknown): Promise<string> {
 async function submitWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
   const reports = await reportsFromWsxf(await readBody(c, ctx.bodyLimit), ctx.now);
   const ids = [];
-  for (const report of reports) ids.push({ ID: await store(ctx, report) });
+  for (const report of reports) ids.push({ id: await store(ctx, report) });
   return jsonResponse(ids.length === 1 ? ids[0] : ids);
 }
 
 async function getWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   const stored = await ctx.reports.report(id);
   if (!stored) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
   return new Response(wsxfOf(stored), {
@@ -126,7 +122,7 @@ async function getWsxf(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function getReport(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   queryInt(c, "detailLevel", { min: 0, max: 7 });
   const includeAttachments = queryBool(c, "includeAttachments", false);
   const includeChartdata = queryBool(c, "includeChartdata", true);
@@ -214,7 +210,7 @@ async function attachment(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
-  const id = requireGuid(c.req.param("id") ?? "");
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
   const meta = await ctx.reports.meta(id);
   const stored = meta ? await ctx.reports.report(id) : null;
   if (!meta || !stored) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
@@ -230,6 +226,18 @@ async function allAttachments(c: C, ctx: EmulatorContext): Promise<Response> {
   });
 }
 
+async function certificate(c: C, ctx: EmulatorContext): Promise<Response> {
+  const id = requireGuid(c.req.param("id") ?? "", "Report id");
+  const meta = await ctx.reports.meta(id);
+  if (!meta) throw new EmulatorHttpError(404, `Report '${id}' was not found`);
+  return new Response(certificatePdf(meta.header), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${id}.pdf"`,
+    },
+  });
+}
+
 /** Register the `/api/Report` routes. */
 export function reportRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   app.post("/api/Report/WSJF", async (c) => {
@@ -241,6 +249,7 @@ export function reportRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void
   app.get("/api/Report/Query/HeaderByMiscInfo", (c) => headersByMiscInfo(c, ctx));
   app.get("/api/Report/Attachment", (c) => attachment(c, ctx));
   app.get("/api/Report/Attachments/:id", (c) => allAttachments(c, ctx));
+  app.get("/api/Report/Certificate/:id", (c) => certificate(c, ctx));
   app.post("/api/Report/WSXF", (c) => submitWsxf(c, ctx));
   app.get("/api/Report/Wsxf/:id", (c) => getWsxf(c, ctx));
 }

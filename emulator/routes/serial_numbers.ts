@@ -1,7 +1,8 @@
 /**
  * `/api/Production/SerialNumbers` routes with real state: the types, allocation (`Take`, answered
  * in XML as WATS does; a number is never handed out twice), and the look-ups of taken numbers by
- * range and by the unit they were taken for.
+ * range and by the unit they were taken for. Numbers imported into a pool (`serial_admin.ts`) are
+ * handed out first, in order.
  *
  * @module
  */
@@ -33,7 +34,8 @@ export const SERIAL_TYPES: readonly Rec[] = [
   },
 ];
 
-function typeOf(name: string): Rec {
+/** The serial-number type of a name (any case); 404 when there is none. */
+export function typeOf(name: string): Rec {
   const type = SERIAL_TYPES.find((t) => String(t.name).toLowerCase() === name.toLowerCase());
   if (!type) throw new EmulatorHttpError(404, `Serial number type '${name}' was not found`);
   return type;
@@ -53,14 +55,26 @@ async function take(c: C, ctx: EmulatorContext): Promise<Response> {
   const type = typeOf(requireParam(c, "serialNumberType"));
   const quantity = queryInt(c, "quantity", { min: 1, max: 10_000 }) ?? 1;
   const taken: string[] = [];
+  // Imported numbers that are still free go first, in order; then new ones are made.
+  const free = (await recordsOf(ctx, String(type.name))).filter((r) => r.state === "Free");
   for (let i = 0; i < quantity; i++) {
-    const n = await ctx.entities.next(`serial:${type.name}`);
-    const serialNumber = format(type, n);
+    let serialNumber: string;
+    let sequence: number | null = null;
+    const imported = free.shift();
+    if (imported) serialNumber = String(imported.serialNumber);
+    else {
+      do {
+        sequence = await ctx.entities.next(`serial:${type.name}`);
+        serialNumber = format(type, sequence);
+      } while (await ctx.entities.get("serialNumber", `${type.name}\u0000${serialNumber}`));
+    }
     taken.push(serialNumber);
     await ctx.entities.put("serialNumber", `${type.name}\u0000${serialNumber}`, {
+      ...imported,
       serialNumber,
       typeName: type.name,
-      sequence: n,
+      sequence: imported?.sequence ?? sequence,
+      state: "Taken",
       referenceSerialNumber: queryParam(c, "refSN") ?? null,
       referencePartNumber: queryParam(c, "refPN") ?? null,
       stationName: queryParam(c, "stationName") ?? null,
@@ -73,11 +87,13 @@ async function take(c: C, ctx: EmulatorContext): Promise<Response> {
   return new Response(xml, { headers: { "content-type": "application/xml; charset=utf-8" } });
 }
 
-async function recordsOf(ctx: EmulatorContext, typeName: string): Promise<Rec[]> {
+/** The records of a type, in serial-number order. */
+export async function recordsOf(ctx: EmulatorContext, typeName: string): Promise<Rec[]> {
   const type = typeOf(typeName);
   return (await ctx.entities.list<Rec>("serialNumber"))
     .filter((r) => r.typeName === type.name)
-    .sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    .map((r): Rec => ({ state: "Taken", ...r })) // records taken before pools had states
+    .sort((a, b) => String(a.serialNumber).localeCompare(String(b.serialNumber)));
 }
 
 /** Register the serial-number routes. */

@@ -38,13 +38,15 @@ const DEFAULT_FOLDERS: Rec[] = [
   { folderId: "00000000-0000-0000-0000-000000000001", name: "Root", path: "/", description: null },
 ];
 
-async function find(store: RecordStore, id: string): Promise<Rec> {
+/** The package of an id; 404 when there is none. */
+export async function findPackage(store: RecordStore, id: string): Promise<Rec> {
   const pkg = await store.get<Rec>("package", id);
   if (!pkg) throw new EmulatorHttpError(404, `Package '${id}' was not found`);
   return pkg;
 }
 
-function requireDraft(pkg: Rec, what: string): void {
+/** 409 unless the package is a Draft (`what` names the refused change). */
+export function requireDraft(pkg: Rec, what: string): void {
   if (pkg.status !== "Draft") {
     throw new EmulatorHttpError(
       409,
@@ -55,17 +57,19 @@ function requireDraft(pkg: Rec, what: string): void {
 }
 
 /** Every package, by name and then version. */
-async function allPackages(store: RecordStore): Promise<Rec[]> {
+export async function allPackages(store: RecordStore): Promise<Rec[]> {
   return (await store.list<Rec>("package")).sort((a, b) =>
     String(a.name).localeCompare(String(b.name)) || Number(a.version) - Number(b.version)
   );
 }
 
-function byNewest(a: Rec, b: Rec): number {
+/** Sorts versions of a name newest first. */
+export function byNewest(a: Rec, b: Rec): number {
   return Number(b.version) - Number(a.version);
 }
 
-function sameName(a: unknown, b: string): boolean {
+/** Package names compare without case. */
+export function sameName(a: unknown, b: string): boolean {
   return String(a).toLowerCase() === b.toLowerCase();
 }
 
@@ -109,7 +113,7 @@ async function create(c: C, ctx: EmulatorContext, store: RecordStore): Promise<R
 }
 
 async function update(c: C, ctx: EmulatorContext, store: RecordStore): Promise<Response> {
-  const pkg = await find(store, c.req.param("id")!);
+  const pkg = await findPackage(store, c.req.param("id")!);
   const input = await readJsonObject(c, ctx.bodyLimit, "Package");
   requireDraft(pkg, "update the package");
   for (const key of EDITABLE) if (key in input) pkg[key] = input[key];
@@ -140,7 +144,7 @@ async function remove(store: RecordStore, pkg: Rec): Promise<Response> {
 }
 
 async function setStatus(c: C, ctx: EmulatorContext, store: RecordStore): Promise<Response> {
-  const pkg = await find(store, c.req.param("id")!);
+  const pkg = await findPackage(store, c.req.param("id")!);
   const wanted = STATUSES.find((s) => s.toLowerCase() === requireParam(c, "status").toLowerCase());
   if (!wanted) {
     throw new EmulatorHttpError(400, `Unknown status; use ${STATUSES.join(", ")}`);
@@ -182,7 +186,7 @@ async function unzip(bytes: Uint8Array): Promise<{ name: string; data: Uint8Arra
 }
 
 async function uploadZip(c: C, ctx: EmulatorContext, store: RecordStore): Promise<Response> {
-  const pkg = await find(store, c.req.param("id")!);
+  const pkg = await findPackage(store, c.req.param("id")!);
   requireDraft(pkg, "upload files");
   const entries = await unzip(await readBody(c, ctx.bodyLimit));
   if (entries.length === 0) throw new EmulatorHttpError(400, "The zip archive holds no files");
@@ -226,7 +230,7 @@ async function fileAttribute(c: C, ctx: EmulatorContext, store: RecordStore): Pr
   const ref = await store.get<Rec>("packageFile", fileId);
   if (!ref) throw new EmulatorHttpError(404, `Package file '${fileId}' was not found`);
   const input = await readJsonObject(c, ctx.bodyLimit, "FileAttribute");
-  const pkg = await find(store, String(ref.packageId));
+  const pkg = await findPackage(store, String(ref.packageId));
   requireDraft(pkg, "change file attributes");
   const file = (pkg.files as Rec[]).find((f) =>
     String(f.fileId).toLowerCase() === fileId.toLowerCase()
@@ -238,13 +242,13 @@ async function fileAttribute(c: C, ctx: EmulatorContext, store: RecordStore): Pr
   return jsonResponse(true);
 }
 
-/** Register the `/api/Software` routes and their internal companions. */
+/** Register the `/api/Software` routes and the internal file routes. */
 export function softwareRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): void {
   const store = new RecordStore(ctx.kv);
   app.get("/api/Software/Packages", async () => jsonResponse(await allPackages(store)));
   app.get(
     "/api/Software/Package/:id",
-    async (c) => jsonResponse(await find(store, c.req.param("id"))),
+    async (c) => jsonResponse(await findPackage(store, c.req.param("id"))),
   );
   app.get("/api/Software/PackageByName", async (c) => {
     const name = requireParam(c, "name");
@@ -274,7 +278,7 @@ export function softwareRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): vo
   app.put("/api/Software/Package/:id", (c) => update(c, ctx, store));
   app.delete(
     "/api/Software/Package/:id",
-    async (c) => remove(store, await find(store, c.req.param("id"))),
+    async (c) => remove(store, await findPackage(store, c.req.param("id"))),
   );
   app.delete("/api/Software/PackageByName", async (c) => {
     const name = requireParam(c, "name");
@@ -290,7 +294,7 @@ export function softwareRoutes(app: Hono<EmulatorEnv>, ctx: EmulatorContext): vo
   app.post("/api/Software/PackageStatus/:id", (c) => setStatus(c, ctx, store));
   app.get(
     "/api/Software/PackageFiles/:id",
-    async (c) => jsonResponse((await find(store, c.req.param("id"))).files),
+    async (c) => jsonResponse((await findPackage(store, c.req.param("id"))).files),
   );
   app.post("/api/Software/Package/UploadZip/:id", (c) => uploadZip(c, ctx, store));
   app.post("/api/Software/Package/FileAttribute/:fileId", (c) => fileAttribute(c, ctx, store));

@@ -122,3 +122,46 @@ export async function call<T = Record<string, unknown>>(
   const res = await h.wats.request<T>({ method, path, ...extra, operation: "test.call" });
   return res.data;
 }
+
+/** One request as the client sent it: method, path, query and parsed JSON body. */
+export interface SentRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Headers;
+  body: unknown;
+}
+
+/**
+ * A client on the harness's emulator that records every request it sends before passing it on
+ * over loopback, and the list it records into.
+ */
+export function recordingClient(
+  h: Harness,
+  extra: Partial<WatsOptions<"strict">> = {},
+): { wats: Wats; sent: SentRequest[] } {
+  const sent: SentRequest[] = [];
+  const wats = h.client<"strict">({
+    ...extra,
+    fetch: async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      let body: unknown = null;
+      if (typeof init?.body === "string") {
+        try {
+          body = JSON.parse(init.body);
+        } catch {
+          body = init.body;
+        }
+      } else if (init?.body instanceof ArrayBuffer) body = new Uint8Array(init.body);
+      sent.push({
+        method: init?.method ?? "GET",
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: new Headers(init?.headers),
+        body,
+      });
+      return await fetch(input, init);
+    },
+  });
+  return { wats, sent };
+}

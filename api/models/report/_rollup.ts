@@ -1,5 +1,5 @@
 /**
- * Finishing a built step tree: statuses rolled up, ids numbered, the failing step marked.
+ * Finishing a built step tree: statuses rolled up (ids and the failing step are the server's).
  *
  * @module
  */
@@ -37,34 +37,16 @@ function rollUp(draft: Draft): StepStatus {
   return status;
 }
 
-function firstFailingLeaf(step: Step): Step | null {
-  if (step.status !== "F") return null;
-  for (const child of step.steps ?? []) {
-    const found = firstFailingLeaf(child);
-    if (found) return found;
-  }
-  return step;
-}
-
-function number(step: Step, next: { id: number }): void {
-  step.id ??= next.id;
-  next.id++;
-  step.causedUUTFailure ??= false;
-  for (const child of step.steps ?? []) number(child, next);
-}
-
 /**
- * Finishes a root draft: rolls statuses up, numbers steps depth-first from 1 where no id was
- * given, and marks the first failing leaf step as the one that failed the unit.
+ * Finishes a root draft: rolls statuses up. Step ids and `causedUUTFailure` are left to the
+ * server, which numbers steps depth-first from 1 and marks the step that failed the unit (the
+ * WATS API spec §4.3 marks both server-set); the client sends only what the caller set.
  *
  * @param root The root sequence draft.
  * @returns The root step and the report result it implies.
  */
 export function finishTree(root: Draft): { root: Step; result: ReportResult } {
   rollUp(root);
-  number(root.step, { id: 1 });
-  const failing = firstFailingLeaf(root.step);
-  if (failing) failing.causedUUTFailure = true;
   const status = root.step.status;
   const result: ReportResult = status === "F" || status === "E" || status === "T" ? status : "P";
   return { root: root.step, result };

@@ -149,7 +149,9 @@ export class SequenceBuilder {
    */
   passFailStep(name: string, passed: boolean, options: StepOptions = {}): this {
     const status = options.status ?? (passed ? "P" : "F");
-    this.#add("ET_PFT", name, { ...options, status }, { booleanMeas: [{ status }] });
+    this.#add("ET_PFT", name, { ...options, status }, {
+      booleanMeas: [{ status, value: passed }],
+    });
     return this;
   }
 
@@ -169,6 +171,7 @@ export class SequenceBuilder {
     const list: BooleanMeasurement[] = uniqueNames(measurements).map((m) => ({
       name: m.name,
       status: m.passed ? "P" : "F",
+      value: m.passed,
     }));
     this.#add("ET_MPFT", name, { status: measuredStatus(list), ...options }, { booleanMeas: list });
     return this;

@@ -131,6 +131,23 @@ Deno.test("sends JSON and raw bodies with their content types, Referer on intern
   }
 });
 
+Deno.test("every request without a body of its own carries Content-Type: application/json", async () => {
+  const server = startServer(() => json("ok"));
+  try {
+    const t = transport(server.url);
+    await t.request({ method: "GET", path: "/api/a", operation: "o" });
+    await t.request({ method: "DELETE", path: "/api/b", query: { id: 1 }, operation: "o" });
+    await t.request({ method: "POST", path: "/api/c", operation: "o" });
+    await t.request({ method: "GET", path: "/api/d", responseType: "bytes", operation: "o" });
+    assert.deepEqual(
+      server.seen.map((r) => r.headers.get("content-type")),
+      Array(4).fill("application/json"),
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("maps every status to its error class, with the server message and correlation id", async () => {
   const cases: [number, new (...args: never[]) => WatsError][] = [
     [400, ValidationError],

@@ -50,3 +50,16 @@ Deno.test("processKind names the kind of a process", () => {
   assert.equal(processKind({ ...base, isWipOperation: true }), "wip");
   assert.equal(processKind(base), "other");
 });
+
+Deno.test("BomConstraint and ImageConstraint are read as text (as WATS answers) or as a number", () => {
+  for (const value of ["0", 2]) {
+    const parsed = RepairOperationConfigMapSchema.parse({
+      "500": {
+        BomConstraint: value,
+        Categories: [{ ImageConstraint: value, Failcodes: [{ ImageConstraint: value }] }],
+      },
+    });
+    assert.deepEqual(parsed["500"].BomConstraint, value);
+    assert.deepEqual(parsed["500"].Categories?.[0].Failcodes?.[0].ImageConstraint, value);
+  }
+});

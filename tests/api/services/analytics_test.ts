@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Report, Wats } from "../../../mod.ts";
+import { NotFoundError, type Report, ValidationError, Wats } from "../../../mod.ts";
 import { ManualClock } from "../../../http.ts";
 import {
   createUurReport,
@@ -294,6 +294,99 @@ Deno.test("unit flow follows units from ICT to final test, counting first visits
   // U4's repair passed, but its last ICT test did not
   const failedOnly = await h.wats.analytics.unitFlow({ includePassed: false, processCodes: [ICT] });
   assert.deepEqual(failedOnly.units.map((u) => u.serialNumber), ["U4"]);
+});
+
+Deno.test("unit flow of chosen units, split by station, and in a chosen unit order", async () => {
+  const { h } = await seeded();
+  await using _ = h;
+  const internal = h.wats.analytics.internal;
+  const one = await internal.unitFlowOf(["U1"]);
+  assert.deepEqual(one.units.map((u) => [u.serialNumber, u.nodePath]), [
+    ["U1", ["ICT", "Final Function test"]],
+  ]);
+  const split = await internal.unitFlowSplitBy("stationName", { partNumber: "PCB-1" });
+  assert.deepEqual(split.nodes.map((n) => [n.name, n.unitCount]), [
+    ["ICT @ ict-1", 3],
+    ["Final Function test @ fct-1", 1],
+  ]);
+  const ordered = await internal.unitFlowOrdered("serialNumber desc", { partNumber: "PCB-1" });
+  assert.deepEqual(ordered.units.map((u) => u.serialNumber), ["U3", "U2", "U1"]);
+  await assert.rejects(() => internal.unitFlowSplitBy("colour"), ValidationError);
+  await assert.rejects(() => internal.unitFlowOrdered("height"), ValidationError);
+  await assert.rejects(() => internal.unitFlowOf([]), TypeError);
+});
+
+Deno.test("internal step lists: measurements and step statuses, by filter or by days", async () => {
+  const { h } = await seeded();
+  await using _ = h;
+  const internal = h.wats.analytics.internal;
+  const voltage = await internal.measurementList({
+    filter: { partNumber: "PCB-1" },
+    stepFilters: '<Filters><Filter Name="Voltage"/></Filters>',
+  });
+  assert.deepEqual(voltage.map((r) => [r.serialNumber, r.value, r.status]), [
+    ["U3", 3.29, "Passed"],
+    ["U2", 3.31, "Passed"],
+    ["U2", 3.6, "Failed"],
+    ["U1", 3.3, "Passed"],
+  ]);
+  // the GET form: one day back from 2026-05-10T12:00Z leaves PCB-2's runs of the 9th out
+  const rails = await internal.measurementList({
+    days: 1,
+    stepFilters: "<Filters><Filter Path='Rails'/></Filters>",
+  });
+  assert.deepEqual(rails.length, 8);
+  assert.deepEqual(new Set(rails.map((r) => r.measureName)), new Set(["5V", "3V3"]));
+  assert.deepEqual(rails[0].stepPath, `${ROOT}¶Rails¶¶5V`);
+  const boot = await internal.stepStatusList({
+    filter: { serialNumber: "U1" },
+    sequenceFilters: `<Filters><Filter Name="${ROOT}"/></Filters>`,
+  });
+  assert.deepEqual(boot.map((r) => [r.stepName, r.status, r.stationName]), [
+    ["Boot", "Passed", "fct-1"],
+    ["Voltage", "Passed", "ict-1"],
+    ["Rails", "Passed", "ict-1"],
+  ]);
+  await assert.rejects(() => internal.stepStatusList({}), ValidationError); // days is required
+  await assert.rejects(() => internal.stepStatusList({ days: 1, levelId: 99 }), NotFoundError);
+  await assert.rejects(
+    () => internal.measurementList({ days: 1, stepFilters: "Voltage" }),
+    ValidationError,
+  );
+});
+
+Deno.test("internal top failed: the GET form by part number and days, the POST form by filter", async () => {
+  const { h } = await seeded();
+  await using _ = h;
+  const internal = h.wats.analytics.internal;
+  const pcb1 = await internal.topFailed({ partNumber: "PCB-1", processCode: ICT, days: 1 });
+  assert.deepEqual(pcb1.map((r) => [r.stepName, r.failCount, r.totalCount]), [["Voltage", 1, 4]]);
+  const recent = await internal.topFailed({ days: 1, count: 5 });
+  assert.deepEqual(recent.map((r) => r.partNumber), ["PCB-1"], "PCB-2 failed two days ago");
+  const pcb2 = await internal.topFailed({ filter: { partNumber: "PCB-2" }, count: 1 });
+  assert.deepEqual(pcb2.map((r) => [r.stepName, r.failCount]), [["Voltage", 2]]);
+});
+
+Deno.test("alarm logs: failed UUT reports and assets over their limits, newest first", async () => {
+  const { h } = await seeded();
+  await using _ = h;
+  const type = await h.wats.asset.saveType({ typeName: "Fixture", runningCountLimit: 2 });
+  await h.wats.asset.save({ serialNumber: "FX-1", typeId: type.typeId!, assetName: "Bed" });
+  const internal = h.wats.analytics.internal;
+  assert.deepEqual((await internal.alarmLogs({ type: 5 })).length, 0, "not over its limit yet");
+  await h.wats.asset.incrementCount({ serialNumber: "FX-1" }, { by: 2 });
+  const logs = await internal.alarmLogs();
+  assert.deepEqual(logs.map((l) => [l.type, l.serialNumber, l.name]), [
+    [5, "FX-1", "Asset alarm"],
+    [1, "U2", "UUT report not passed"],
+    [1, "U4", "UUT report not passed"],
+    [1, "U4", "UUT report not passed"],
+  ]);
+  assert.deepEqual(logs.map((l) => l.logId), [4, 3, 2, 1]);
+  const today = await internal.alarmLogs({ type: 1, dateFrom: "2026-05-10T00:00:00Z" });
+  assert.deepEqual(today.map((l) => [l.serialNumber, l.processName]), [["U2", "ICT"]]);
+  assert.deepEqual((await internal.alarmLogs({ topCount: 2 })).length, 2);
+  await assert.rejects(() => internal.alarmLogs({ topCount: 0 }), ValidationError);
 });
 
 Deno.test("the filter is sent as the server reads it: UTC dates, period default, dimensions in the query", async () => {

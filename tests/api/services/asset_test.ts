@@ -8,7 +8,7 @@ import {
   assetRefOf,
   reportAssetOf,
 } from "../../../api/services/asset.ts";
-import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
+import { type Harness, recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 async function fixtureType(h: Harness, limits: Record<string, unknown> = {}): Promise<string> {
   const type = await h.wats.asset.saveType({ typeName: "Fixture", ...limits });
@@ -246,4 +246,66 @@ Deno.test("asset keys: a report names the asset assetSN + usageCount, the API se
     refused = error;
   }
   assert.ok(refused instanceof TypeError);
+});
+
+Deno.test("a new asset is sent with the documented default state; an update only with what it gives", async () => {
+  await using h = await startEmulator();
+  const typeId = await fixtureType(h);
+  const { wats, sent } = recordingClient(h);
+  const saved = await wats.asset.save({ serialNumber: "FX-D1", typeId });
+  await wats.asset.save({ assetId: saved.assetId, serialNumber: "FX-D1", assetName: "Bed" });
+  assert.deepEqual(sent.map((r) => r.body), [
+    { serialNumber: "FX-D1", typeId, state: 1 },
+    { assetId: saved.assetId, serialNumber: "FX-D1", assetName: "Bed" },
+  ]);
+});
+
+Deno.test("asset files are uploaded, listed, downloaded, replaced and deleted by name", async () => {
+  await using h = await startEmulator();
+  const files = h.wats.asset.files;
+  const { assetId } = await h.wats.asset.save({
+    serialNumber: "DMM-7",
+    typeId: await fixtureType(h),
+  });
+  const id = assetId!;
+  const pdf = new Uint8Array([37, 80, 68, 70, 0, 255, 1]);
+  assert.ok(await files.upload(id, "cal.pdf", pdf));
+  assert.ok(await files.upload(id, "notes.txt", new TextEncoder().encode("first")));
+  assert.ok(await files.upload(id, "notes.txt", new TextEncoder().encode("second")));
+  assert.deepEqual(await files.list(id), ["cal.pdf", "notes.txt"]);
+  assert.deepEqual(await files.download(id, "cal.pdf"), pdf);
+  assert.deepEqual(new TextDecoder().decode((await files.download(id, "notes.txt"))!), "second");
+  await assert.rejects(() => files.download(id, "gone.txt"), NotFoundError);
+  await assert.rejects(() => files.upload(crypto.randomUUID(), "a.txt", pdf), NotFoundError);
+  await assert.rejects(() => files.list("not-a-guid"), ValidationError);
+  await assert.rejects(() => files.upload(id, "dir/a.txt", pdf), TypeError);
+
+  // every name must exist; then only the named files go
+  await assert.rejects(() => files.delete(id, ["cal.pdf", "gone.txt"]), NotFoundError);
+  assert.ok(await files.delete(id, ["CAL.pdf"]));
+  assert.deepEqual(await files.list(id), ["notes.txt"]);
+  await assert.rejects(() => files.download(id, "cal.pdf"), NotFoundError);
+  // the body pyWATS drops: without the names the server refuses, and deletes nothing
+  await assert.rejects(
+    () =>
+      h.wats.request({
+        method: "DELETE",
+        path: "/api/internal/Blob/Assets",
+        query: { assetId: id },
+        internal: true,
+        operation: "test.noNames",
+      }),
+    ValidationError,
+  );
+  assert.deepEqual(await files.list(id), ["notes.txt"]);
+  // and the internal routes need the Referer header
+  await assert.rejects(
+    () =>
+      h.wats.request({
+        method: "GET",
+        path: `/api/internal/Blob/Asset/List/${id}`,
+        operation: "test.noReferer",
+      }),
+    ValidationError,
+  );
 });

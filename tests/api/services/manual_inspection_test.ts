@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { createUutReport } from "../../../api/models/report/mod.ts";
 import { InspectionStatus } from "../../../api/models/manual_inspection.ts";
-import { startEmulator } from "../../emulator/_helpers.ts";
+import { recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 const { Draft, Pending, Released, Revoked } = InspectionStatus;
 
@@ -138,5 +138,121 @@ Deno.test("every call sends the Referer; without it the internal routes refuse",
   await assert.rejects(
     () => h.wats.manualInspection.createDefinition({ Name: "x", OnFailRequireRepair: 5 }),
     TypeError,
+  );
+});
+
+Deno.test("updateDefinition sends the id and only the changed fields; status moves read nothing first", async () => {
+  await using h = await startEmulator();
+  const sent: { method: string; path: string; body: unknown }[] = [];
+  const mi = h.client({
+    fetch: async (input, init) => {
+      const body = typeof init?.body === "string" ? JSON.parse(init.body) : null;
+      sent.push({ method: init?.method ?? "GET", path: new URL(String(input)).pathname, body });
+      return await fetch(input, init);
+    },
+  }).manualInspection;
+  const created = await mi.createDefinition({ Name: "Solder check", Description: "first" });
+  const id = created.TestSequenceDefinitionId!;
+  sent.length = 0;
+  const saved = await mi.updateDefinition({ TestSequenceDefinitionId: id, Description: "second" });
+  assert.deepEqual([saved.Description, saved.Name, saved.LogOperator], [
+    "second",
+    "Solder check",
+    true,
+  ]);
+  await mi.moveToPending(id);
+  assert.deepEqual(sent, [
+    {
+      method: "PUT",
+      path: "/api/internal/ManualInspection/PutDefinitionNew",
+      body: { TestSequenceDefinitionId: id, Description: "second" },
+    },
+    {
+      method: "PUT",
+      path: "/api/internal/ManualInspection/PutDefinitionNew",
+      body: { TestSequenceDefinitionId: id, Status: Pending },
+    },
+  ]);
+  await assert.rejects(() => mi.updateDefinition({ Description: "x" } as never), TypeError);
+});
+
+Deno.test("a definition is created with its documented flags sent explicitly", async () => {
+  await using h = await startEmulator();
+  const { wats, sent } = recordingClient(h);
+  await wats.manualInspection.createDefinition({ Name: "Torque check", LogOperator: false });
+  assert.deepEqual(sent.map((r) => r.body), [{
+    Name: "Torque check",
+    LogOperator: false,
+    IsGlobal: false,
+    OnFailGotoCleanup: false,
+    OnFailRequireSubmit: false,
+    OnFailRequireRepair: 0,
+    AddChildUnits: false,
+  }]);
+});
+
+Deno.test("a station reads a definition's details and workflow, checks misc infos and string tests", async () => {
+  await using h = await startEmulator();
+  const mi = h.wats.manualInspection;
+  const id = (await mi.createDefinition({ Name: "Visual check" })).TestSequenceDefinitionId!;
+  await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Solder" });
+  await mi.saveSequence({ TestSequenceDefinitionId: id, Name: "Labels" });
+  await mi.createRelation({
+    TestSequenceDefinitionId: id,
+    EntitySchema: "Product",
+    EntityName: "PCB-1",
+  });
+  await assert.rejects(() => mi.runtime.workflow(id), NotFoundError);
+  const xaml = '<Activity x:Class="Visual"/>';
+  await mi.setXaml(id, xaml);
+
+  const details = await mi.runtime.details(id);
+  assert.deepEqual(details.Name, "Visual check");
+  assert.deepEqual(details.Sequences?.map((s) => s.Name), ["Solder", "Labels"]);
+  assert.deepEqual(details.Relations?.map((r) => r.EntityName), ["PCB-1"]);
+  assert.deepEqual(await mi.runtime.legacyDetails(id), details);
+  assert.deepEqual(await mi.runtime.workflow(id), xaml);
+  await assert.rejects(() => mi.runtime.details(crypto.randomUUID()), NotFoundError);
+  await assert.rejects(() => mi.runtime.workflow("not-a-guid"), ValidationError);
+
+  assert.deepEqual(
+    await mi.runtime.validateMiscInfo([{ Description: "Fixture", Text: "F-12" }]),
+    { IsValid: true, Errors: [] },
+  );
+  const bad = await mi.runtime.validateMiscInfo([
+    { Description: "Fixture", Text: "x".repeat(101) },
+    { Description: "fixture" },
+    { Description: "" },
+  ]);
+  assert.deepEqual(bad.IsValid, false);
+  assert.deepEqual(bad.Errors.map((e) => e.Index), [0, 1, 2]);
+
+  const pass = await mi.runtime.stringTest({ value: "Pass", limit: "PASS", compOp: "IGNORECASE" });
+  assert.deepEqual([pass.Status, pass.CompOp], ["P", "IGNORECASE"]);
+  assert.deepEqual(
+    (await mi.runtime.stringTest({ value: "Pass", limit: "PASS", compOp: "CASESENSIT" })).Status,
+    "F",
+  );
+  assert.deepEqual((await mi.runtime.stringTest({ value: "anything" })).Status, "P");
+  await assert.rejects(() => mi.runtime.stringTest({ value: "v", compOp: "EQ" }), ValidationError);
+  await assert.rejects(
+    () =>
+      h.wats.request({
+        method: "PUT",
+        path: "/api/internal/ManualInspection/PutStringTest",
+        json: { Value: "1", Limit: "1", CompOp: "GELE" },
+        internal: true,
+        operation: "test.numericOp",
+      }),
+    ValidationError,
+  );
+  await assert.rejects(
+    () =>
+      h.wats.request({
+        method: "GET",
+        path: `/api/internal/ManualInspection/GetMiDetailsNew/${id}`,
+        operation: "test.noReferer",
+      }),
+    ValidationError,
   );
 });

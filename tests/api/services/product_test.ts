@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { NotFoundError } from "../../../mod.ts";
+import { NotFoundError, ValidationError } from "../../../mod.ts";
 import { toWsbf } from "../../../api/models/bom.ts";
-import { type Harness, startEmulator } from "../../emulator/_helpers.ts";
+import { type Harness, recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 
 async function seed(h: Harness, partNumber: string, ...revisions: string[]): Promise<void> {
   await h.wats.product.save({ partNumber, name: `${partNumber} name` });
@@ -256,6 +256,55 @@ Deno.test("box-build templates: children added, nested, updated and removed", as
   await assert.rejects(() => h.wats.product.updateSubunit({ Quantity: 1 }), TypeError);
   await assert.rejects(
     () => h.wats.product.removeSubunit(relation.ProductRevisionRelationId!),
+    NotFoundError,
+  );
+});
+
+Deno.test("a new product is sent with the documented defaults; an update sends only what it gives", async () => {
+  await using h = await startEmulator();
+  const { wats, sent } = recordingClient(h);
+  const created = await wats.product.save({ partNumber: "PCB-D", name: "Board" });
+  await wats.product.save({ partNumber: "PCB-E", name: "Kit", nonSerial: true, state: 0 });
+  await wats.product.save({ productId: created.productId, partNumber: "PCB-D", name: "Renamed" });
+  assert.deepEqual(sent.map((r) => r.body), [
+    { partNumber: "PCB-D", name: "Board", nonSerial: false, state: 1 },
+    { partNumber: "PCB-E", name: "Kit", nonSerial: true, state: 0 },
+    { productId: created.productId, partNumber: "PCB-D", name: "Renamed" },
+  ]);
+});
+
+Deno.test("product and revision tags are read and edited on their own (internal routes)", async () => {
+  await using h = await startEmulator();
+  await h.wats.product.save({ partNumber: "PCB-T", name: "Tagged" });
+  await h.wats.product.saveRevision({ partNumber: "PCB-T", revision: "B" });
+  assert.deepEqual(await h.wats.product.readTags({ partNumber: "PCB-T" }), []);
+  const saved = await h.wats.product.writeTags({ partNumber: "PCB-T" }, [
+    { key: "Family", value: "Power", change: 1 },
+    { key: "Owner", value: "QA", change: 1 },
+  ]);
+  assert.deepEqual(saved.map((t) => [t.key, t.value]), [["Family", "Power"], ["Owner", "QA"]]);
+  await h.wats.product.writeTags({ partNumber: "PCB-T" }, [{
+    key: "Owner",
+    value: null,
+    change: 3,
+  }]);
+  assert.deepEqual((await h.wats.product.get("PCB-T"))?.tags?.map((t) => t.key), ["Family"]);
+  await h.wats.product.writeTags({ partNumber: "PCB-T", revision: "B" }, [
+    { key: "Rohs", value: "yes", change: 1 },
+  ]);
+  assert.deepEqual(
+    (await h.wats.product.readTags({ partNumber: "PCB-T", revision: "b" })).map((t) => t.value),
+    ["yes"],
+  );
+  assert.deepEqual((await h.wats.product.readTags({ partNumber: "PCB-T" })).map((t) => t.key), [
+    "Family",
+  ]);
+  await assert.rejects(
+    () => h.wats.product.writeTags({ partNumber: "PCB-T" }, [{ key: "", value: "x", change: 1 }]),
+    ValidationError,
+  );
+  await assert.rejects(
+    () => h.wats.product.readTags({ partNumber: "PCB-T", revision: "Z" }),
     NotFoundError,
   );
 });

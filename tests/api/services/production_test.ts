@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ConflictError,
   createUutReport,
   NotFoundError,
   UnexpectedResponseError,
@@ -292,4 +293,189 @@ Deno.test("batches are saved one by one or many at once and found by product or 
   ]);
   await assert.rejects(() => h.wats.production.saveBatch({ batchNumber: "" }), TypeError);
   assert.deepEqual(await h.wats.production.saveBatches([]), []);
+});
+
+Deno.test("serial numbers imported into a pool are taken first, exported, freed and counted", async () => {
+  await using h = await startEmulator();
+  const admin = h.wats.production.serialNumbers;
+  assert.deepEqual(
+    await admin.importNumbers("SerialNumber\r\nSN900001\r\nSN900002\r\n", { type: "SerialNumber" }),
+    true,
+  );
+  await assert.rejects(
+    () => admin.importNumbers("SerialNumber,Type\nSN900001,SerialNumber\n"),
+    ConflictError,
+  );
+  await assert.rejects(
+    () => admin.importNumbers(`<SerialNumbers type="MAC"><SN id="not-a-mac"/></SerialNumbers>`),
+    ValidationError,
+  );
+  const taken = await h.wats.production.takeSerialNumbers("SerialNumber", {
+    quantity: 3,
+    referenceSerialNumber: "BOX-1",
+  });
+  assert.deepEqual(taken, ["SN900001", "SN900002", "SN000001"]);
+  const csv = new TextDecoder().decode(await admin.exportNumbers("SerialNumber"));
+  assert.deepEqual(csv.split("\r\n")[0].split(",").slice(0, 3), ["SerialNumber", "Type", "State"]);
+  assert.ok(csv.includes("SN900001,SerialNumber,Taken,BOX-1"), csv);
+  assert.deepEqual(
+    await admin.count({ type: "SerialNumber", startAddress: "SN900000", endAddress: "SN999999" }),
+    2,
+  );
+  assert.deepEqual(
+    await admin.free([{
+      serialNumberType: "SerialNumber",
+      startAddress: "SN900002",
+      endAddress: "SN900002",
+    }]),
+    1,
+  );
+  const xml = new TextDecoder().decode(
+    await admin.exportNumbers("SerialNumber", { state: "Free", format: "xml" }),
+  );
+  assert.deepEqual(
+    xml,
+    `<SerialNumbers type="SerialNumber"><SN id="SN900002" state="Free"/></SerialNumbers>`,
+  );
+  assert.deepEqual(
+    (await admin.ranges("SerialNumber")).map((r) => [r.startAddress, r.endAddress, r.state]),
+    [["SN000001", "SN000001", "Taken"], ["SN900001", "SN900001", "Taken"], [
+      "SN900002",
+      "SN900002",
+      "Free",
+    ]],
+  );
+  const [stats] = await admin.statistics("SerialNumber");
+  assert.deepEqual([stats.total, stats.free, stats.taken], [3, 1, 2]);
+  const listed = await admin.list({ type: "SerialNumber", from: new Date(0) });
+  assert.deepEqual(listed.map((r) => r.serialNumber), ["SN000001", "SN900001"]);
+  assert.deepEqual(
+    await admin.dropFree([{
+      serialNumberType: "SerialNumber",
+      startAddress: "SN000000",
+      endAddress: "SN999999",
+    }]),
+    1,
+  );
+  assert.deepEqual((await admin.statistics("SerialNumber"))[0].total, 2);
+  assert.deepEqual(
+    await h.wats.production.takeSerialNumbers("SerialNumber"),
+    ["SN000002"],
+    "a dropped number is not handed out",
+  );
+});
+
+Deno.test("internal unit routes: create, find, fit with checks, contents, history, sites", async () => {
+  await using h = await startEmulator();
+  const units = h.wats.production.units;
+  for (const pn of ["BOX", "PCB-1", "CABLE"]) {
+    await h.wats.product.save({ partNumber: pn, name: `${pn} product` });
+    await h.wats.product.saveRevision({ partNumber: pn, revision: "A" });
+  }
+  await h.wats.product.addSubunit({ partNumber: "BOX", revision: "A" }, {
+    partNumber: "PCB-1",
+    revision: "A",
+  });
+  const box = await units.create({ serialNumber: "BOX-1", partNumber: "BOX", revision: "A" });
+  assert.deepEqual([box.serialNumber, box.unitPhaseId], ["BOX-1", 1]);
+  await assert.rejects(
+    () => units.create({ serialNumber: "BOX-1", partNumber: "BOX", revision: "A" }),
+    ConflictError,
+  );
+  await assert.rejects(
+    () => units.create({ serialNumber: "X-1", partNumber: "NOPE" }),
+    NotFoundError,
+  );
+  await units.create({
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+    revision: "A",
+    unitPhase: "Finalized",
+  });
+  await units.create({ serialNumber: "C-1", partNumber: "CABLE", revision: "A", unitPhase: 32 });
+  assert.deepEqual((await units.find("P-1"))?.partNumber, "PCB-1");
+  assert.deepEqual(
+    (await units.phase({ serialNumber: "P-1", partNumber: "PCB-1" }))?.unitPhase,
+    "Finalized",
+  );
+  const before = await units.check({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assert.deepEqual([before?.isComplete, before?.required[0].missing], [false, 1]);
+  await assert.rejects(
+    () =>
+      units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+        serialNumber: "C-1",
+        partNumber: "CABLE",
+      }, { checkPartNumber: true }),
+    ValidationError,
+    "not in the box-build template",
+  );
+  await assert.rejects(
+    () =>
+      units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+        serialNumber: "C-1",
+        partNumber: "CABLE",
+      }, { checkPhase: true }),
+    ValidationError,
+    "Scrapped",
+  );
+  const fitted = await units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  }, { checkPartNumber: true, checkRevision: true, checkPhase: true });
+  assert.deepEqual([fitted.isComplete, fitted.children.map((u) => u.serialNumber)], [true, [
+    "P-1",
+  ]]);
+  await assert.rejects(
+    () =>
+      units.fit({ serialNumber: "P-1", partNumber: "PCB-1" }, {
+        serialNumber: "BOX-1",
+        partNumber: "BOX",
+      }),
+    ValidationError,
+    "one of its parents",
+  );
+  const tree = await units.hierarchy({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assert.deepEqual(tree?.subUnits?.map((u) => u.serialNumber), ["P-1"]);
+  const info = await units.info({ serialNumber: "BOX-1", partNumber: "BOX" });
+  assert.deepEqual([info?.productName, info?.childCount], ["BOX product", 1]);
+  assert.deepEqual(
+    (await units.contents({ serialNumber: "BOX-1", partNumber: "BOX" }, "A"))?.isComplete,
+    true,
+  );
+  await h.wats.production.setProcess({ serialNumber: "P-1", partNumber: "PCB-1" }, 10);
+  assert.deepEqual(
+    (await units.process({ serialNumber: "P-1", partNumber: "PCB-1" }))?.processCode,
+    10,
+  );
+  assert.deepEqual(await units.removeAll({ serialNumber: "BOX-1", partNumber: "BOX" }), 1);
+  const history = await units.stateHistory({ serialNumber: "P-1", partNumber: "PCB-1" });
+  assert.deepEqual(history.map((c) => c.newParentSerialNumber), [null, "BOX-1", null]);
+  assert.deepEqual(history[0].newUnitPhase, "Finalized");
+  await units.fit({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  });
+  const after = await units.remove({ serialNumber: "BOX-1", partNumber: "BOX" }, {
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+  });
+  assert.deepEqual(after.children, []);
+  await h.wats.production.saveUnit({
+    serialNumber: "P-1",
+    partNumber: "PCB-1",
+    currentLocation: "Line 9",
+  });
+  await h.wats.report.submit(
+    createUutReport({
+      pn: "PCB-1",
+      sn: "P-1",
+      rev: "A",
+      processCode: 10,
+      machineName: "st-1",
+      location: "Line 9",
+      purpose: "Production",
+      start: "2026-01-30T10:00:00.000+01:00",
+    }).build(),
+  );
+  assert.deepEqual(await units.sites(), [{ name: "Line 9", unitCount: 1, reportCount: 1 }]);
 });

@@ -146,3 +146,20 @@ Deno.test("a corrected report under the same id overwrites, as WATS does", async
   assert.equal(counters.received, 3);
   assert.equal(counters.applied, 2);
 });
+
+Deno.test("report.certificate answers a PDF naming the stored unit and result", async () => {
+  await using h = await startEmulator();
+  const report = unit("SN-CERT-1", "PCB-9", false);
+  await h.wats.report.submit(report);
+  const pdf = await h.wats.report.certificate(report.id);
+  assert.ok(pdf !== null);
+  const text = new TextDecoder().decode(pdf);
+  assert.ok(text.startsWith("%PDF-1.4"), "a PDF");
+  assert.ok(text.trimEnd().endsWith("%%EOF"));
+  assert.ok(text.includes("Serial number: SN-CERT-1"), "names the serial number");
+  assert.ok(text.includes("Part number: PCB-9"), "names the part number");
+  assert.ok(text.includes("Result: Failed"), "names the result");
+  const xref = Number(/startxref\n(\d+)/.exec(text)?.[1]);
+  assert.deepEqual(text.slice(xref, xref + 4), "xref");
+  await assert.rejects(() => h.wats.report.certificate(crypto.randomUUID()), NotFoundError);
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConflictError, NotFoundError, ValidationError } from "../../../mod.ts";
 import { canTransition } from "../../../api/models/software.ts";
-import { startEmulator } from "../../emulator/_helpers.ts";
+import { recordingClient, startEmulator } from "../../emulator/_helpers.ts";
 import { makeZip } from "./_zip.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -153,4 +153,14 @@ Deno.test("virtual folders and the internal routes, which need the Referer heade
       }),
     ValidationError,
   );
+});
+
+Deno.test("a package is created with its documented defaults sent explicitly", async () => {
+  await using h = await startEmulator();
+  const { wats, sent } = recordingClient(h);
+  const created = await wats.software.create({ name: "Firmware" });
+  assert.deepEqual(created.status, "Draft");
+  assert.deepEqual(sent.map((r) => [r.method, r.path, r.body]), [
+    ["POST", "/api/Software/Package", { name: "Firmware", status: "Draft", installOnRoot: false }],
+  ]);
 });

@@ -167,3 +167,26 @@ Deno.test("a $filter parse error is a 400 naming the position; unknown fields ar
     assert.match((caught as WatsError).serverMessage ?? "", message);
   }
 });
+
+Deno.test("a UUR collection on a reportType=U query (and a UUT one on R) is a 400, as WATS answers", async () => {
+  await using h = await seeded();
+  const cases: ["uut" | "uur", string, RegExp][] = [
+    ["uut", "uurSubUnits/any(s: s/partNumber eq 'SUB-7')", /'uurSubUnits'.*reportType=U/],
+    ["uut", "uurMiscInfo/any(m: m/description eq 'Fixture')", /'uurMiscInfo'.*reportType=U/],
+    ["uur", "subUnits/any(s: s/partNumber eq 'SUB-7')", /'subUnits'.*reportType=R/],
+  ];
+  for (const [type, filter, message] of cases) {
+    let caught: unknown;
+    try {
+      await h.wats.report.headers({ type, filter });
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof ValidationError, `${filter} on ${type} should be refused`);
+    assert.match((caught as WatsError).serverMessage ?? "", message);
+  }
+  assert.deepEqual(
+    await h.wats.report.headers({ type: "uur", filter: "uurSubUnits/any(s: s/partNumber eq 'X')" }),
+    [],
+  );
+});

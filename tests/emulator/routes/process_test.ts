@@ -26,3 +26,25 @@ Deno.test("process ids are stable; unknown ids and non-repair operations are 404
     assert.ok(error instanceof WatsError && error instanceof NotFoundError, path);
   }
 });
+
+Deno.test("repair configurations carry BomConstraint and ImageConstraint as text, as WATS does", async () => {
+  await using h = await startEmulator();
+  const res = await h.wats.request<Record<string, Record<string, unknown>>>({
+    method: "GET",
+    path: "/api/internal/Process/GetRepairOperations",
+    internal: true,
+    operation: "test.process",
+  });
+  const config = res.data["500"];
+  assert.equal(typeof config.BomConstraint, "string");
+  const constraints: unknown[] = [];
+  const walk = (categories: unknown) => {
+    for (const category of (categories ?? []) as Record<string, unknown>[]) {
+      constraints.push(category.ImageConstraint);
+      walk(category.Failcodes);
+    }
+  };
+  walk(config.Categories);
+  assert.ok(constraints.length > 5);
+  assert.ok(constraints.every((value) => typeof value === "string"), JSON.stringify(constraints));
+});

@@ -120,3 +120,25 @@ Deno.test("categories: a list without names is refused and the stored list is ke
   const kept = await call<Rec[]>(h, "GET", "/api/internal/Product/GetProductCategories");
   assert.deepEqual(kept.map((c) => c.Name), ["Boards"]);
 });
+
+Deno.test("BOM items carry a GUID bomItemId, as WATS gives them", async () => {
+  await using h = await startEmulator();
+  const revision = await revisionId(h, "PCB-1", "A");
+  await call(h, "PUT", "/api/internal/Product/BOM", {
+    query: { partNumber: "PCB-1", revision: "A", format: "json" },
+    json: [{ partNumber: "R1", componentRef: "R1" }, { partNumber: "C1", quantity: 2 }],
+  });
+  const items = await call<Rec[]>(h, "GET", "/api/internal/Product/Bom", {
+    query: { partNumber: "PCB-1", revision: "A" },
+  });
+  assert.equal(items.length, 2);
+  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  for (const item of items) {
+    assert.ok(
+      typeof item.bomItemId === "string" && guid.test(item.bomItemId),
+      String(item.bomItemId),
+    );
+    assert.equal(item.productRevisionId, revision);
+  }
+  assert.notEqual(items[0].bomItemId, items[1].bomItemId);
+});

@@ -1,6 +1,12 @@
 import { fixtureUrl } from "../../fixtures/mod.ts";
 import assert from "node:assert/strict";
-import { NotFoundError, parseReport, serializeReport, ValidationError } from "../../../mod.ts";
+import {
+  createUutReport,
+  NotFoundError,
+  parseReport,
+  serializeReport,
+  ValidationError,
+} from "../../../mod.ts";
 import { bytesInput } from "../../../converters/input.ts";
 import { wsxfConverter } from "../../../converters/wsxf/wsxf.ts";
 import { failure, fixture, startEmulator, uut } from "../_helpers.ts";
@@ -125,6 +131,72 @@ Deno.test("a UUR without the dates the server requires gets 400 naming them", as
   }));
   assert.ok(error instanceof ValidationError);
   assert.match(error.serverMessage ?? "", /uur\.confirmDate/);
+});
+
+Deno.test("a UUR without refUUT or without the idx-0 Main sub-unit gets 400, as WATS answers", async () => {
+  await using h = await startEmulator();
+  const uur = await fixture("uur_example.json");
+  const { refUUT: _r, ...withoutRef } = uur.uur as Rec;
+  const [main] = uur.subUnits as Rec[];
+  const cases: [Rec, RegExp][] = [
+    [{ ...uur, id: crypto.randomUUID(), uur: withoutRef }, /uur\.refUUT/],
+    [{ ...uur, id: crypto.randomUUID(), subUnits: [] }, /idx 0 with partType 'Main'/],
+    [
+      { ...uur, id: crypto.randomUUID(), subUnits: [{ ...main, partType: "PCB" }] },
+      /idx 0 with partType 'Main'/,
+    ],
+  ];
+  for (const [json, reason] of cases) {
+    const error = await failure(h.wats.request({
+      method: "POST",
+      path: "/api/Report/WSJF",
+      json,
+      operation: "test.uur",
+    }));
+    assert.ok(error instanceof ValidationError);
+    assert.match(error.serverMessage ?? "", reason);
+  }
+  const standalone = { ...uur, id: crypto.randomUUID(), uur: { ...withoutRef, refUUT: null } };
+  assert.equal(await h.wats.report.submit(standalone), standalone.id);
+  assert.equal((await h.stats()).reportsAccepted, 1);
+});
+
+Deno.test("the server numbers steps and marks the step that failed the unit, as WATS does", async () => {
+  await using h = await startEmulator();
+  const report = createUutReport({
+    pn: "PCB-1",
+    sn: "SN-STEPS",
+    rev: "A",
+    processCode: 10,
+    machineName: "station-7",
+    location: "Line 1",
+    purpose: "Production",
+  })
+    .sequence(
+      "Power",
+      (power) =>
+        power.numericStep("V", 3.3, { compOp: "GELE", low: 3.2, high: 3.4 })
+          .numericStep("Ripple", 0.08, { compOp: "LT", low: 0.05 }),
+    )
+    .passFailStep("Ping", true)
+    .build();
+  const id = await h.wats.report.submit(report);
+  const back = await h.wats.report.get(id);
+  const flat: Rec[] = [];
+  const walk = (step: Rec) => {
+    flat.push(step);
+    for (const child of (step.steps ?? []) as Rec[]) walk(child);
+  };
+  walk(back!.root as Rec);
+  assert.deepEqual(flat.map((s) => [s.name, s.id, s.causedUUTFailure]), [
+    ["MainSequence Callback", 1, false],
+    ["Power", 2, false],
+    ["V", 3, false],
+    ["Ripple", 4, true],
+    ["Ping", 5, false],
+  ]);
+  const [header] = await h.wats.report.headersBySerial("SN-STEPS");
+  assert.equal(header.causedUutFailure, "Ripple");
 });
 
 Deno.test("headers carry result words, the UTC start, run numbers and the report type", async () => {
@@ -254,6 +326,21 @@ Deno.test("the real WSXF export is accepted, read back as WSJF and as WSXF", asy
   const written = await h.wats.report.getWsxf(id!);
   const [again] = await convertWsxf(written!);
   assert.deepEqual(canonical(asServerReturnsIt(again, true)), serializeReport(back!));
+});
+
+Deno.test("a WSXF submission is answered with `id`, the key pyWATS reads", async () => {
+  await using h = await startEmulator();
+  const xml = await Deno.readTextFile(fixtureUrl("uut-wsxf-export.xml"));
+  const res = await h.wats.request<Rec>({
+    method: "POST",
+    path: "/api/Report/WSXF",
+    body: xml,
+    contentType: "application/xml",
+    operation: "test.wsxf",
+  });
+  assert.deepEqual(Object.keys(res.data), ["id"]);
+  const [converted] = await convertWsxf(xml);
+  assert.equal(String(res.data.id).toLowerCase(), String(converted.id).toLowerCase());
 });
 
 Deno.test("an invalid WSXF document gets 400 naming the problem", async () => {

@@ -62,3 +62,15 @@ Deno.test("batches need a number and a whole size; unit changes take $filter", a
   );
   assert.ok(bad instanceof ValidationError);
 });
+
+Deno.test("DELETE …/SerialNumbers/Free without its ranges body is refused, as WATS does", async () => {
+  await using h = await startEmulator();
+  const bodiless = await failure(h.wats.request({
+    method: "DELETE",
+    path: "/api/internal/Production/SerialNumbers/Free",
+    internal: true,
+    operation: "test.serials",
+  }));
+  assert.ok(bodiless instanceof ValidationError);
+  assert.match(bodiless.message, /empty/);
+});
