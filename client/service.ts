@@ -27,6 +27,7 @@ import { ServiceStats } from "./status/_stats.ts";
 import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
 import { Intake } from "./intake/intake.ts";
+import { purgeArchive } from "./archive/archive.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
@@ -44,6 +45,8 @@ const log = getLogger(["wats", "service"]);
 const WATCHDOG_MS = 60_000;
 /** How long conversion logs are kept. */
 const CONVERSION_LOG_DAYS = 30;
+/** Time between two retention passes over the source archive. */
+const ARCHIVE_RETENTION_MS = 3_600_000;
 
 /** The conversion log folder of a data folder. */
 function conversionLogDir(dataDir: string): string {
@@ -123,6 +126,7 @@ export class StationService {
   #markStopped: () => void = () => {};
   #statusUrl = "";
   #watchdog: Promise<void> = Promise.resolve();
+  #retention: Promise<void> = Promise.resolve();
 
   private constructor(
     parts: {
@@ -333,6 +337,7 @@ export class StationService {
     }
     this.#state = "running";
     this.#watchdog = this.#watch(config);
+    this.#retention = this.#retainArchive(config);
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
       watch: config.watch.length,
       url: config.server.url,
@@ -365,6 +370,26 @@ export class StationService {
     }
   }
 
+  /** Purges the source archive by age and size at start, then every hour. */
+  async #retainArchive(config: ServiceConfig): Promise<void> {
+    while (!this.#halt.signal.aborted) {
+      try {
+        const purged = await purgeArchive(this.ledger, config.archive, this.#clock.now());
+        if (purged.byAge + purged.bySize + purged.held > 0) {
+          log.info(
+            "Archive: purged {byAge} source(s) by age and {bySize} by size ({bytes} bytes); " +
+              "{held} kept until their reports are accepted",
+            { ...purged },
+          );
+        }
+      } catch (error) {
+        if (this.#halt.signal.aborted) return;
+        log.warn("Purging the source archive failed: {error}", { error });
+      }
+      await this.#clock.sleep(ARCHIVE_RETENTION_MS, this.#halt.signal).catch(() => {});
+    }
+  }
+
   async #shutdown(graceMs: number): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
@@ -373,6 +398,7 @@ export class StationService {
     await this.#intake?.stop();
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
+    await this.#retention;
     await this.#server?.shutdown();
     await this.queue.indexed();
     this.ledger.close();

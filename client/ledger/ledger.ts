@@ -10,7 +10,8 @@
  * with the records they count. Records written at the same time share a commit (group commit,
  * see `_batch.ts`): under load one SQLite transaction and one fsync carry many of them.
  *
- * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`).
+ * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`); the
+ * archive index keeps its own (`client/archive/_index.ts`).
  * A KV value holds at most 64 KiB, which bounds a source record to some 1,500 report ids.
  *
  * @module
@@ -19,6 +20,7 @@
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { InsertBatcher } from "./_batch.ts";
+import { ArchiveIndex } from "../archive/_index.ts";
 
 /** The server's acceptance of one report. */
 export interface AcceptedRecord {
@@ -110,10 +112,13 @@ async function commitWhenFree(
 export class Ledger {
   readonly #kv: Deno.Kv;
   readonly #inserts: InsertBatcher;
+  /** The archive's records (`client/archive/`), in the same KV file. */
+  readonly archive: ArchiveIndex;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
     this.#inserts = new InsertBatcher(kv, commitWhenFree);
+    this.archive = new ArchiveIndex(kv, commitWhenFree);
   }
 
   /**
