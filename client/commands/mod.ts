@@ -13,6 +13,7 @@ import { PermissionError } from "../service.ts";
 import { runEmulatorCommand } from "../../emulator/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
+import { convertCommand } from "./_convert.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
@@ -34,6 +35,7 @@ Commands:
   submit FILE|DIR...  upload files once, through the service's queue
   queue ls|show|retry|purge
                       look into and tend the queue
+  convert FILE...     convert files as the service would and show the reports (dry run)
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   submit: submitCommand,
   queue: queueCommand,
+  convert: convertCommand,
   doctor: doctorCommand,
   demo: demoCommand,
 };
