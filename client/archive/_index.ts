@@ -136,6 +136,17 @@ export class ArchiveIndex {
   }
 
   /**
+   * Replaces a record (after `wats reprocess` converted its source again).
+   *
+   * @param entry The record, with the same id and SHA-256 as before.
+   * @returns A promise that resolves once committed.
+   */
+  async update(entry: ArchiveEntry): Promise<void> {
+    const result = await this.#commit(() => this.#kv.atomic().set([ENTRY, entry.id], entry));
+    if (!result.ok) throw new Error(`Archive record ${entry.id} could not be updated`);
+  }
+
+  /**
    * Looks up one record.
    *
    * @param id The record id (a unique prefix is not enough: the whole id).

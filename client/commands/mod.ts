@@ -13,7 +13,9 @@ import { PermissionError } from "../service.ts";
 import { runEmulatorCommand } from "../../emulator/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
+import { archiveCommand } from "./_archive.ts";
 import { convertCommand } from "./_convert.ts";
+import { reprocessCommand } from "./_reprocess.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
@@ -36,6 +38,9 @@ Commands:
   queue ls|show|retry|purge
                       look into and tend the queue
   convert FILE...     convert files as the service would and show the reports (dry run)
+  archive ls|show|restore
+                      look into the source archive, get a source back
+  reprocess           convert archived sources again; send the corrected reports
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -58,6 +63,8 @@ const COMMANDS: Record<string, Command> = {
   submit: submitCommand,
   queue: queueCommand,
   convert: convertCommand,
+  archive: archiveCommand,
+  reprocess: reprocessCommand,
   doctor: doctorCommand,
   demo: demoCommand,
 };

@@ -151,6 +151,19 @@ export class Ledger {
   }
 
   /**
+   * Replaces the record of a report the server accepted again under the same id with other
+   * content (a corrected report, see `wats reprocess`); the counter is not touched.
+   *
+   * @param id The report id.
+   * @param record The new acceptance, with the digest of the content sent.
+   * @returns A promise that resolves once committed.
+   */
+  async replaceAccepted(id: string, record: AcceptedRecord): Promise<void> {
+    const result = await commitWhenFree(() => this.#kv.atomic().set([ACCEPTED, id], { ...record }));
+    if (!result.ok) throw new Error(`Accepted record of ${id} could not be replaced`);
+  }
+
+  /**
    * Looks up whether the server already accepted a report.
    *
    * @param id The report id.
