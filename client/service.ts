@@ -29,6 +29,7 @@ import { ConfigError } from "./errors.ts";
 import { configChanges, watchConfigFile } from "./config/reload.ts";
 import { Intake } from "./intake/intake.ts";
 import { sameFolderProblems } from "./intake/_watch_paths.ts";
+import { purgeArchive } from "./archive/archive.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
@@ -51,6 +52,8 @@ const WATCHDOG_MS = 60_000;
 const RELOAD_WARNING_TAG = "config: ";
 /** How long conversion logs are kept. */
 const CONVERSION_LOG_DAYS = 30;
+/** Time between two retention passes over the source archive. */
+const ARCHIVE_RETENTION_MS = 3_600_000;
 
 /** The conversion log folder of a data folder. */
 function conversionLogDir(dataDir: string): string {
@@ -207,6 +210,7 @@ export class StationService {
   #reloading: Promise<ReloadResult> | null = null;
   #reloadAgain = false;
   #configWatch: Promise<void> = Promise.resolve();
+  #retention: Promise<void> = Promise.resolve();
 
   private constructor(
     parts: {
@@ -567,6 +571,7 @@ export class StationService {
         })
       );
     }
+    this.#retention = this.#retainArchive(config);
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
       watch: config.watch.length,
       url: config.server.url,
@@ -599,6 +604,26 @@ export class StationService {
     }
   }
 
+  /** Purges the source archive by age and size at start, then every hour. */
+  async #retainArchive(config: ServiceConfig): Promise<void> {
+    while (!this.#halt.signal.aborted) {
+      try {
+        const purged = await purgeArchive(this.ledger, config.archive, this.#clock.now());
+        if (purged.byAge + purged.bySize + purged.held > 0) {
+          log.info(
+            "Archive: purged {byAge} source(s) by age and {bySize} by size ({bytes} bytes); " +
+              "{held} kept until their reports are accepted",
+            { ...purged },
+          );
+        }
+      } catch (error) {
+        if (this.#halt.signal.aborted) return;
+        log.warn("Purging the source archive failed: {error}", { error });
+      }
+      await this.#clock.sleep(ARCHIVE_RETENTION_MS, this.#halt.signal).catch(() => {});
+    }
+  }
+
   async #shutdown(graceMs: number): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
@@ -609,6 +634,7 @@ export class StationService {
     await this.#intake?.stop();
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
+    await this.#retention;
     await this.#server?.shutdown();
     this.#wats.close();
     for (const retired of this.#retiredClients) retired.close();

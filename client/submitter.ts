@@ -319,23 +319,33 @@ export class Submitter {
     while (this.#settling.size >= SETTLES_PER_WORKER * this.#options.concurrency) {
       await Promise.race(this.#settling);
     }
-    const settle = this.#settleAccepted(claim, serverId, digest).catch((error) =>
+    const settle = this.#settleAccepted(claim, serverId, digest, accepted !== null).catch((error) =>
       this.#trouble(`Report ${id} could not be settled: ${(error as Error).message}`)
     ).finally(() => this.#settling.delete(settle));
     this.#settling.add(settle);
   }
 
-  /** Records an accepted report in the ledger, then moves its envelope into `done/`. */
-  async #settleAccepted(claim: Claim, serverId: string | null, digest: string): Promise<void> {
+  /**
+   * Records an accepted report in the ledger (replacing the record of a corrected one), then
+   * moves its envelope into `done/`.
+   */
+  async #settleAccepted(
+    claim: Claim,
+    serverId: string | null,
+    digest: string,
+    isCorrection: boolean,
+  ): Promise<void> {
     const { ledger, stats } = this.#options;
     const { id, source } = claim.envelope;
     const at = new Date(this.#clock.now()).toISOString();
-    await ledger.recordAccepted(id, {
+    const record = {
       at,
       ...(serverId ? { serverId } : {}),
       ...(source ? { sha256: source.sha256 } : {}),
       digest,
-    });
+    };
+    if (isCorrection) await ledger.replaceAccepted(id, record);
+    else await ledger.recordAccepted(id, record);
     await claim.complete();
     stats.uploadsAccepted++;
     stats.lastUploadAt = this.#clock.now();

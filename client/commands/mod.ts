@@ -14,6 +14,9 @@ import { runEmulatorCommand } from "../../emulator/mod.ts";
 import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
 import { configCommand } from "./_config.ts";
+import { archiveCommand } from "./_archive.ts";
+import { convertCommand } from "./_convert.ts";
+import { reprocessCommand } from "./_reprocess.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
@@ -43,6 +46,10 @@ Commands:
                       the instance as an OS service (systemd, launchd, Windows)
   config init|show|get|set|path|validate
                       write, read, change and check the configuration file
+  convert FILE...     convert files as the service would and show the reports (dry run)
+  archive ls|show|restore
+                      look into the source archive, get a source back
+  reprocess           convert archived sources again; send the corrected reports
   doctor              check configuration, permissions, server and clock
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
@@ -68,6 +75,9 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   submit: submitCommand,
   queue: queueCommand,
+  convert: convertCommand,
+  archive: archiveCommand,
+  reprocess: reprocessCommand,
   doctor: doctorCommand,
   demo: demoCommand,
   service: serviceCommand,

@@ -23,7 +23,10 @@ export interface WatchConfig {
   converter: string;
   /** Glob of file names to take (`*`, `?`, `**`, `{a,b}`); `*` by default. */
   pattern: string;
-  /** What to do with the source after queueing; `move` by default. */
+  /**
+   * What to do with the source after queueing; `archive` by default (gzip into the archive,
+   * indexed, purged by `archive.retentionDays` and `archive.maxArchiveBytes`).
+   */
   postAction: PostAction;
   /** Where `move`/`archive` put sources; `<path>/Done` or the data folder's `archive/` if unset. */
   archiveDir?: string;
@@ -126,6 +129,13 @@ export interface ServiceConfigValues {
   };
   /** How long accepted envelopes stay in `queue/done/`, in milliseconds; 7 days. */
   doneRetentionMs: number;
+  /** Retention of the source archive (watch entries with `postAction: "archive"`). */
+  archive: {
+    /** Sources older than this many days are purged; 90. */
+    retentionDays: number;
+    /** Largest total size of the archive (compressed) in bytes, oldest purged first; 10 GiB. */
+    maxArchiveBytes: number;
+  };
   /** Converter plug-ins and conversion limits. */
   converters: {
     /**
@@ -199,7 +209,7 @@ const WatchSchema = z.object({
   pattern: z.string().min(1).default("*"),
   postAction: z.enum(["move", "archive", "delete", "keep"], {
     error: `expected one of ${POST_ACTIONS.join(", ")}`,
-  }).default("move"),
+  }).default("archive"),
   archiveDir: z.string().min(1).optional(),
   errorDir: z.string().min(1).optional(),
   recursive: z.boolean().default(false),
@@ -247,6 +257,10 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
     port: z.number().int().min(0).max(65_535).default(8181),
   }).prefault({}),
   doneRetentionMs: z.number().int().nonnegative().default(7 * 86_400_000),
+  archive: z.object({
+    retentionDays: z.number().nonnegative().default(90),
+    maxArchiveBytes: z.number().int().nonnegative().default(10 * 1024 * MiB),
+  }).prefault({}),
   converters: z.object({
     plugins: z.array(PluginPathSchema).default([]),
     timeoutMs: positiveInt(300_000),
@@ -272,6 +286,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "breaker",
     "status",
     "doneRetentionMs",
+    "archive",
     "converters",
     "logs",
   ],
@@ -297,6 +312,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "maxQueueSize",
   ],
   retry: ["baseDelayMs", "maxDelayMs"],
+  archive: ["retentionDays", "maxArchiveBytes"],
   breaker: ["failureThreshold", "cooldownMs"],
   converters: ["plugins", "timeoutMs", "sniffTimeoutMs"],
   logs: ["conversions"],

@@ -1,6 +1,6 @@
 /**
- * What happens to a source file after the intake: moved to the done folder, archived (gzip),
- * deleted, kept, or moved to the error folder with a `<name>.reason.txt` beside it.
+ * What happens to a source file after the intake: moved to the done folder, deleted, kept, or
+ * moved to the error folder with a `<name>.reason.txt` beside it (archived: `client/archive/`).
  *
  * Moves never overwrite: a name taken in the target gets a `_<time>` suffix. Names are kept under
  * the 255-byte limit of common file systems even with the suffix and `.reason.txt` added (a very
@@ -160,25 +160,6 @@ export async function moveToError(
   const text = platform.textLines(lines.join("\n") + "\n");
   await writeFileDurable(target + REASON_SUFFIX, encoder.encode(text), { platform });
   await moveAnywhere(path, target);
-  return target;
-}
-
-/**
- * Archives a source file: gzip into `<root>/<yyyy>/<mm>/<dd>/<name>.gz`, durably, then removes it.
- *
- * @returns The archive path.
- */
-export async function archiveFile(path: string, root: string, now: number): Promise<string> {
-  const day = new Date(now).toISOString().slice(0, 10).split("-");
-  const folder = join(root, ...day);
-  await Deno.mkdir(folder, { recursive: true });
-  const target = freePath(folder, `${basename(path)}.gz`, now);
-  const compressed = await new Response(
-    (await Deno.open(path)).readable.pipeThrough(new CompressionStream("gzip")),
-  ).bytes();
-  await writeFileDurable(target, compressed);
-  await removeIfPresent(path);
-  await syncFolder(dirname(path));
   return target;
 }
 

@@ -21,7 +21,8 @@ import type { ServiceConfigValues } from "../config/schema.ts";
 import { QueueFullError } from "../errors.ts";
 import type { Ledger, SourceRecord } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
-import type { QueueReport } from "../queue/envelope.ts";
+import type { QueueReport, QueueSource } from "../queue/envelope.ts";
+import { type ArchivedReport, argumentsHash } from "../archive/archive.ts";
 import type { Clock } from "../../util/clock.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
 
@@ -59,6 +60,10 @@ export type Taken =
     reportIds: string[];
     /** For a duplicate: where the content was first seen. */
     firstPath?: string;
+    /** For `queued`: the source as the envelopes record it (converter, version, arguments). */
+    source?: QueueSource;
+    /** For `queued`: each report's id, serial and part number, for the archive index. */
+    units?: ArchivedReport[];
   }
   | { outcome: "failed"; facts: ReasonFacts }
   | { outcome: "full"; message: string }
@@ -108,6 +113,7 @@ export async function takeSource(
     size,
     converter: result.converter.id,
     converterVersion: result.converter.version,
+    argumentsHash: argumentsHash(converter.args),
   };
   const recorded = new Set(known?.reportIds ?? []);
   // Reports of an earlier take that are queued or accepted already are not queued again.
@@ -126,7 +132,12 @@ export async function takeSource(
     if (!(error instanceof QueueFullError)) throw error;
     return { outcome: "full", message: error.message };
   }
-  return { outcome: "queued", reportIds: reports.map((report) => report.id) };
+  const units = reports.map(({ id, sn, pn }) => ({
+    id,
+    ...(typeof sn === "string" ? { sn } : {}),
+    ...(typeof pn === "string" ? { pn } : {}),
+  }));
+  return { outcome: "queued", reportIds: reports.map((report) => report.id), source, units };
 }
 
 /** A file read, hashed, looked up and converted, before anything is written. */

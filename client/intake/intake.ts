@@ -20,13 +20,8 @@ import type { Conversion } from "./_convert.ts";
 import { Semaphore } from "../_semaphore.ts";
 import { type Taken, takeSource } from "./_take.ts";
 import { isInside } from "./_watch_paths.ts";
-import {
-  archiveFile,
-  deleteFile,
-  moveInto,
-  moveToError,
-  type ReasonFacts,
-} from "./_source_files.ts";
+import { deleteFile, moveInto, moveToError, type ReasonFacts } from "./_source_files.ts";
+import { archiveSource } from "../archive/archive.ts";
 import type { ServiceStats, WatchStats } from "../status/_stats.ts";
 import type { ServiceConfig } from "../config/config.ts";
 import type { WatchConfig } from "../config/schema.ts";
@@ -296,13 +291,13 @@ export class Intake {
           path,
           first: taken.firstPath,
         });
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, path, taken);
         break;
       case "queued":
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, path, taken);
         break;
       case "busy":
         log.debug("{path} is held open by another process ({message}); tried again soon", {
@@ -312,21 +307,33 @@ export class Intake {
         break;
       case "resumed":
         // Taken before a restart (or kept in place): only the post action may be left to do.
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, path, taken);
         break;
     }
     return taken.outcome;
   }
 
-  async #postAction(entry: Entry, path: string): Promise<void> {
+  async #postAction(
+    entry: Entry,
+    path: string,
+    taken: Extract<Taken, { reportIds: string[] }>,
+  ): Promise<void> {
     const now = this.#clock.now();
     switch (entry.config.postAction) {
       case "move":
         await moveInto(path, entry.doneDir, now);
         break;
-      case "archive":
-        await archiveFile(path, entry.archiveDir, now);
+      case "archive": {
+        const { source, units } = taken;
+        await archiveSource(this.#options.ledger, path, entry.archiveDir, {
+          outcome: "converted",
+          converter: source?.converter,
+          converterVersion: source?.converterVersion,
+          argumentsHash: source?.argumentsHash,
+          reports: units ?? taken.reportIds.map((id) => ({ id })),
+        }, { now });
         break;
+      }
       case "delete":
         await deleteFile(path);
         break;
@@ -342,7 +349,18 @@ export class Intake {
     entry.stats.lastError = `${basename(path)}: ${facts.reason}`;
     stats.error("conversion", facts.reason, { file: path });
     log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
-    await moveToError(path, entry.errorDir, facts, this.#clock.now());
+    const errorPath = await moveToError(path, entry.errorDir, facts, this.#clock.now());
+    // A refused file is archived too (with its reason), unless its size was the reason.
+    if (entry.config.postAction === "archive" && facts.stage !== "size" && facts.stage !== "link") {
+      await archiveSource(this.#options.ledger, errorPath, entry.archiveDir, {
+        outcome: "error",
+        converter: facts.converter,
+        reason: facts.reason,
+        stage: facts.stage,
+        errorPath,
+        takenFrom: path,
+      }, { now: this.#clock.now(), keepSource: true });
+    }
   }
 
   /** A path the watcher refused: a symlink in the drop folder goes to the error folder. */

@@ -10,7 +10,8 @@
  * with the records they count. Records written at the same time share a commit (group commit,
  * see `_batch.ts`): under load one SQLite transaction and one fsync carry many of them.
  *
- * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`).
+ * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`); the
+ * archive index keeps its own (`client/archive/_index.ts`).
  * A KV value holds at most 64 KiB, which bounds a source record to some 1,500 report ids.
  *
  * @module
@@ -19,6 +20,7 @@
 import { hashHex } from "../../util/hash.ts";
 import { dirname } from "node:path";
 import { InsertBatcher } from "./_batch.ts";
+import { ArchiveIndex } from "../archive/_index.ts";
 
 /** The server's acceptance of one report. */
 export interface AcceptedRecord {
@@ -118,10 +120,13 @@ async function commitWhenFree(
 export class Ledger {
   readonly #kv: Deno.Kv;
   readonly #inserts: InsertBatcher;
+  /** The archive's records (`client/archive/`), in the same KV file. */
+  readonly archive: ArchiveIndex;
 
   private constructor(kv: Deno.Kv) {
     this.#kv = kv;
     this.#inserts = new InsertBatcher(kv, commitWhenFree);
+    this.archive = new ArchiveIndex(kv, commitWhenFree);
   }
 
   /**
@@ -151,6 +156,19 @@ export class Ledger {
    */
   async recordAccepted(id: string, record: AcceptedRecord): Promise<boolean> {
     return await this.#insertOnce([ACCEPTED, id], { ...record }, LEDGER_COUNTERS.accepted);
+  }
+
+  /**
+   * Replaces the record of a report the server accepted again under the same id with other
+   * content (a corrected report, see `wats reprocess`); the counter is not touched.
+   *
+   * @param id The report id.
+   * @param record The new acceptance, with the digest of the content sent.
+   * @returns A promise that resolves once committed.
+   */
+  async replaceAccepted(id: string, record: AcceptedRecord): Promise<void> {
+    const result = await commitWhenFree(() => this.#kv.atomic().set([ACCEPTED, id], { ...record }));
+    if (!result.ok) throw new Error(`Accepted record of ${id} could not be replaced`);
   }
 
   /**

@@ -113,6 +113,10 @@ export function renderMetrics(status: ServiceStatus, stats: ServiceStats): strin
   text.metric("wats_duplicates_total", "counter", "Files recognised as duplicates.", [
     [{}, status.conversions.duplicates],
   ]);
+  text.metric("wats_archive_purged_total", "counter", "Archived sources purged, by reason.", [
+    [{ reason: "age" }, status.counters["archive.purged.age"] ?? 0],
+    [{ reason: "size" }, status.counters["archive.purged.size"] ?? 0],
+  ]);
   text.metric("wats_breaker_state", "gauge", "Circuit breaker: 0 closed, 1 half-open, 2 open.", [
     [{}, BREAKER_STATES[status.api.breaker.state] ?? 0],
   ]);

@@ -16,7 +16,8 @@
  *    `--drain-seconds` (10), and its peak RSS.
  *
  * Run: `deno run --allow-read --allow-write --allow-net=127.0.0.1 --allow-env --allow-run=deno
- * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]` (TMPDIR picks
+ * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]
+ * [--post-action archive|move|delete|keep]` (TMPDIR picks
  * the disk; the cost of creating a file there is printed with the figures).
  * (this is a script, not a `Deno.bench` file: `deno bench` does not pick it up).
  *
@@ -130,14 +131,19 @@ async function countDone(doneDir: string): Promise<number> {
   return count;
 }
 
-async function throughput(reports: number, rate: number, warmup: number): Promise<void> {
+async function throughput(
+  reports: number,
+  rate: number,
+  warmup: number,
+  postAction: string,
+): Promise<void> {
   await using temp = await tempDir("wats-bench-");
   const root = temp.path;
   const createUs = await createCostUs(root);
   const drop = join(root, "drop");
   await Deno.mkdir(drop);
   const emulator = await startEmulator();
-  const config = await writeConfig(root, emulator, { watch: [{ path: "drop" }] });
+  const config = await writeConfig(root, emulator, { watch: [{ path: "drop", postAction }] });
   const service = await startService(config, {
     WATS_TOKEN: emulator.token,
     ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
@@ -281,10 +287,17 @@ if (import.meta.main) {
       "drain-seconds": { type: "string", default: "10" },
       "skip-throughput": { type: "boolean" },
       "skip-startup": { type: "boolean" },
+      "post-action": { type: "string", default: "archive" },
     },
   });
   if (!values["skip-throughput"]) {
-    await throughput(Number(values.reports), Number(values.rate), Number(values.warmup));
+    const postAction = values["post-action"];
+    await throughput(
+      Number(values.reports),
+      Number(values.rate),
+      Number(values.warmup),
+      postAction,
+    );
   }
   if (!values["skip-startup"]) {
     await startup(Number(values.pending), Number(values["drain-seconds"]));

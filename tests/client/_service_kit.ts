@@ -89,7 +89,8 @@ export async function testConfig(
     flags: {
       server: { url: server.url },
       dataDir: folders.dataDir,
-      watch: [{ path: folders.drop, pattern: "*", stableMs: 50 }],
+      // The tests of the service look for taken files in Done/; the archive has its own tests.
+      watch: [{ path: folders.drop, pattern: "*", stableMs: 50, postAction: "move" }],
       status: { port: 0 },
       retry: { baseDelayMs: 50, maxDelayMs: 500 },
       breaker: { failureThreshold: 5, cooldownMs: 500 },

@@ -45,8 +45,8 @@ Deno.test("a plug-in named in the configuration converts dropped files, by id an
   const file = await configFile(root, emulator, {
     plugins: ["plugins/works.js"],
     watch: [
-      { path: "by-id", converter: "plug", stableMs: 50 },
-      { path: "by-auto", stableMs: 50 },
+      { path: "by-id", converter: "plug", stableMs: 50, postAction: "move" },
+      { path: "by-auto", stableMs: 50, postAction: "move" },
     ],
   });
   // The service refuses drop folders that do not exist.

@@ -41,7 +41,7 @@ export async function workspace(
       server: { url: emulator.url },
       station: { name: "E2E-1", location: "Lab", purpose: "Test" },
       dataDir: "data",
-      watch: [{ path: "drop", stableMs: 100 }],
+      watch: [{ path: "drop", stableMs: 100, postAction: "move" }],
       status: { port: 0 },
       limits: { requestsPerWindow: 1_000_000 },
       retry: { baseDelayMs: 50, maxDelayMs: 500 },

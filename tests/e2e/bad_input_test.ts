@@ -20,7 +20,7 @@ Deno.test("bad files go to the error folder with a reason; good ones are uploade
   let service: CliProcess | undefined;
   try {
     const space = await workspace(temp.path, emulator, {
-      watch: [{ path: "drop", converter: "wsjf", stableMs: 400 }],
+      watch: [{ path: "drop", converter: "wsjf", stableMs: 400, postAction: "move" }],
       limits: { requestsPerWindow: 1_000_000, maxFileBytes: 64 * 1024 },
     });
     const started = await startService(space.configFile, { WATS_TOKEN: emulator.token });

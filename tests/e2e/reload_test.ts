@@ -36,7 +36,11 @@ Deno.test("wats run reloads on a config file change and on SIGHUP, and keeps run
     await Deno.writeTextFile(join(line2, "waiting.json"), wsjfReport(1).text);
     const saved = performance.now();
     await rewrite(space.configFile, (config) => {
-      config.watch = [...config.watch as object[], { path: "line2", stableMs: 100 }];
+      config.watch = [...config.watch as object[], {
+        path: "line2",
+        stableMs: 100,
+        postAction: "move",
+      }];
     });
     await until(
       "the new watcher's first file",

@@ -65,7 +65,7 @@ Deno.test("defaults fill every key the file leaves out", async () => {
     path: join(folder, "drop"),
     converter: "auto",
     pattern: "*",
-    postAction: "move",
+    postAction: "archive",
     recursive: false,
     stableMs: 500,
   }]);
@@ -81,6 +81,7 @@ Deno.test("defaults fill every key the file leaves out", async () => {
   assert.deepEqual(config.status, { hostname: "127.0.0.1", port: 8181 });
   assert.equal(config.server.timeoutMs, 30_000);
   assert.equal(config.doneRetentionMs, 7 * 86_400_000);
+  assert.deepEqual(config.archive, { retentionDays: 90, maxArchiveBytes: 10 * 1024 ** 3 });
   assert.equal(config.secrets.apiToken, undefined);
 });
 
@@ -233,7 +234,7 @@ Deno.test("unknown keys are ignored with a warning naming them", async () => {
   });
   const warnings: string[] = [];
   const config = await loadConfig({ file, env: {}, onWarning: (m) => warnings.push(m) });
-  assert.equal(config.watch[0].postAction, "move");
+  assert.equal(config.watch[0].postAction, "archive");
   assert.deepEqual(warnings.sort(), [
     `${file}: colour: unknown key, ignored`,
     `${file}: watch[0].postaction: unknown key, ignored`,

@@ -45,7 +45,10 @@ async function startService(file: string, options: { fetch?: typeof fetch } = {}
 Deno.test("an invalid configuration is refused, shown in /status, and the old one keeps running", async () => {
   await using emulator = await serveEmulator();
   const { root, drop } = await serviceFolders();
-  const file = await writeConfig(root, { ...emulator, watch: [{ path: drop, stableMs: 20 }] });
+  const file = await writeConfig(root, {
+    ...emulator,
+    watch: [{ path: drop, stableMs: 20, postAction: "move" }],
+  });
   const service = await startService(file);
   try {
     await Deno.writeTextFile(file, '{"server": {"url": "ftp://nowhere"}, "watch": [');
@@ -66,7 +69,10 @@ Deno.test("an invalid configuration is refused, shown in /status, and the old on
     await dropFile(drop, "after.json", wsjfReport(1).text);
     await waitFor("the upload", async () => (await service.status()).queue.done === 1 || undefined);
     // A valid file again clears the warning.
-    await writeConfig(root, { ...emulator, watch: [{ path: drop, stableMs: 20 }] });
+    await writeConfig(root, {
+      ...emulator,
+      watch: [{ path: drop, stableMs: 20, postAction: "move" }],
+    });
     assert.equal((await service.reload()).isApplied, true);
     assert.ok(!(await service.status()).warnings.some((warning) => /reload/.test(warning)));
   } finally {
@@ -82,13 +88,20 @@ Deno.test("a reload restarts only changed watchers, which scan their folders at 
   const third = join(root, "drop3");
   await Deno.mkdir(second);
   await Deno.mkdir(third);
-  const watch = [{ path: drop, stableMs: 20 }, { path: second, stableMs: 20 }];
+  const watch = [{ path: drop, stableMs: 20, postAction: "move" }, {
+    path: second,
+    stableMs: 20,
+    postAction: "move",
+  }];
   const file = await writeConfig(root, { ...emulator, watch });
   const service = await startService(file);
   try {
     // Waiting in the new folder before the reload: the scan at the watcher's start finds it.
     await dropFile(third, "waiting.json", wsjfReport(3).text);
-    await writeConfig(root, { ...emulator, watch: [watch[0], { path: third, stableMs: 20 }] });
+    await writeConfig(root, {
+      ...emulator,
+      watch: [watch[0], { path: third, stableMs: 20, postAction: "move" }],
+    });
     const result = await service.reload();
     assert.equal(result.isApplied, true, result.problems.join("\n"));
     assert.deepEqual(result.restartedWatchers, [third]);
@@ -119,7 +132,7 @@ Deno.test("a reload restarts only changed watchers, which scan their folders at 
 Deno.test("a new token builds a new HTTP client and the waiting reports go out", async () => {
   await using emulator = await serveEmulator();
   const { root, drop } = await serviceFolders();
-  const watch = [{ path: drop, stableMs: 20 }];
+  const watch = [{ path: drop, stableMs: 20, postAction: "move" }];
   const file = await writeConfig(root, { url: emulator.url, token: btoa("wrong:token"), watch });
   const service = await startService(file);
   try {
@@ -147,7 +160,7 @@ Deno.test("a new token builds a new HTTP client and the waiting reports go out",
 Deno.test("upload concurrency changes live and no report is lost across reloads", async () => {
   await using emulator = await serveEmulator({ inspect: true });
   const { root, drop } = await serviceFolders();
-  const watch = [{ path: drop, stableMs: 20 }];
+  const watch = [{ path: drop, stableMs: 20, postAction: "move" }];
   let inFlight = 0;
   let most = 0;
   const release: (() => void)[] = [];

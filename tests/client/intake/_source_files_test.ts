@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  archiveFile,
-  moveInto,
-  moveToError,
-  roomyName,
-} from "../../../client/intake/_source_files.ts";
+import { moveInto, moveToError, roomyName } from "../../../client/intake/_source_files.ts";
 import { tempDir } from "../../_temp.ts";
 import { platformFor } from "../../../util/platform.ts";
 
@@ -48,23 +43,6 @@ Deno.test("a failed file goes to the error folder with its reason beside it", as
   assert.match(reason, /^stage: parse$/m);
   assert.match(reason, /^converter: wsjf$/m);
   await assert.rejects(Deno.lstat(join(root, name)), Deno.errors.NotFound);
-});
-
-Deno.test("archive gzips the source into a dated folder and removes it", async () => {
-  await using temp = await tempDir("wats-src-");
-  const root = temp.path;
-  await Deno.writeTextFile(join(root, "run.json"), "content ".repeat(100));
-  const archived = await archiveFile(
-    join(root, "run.json"),
-    join(root, "archive"),
-    Date.UTC(2026, 4, 7),
-  );
-  assert.equal(archived, join(root, "archive", "2026", "05", "07", "run.json.gz"));
-  const text = await new Response(
-    (await Deno.open(archived)).readable.pipeThrough(new DecompressionStream("gzip")),
-  ).text();
-  assert.equal(text, "content ".repeat(100));
-  await assert.rejects(Deno.lstat(join(root, "run.json")), Deno.errors.NotFound);
 });
 
 Deno.test("reason files have CRLF line endings on Windows and LF on POSIX", async () => {

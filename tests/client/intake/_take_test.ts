@@ -51,8 +51,14 @@ Deno.test("a file is converted and its report queued with its source", async () 
     const report = wsjfReport(1);
     const path = await t.write("run.json", report.text);
     const taken = await takeSource(t.context, path, WSJF);
-    assert.deepEqual(taken, { outcome: "queued", reportIds: [report.id] });
     const envelope = (await t.queue.get(report.id))?.envelope;
+    assert.deepEqual(taken, {
+      outcome: "queued",
+      reportIds: [report.id],
+      source: envelope?.source,
+      units: [{ id: report.id, sn: "SN000001", pn: "PCBA-100" }],
+    });
+    assert.match(envelope?.source?.argumentsHash ?? "", /^[0-9a-f]{64}$/);
     assert.equal(envelope?.source?.path, path);
     assert.equal(envelope?.source?.converter, "wsjf");
     assert.equal(envelope?.source?.sha256, hashHex(new TextEncoder().encode(report.text)));
@@ -93,7 +99,10 @@ Deno.test("after a crash between the source record and the queue, the reports ge
     const recorded = "11111111-2222-4333-8444-555555555555";
     await t.ledger.recordSource(sha, { reportIds: [recorded], path, at: "2026-01-01T00:00:00Z" });
     const taken = await takeSource(t.context, path, WSJF);
-    assert.deepEqual(taken, { outcome: "queued", reportIds: [recorded] });
+    assert.deepEqual(taken.outcome === "queued" && [taken.reportIds, taken.units], [
+      [recorded],
+      [{ id: recorded, sn: "SN000001", pn: "PCBA-100" }],
+    ]);
     assert.equal((await t.queue.get(recorded))?.state, "pending");
     assert.equal((await t.queue.counts()).pending, 1);
   } finally {
@@ -170,9 +179,12 @@ Deno.test("on Windows a source that cannot be read yet (EBUSY) is not stable yet
     assert.equal(await t.queue.get(report.id), null, "nothing queued");
     assert.equal(await Deno.readTextFile(path), report.text, "the file stays where it is");
     isHeld = false;
-    assert.deepEqual(await takeSource(context, path, WSJF), {
+    const taken = await takeSource(context, path, WSJF);
+    assert.deepEqual(taken, {
       outcome: "queued",
       reportIds: [report.id],
+      source: (await t.queue.get(report.id))?.envelope?.source,
+      units: [{ id: report.id, sn: "SN000002", pn: "PCBA-100" }],
     });
   } finally {
     t.close();
