@@ -23,6 +23,7 @@ export const COMMON_OPTIONS = {
   "data-dir": { type: "string" },
   json: { type: "boolean" },
   "log-level": { type: "string" },
+  "log-format": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

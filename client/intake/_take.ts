@@ -23,6 +23,7 @@ import type { Ledger, SourceRecord } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import type { QueueReport } from "../queue/envelope.ts";
 import type { Clock } from "../../util/clock.ts";
+import { type ReportFacts, reportFacts } from "../status/_activity.ts";
 
 /** Files up to this size are read once into memory for hashing and converting. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
@@ -41,6 +42,8 @@ export interface TakeContext {
   stats?: ServiceStats;
   /** Aborted when the service stops. */
   signal: AbortSignal;
+  /** Told what people know the reports by, once they are durable in the queue. */
+  onQueued?: (reports: ReportFacts[]) => void;
   /** Runs the reading and the conversion (bounds how many run at once); directly by default. */
   converting?: <T>(convert: () => Promise<T>) => Promise<T>;
 }
@@ -119,6 +122,7 @@ export async function takeSource(
     if (!(error instanceof QueueFullError)) throw error;
     return { outcome: "full", message: error.message };
   }
+  context.onQueued?.(toQueue.map((report) => reportFacts({ id: report.id, report, source })));
   return { outcome: "queued", reportIds: reports.map((report) => report.id) };
 }
 

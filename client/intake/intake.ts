@@ -28,6 +28,7 @@ import {
   type ReasonFacts,
 } from "./_source_files.ts";
 import type { ServiceStats, WatchStats } from "../status/_stats.ts";
+import type { ReportFacts } from "../status/_activity.ts";
 import type { ServiceConfig } from "../config/config.ts";
 import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
@@ -203,12 +204,14 @@ export class Intake {
     // A small file leaves its conversion slot once converted; a large one keeps it until its
     // reports are queued, so at most `concurrency` large files' reports are held in memory.
     const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
+    let queued: ReportFacts[] = [];
     const take = () =>
       takeSource(
         {
           ...this.#options,
           clock: this.#clock,
           signal: this.#stop.signal,
+          onQueued: (facts) => queued = facts,
           converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
         },
         path,
@@ -238,6 +241,7 @@ export class Intake {
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
+        stats.activity.queued(path, queued);
         await this.#postAction(entry, path);
         break;
       case "resumed":
@@ -271,8 +275,8 @@ export class Intake {
     entry.stats.filesFailed++;
     entry.stats.lastError = `${basename(path)}: ${facts.reason}`;
     stats.error("conversion", facts.reason, { file: path });
-    log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
     await moveToError(path, entry.errorDir, facts, this.#clock.now());
+    stats.activity.errorFolder(path, facts.reason);
   }
 
   /** A path the watcher refused: a symlink in the drop folder goes to the error folder. */

@@ -48,6 +48,8 @@ export interface ConverterStats {
   seconds: number;
 }
 
+import { Activity } from "./_activity.ts";
+
 const RECENT_ERRORS = 20;
 const OUTCOME_WINDOW_MS = 5 * 60_000;
 const OUTCOME_LIMIT = 2_000;
@@ -88,6 +90,8 @@ export class ServiceStats {
   readonly converters: Map<string, ConverterStats> = new Map();
   /** Per watch folder facts, in configuration order. */
   readonly watches: WatchStats[];
+  /** The activity lines and what the status page shows of them. */
+  readonly activity: Activity;
   readonly #recent: RecentError[] = [];
   readonly #outcomes: { at: number; ok: boolean }[] = [];
   readonly #now: () => number;
@@ -101,6 +105,7 @@ export class ServiceStats {
   constructor(now: () => number, watches: { path: string; converter: string }[]) {
     this.#now = now;
     this.startedAt = now();
+    this.activity = new Activity(now);
     this.watches = watches.map(({ path, converter }) => ({
       path,
       converter,
