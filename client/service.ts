@@ -37,6 +37,8 @@ import { type SettledEvent, Submitter } from "./submitter.ts";
 import { Wats } from "../api/wats.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
 import { VERSION } from "../api/version.ts";
+import { SAMPLE_EVERY_MS } from "./status/_ring.ts";
+import { observedFetch } from "./status/_responses.ts";
 
 const log = getLogger(["wats", "service"]);
 
@@ -123,6 +125,7 @@ export class StationService {
   #markStopped: () => void = () => {};
   #statusUrl = "";
   #watchdog: Promise<void> = Promise.resolve();
+  #sampler: Promise<void> = Promise.resolve();
 
   private constructor(
     parts: {
@@ -132,6 +135,7 @@ export class StationService {
       wats: Wats;
       conversion: Conversion;
       warnings: string[];
+      stats: ServiceStats;
     },
     options: StationServiceOptions,
   ) {
@@ -141,7 +145,7 @@ export class StationService {
     this.ledger = parts.ledger;
     this.#wats = parts.wats;
     this.#clock = options.clock ?? systemClock;
-    this.stats = new ServiceStats(() => this.#clock.now(), config.watch);
+    this.stats = parts.stats;
     this.stopped = new Promise((resolve) => this.#markStopped = resolve);
     const wats = parts.wats;
     this.#submitter = new Submitter({
@@ -229,6 +233,7 @@ export class StationService {
     }
     let queue: ReportQueue | undefined;
     let ledger: Ledger | undefined;
+    const stats = new ServiceStats(() => clock.now(), config.watch);
     try {
       queue = await ReportQueue.open(join(config.dataDir, "queue"), {
         clock,
@@ -240,7 +245,10 @@ export class StationService {
         token,
         timeoutMs: config.server.timeoutMs,
         clock,
-        fetch: options.fetch,
+        fetch: observedFetch(options.fetch ?? fetch, stats.responses, {
+          now: () => clock.now(),
+          onUpload: (seconds) => stats.uploadSeconds.observe(seconds),
+        }),
         userAgent: `station/${encodeURIComponent(config.station.name)}`,
         limiter: { maxRequests: config.limits.requestsPerWindow, windowMs: config.limits.windowMs },
         // Short waits are retried in the call; longer ones go back to the queue with their time.
@@ -254,6 +262,7 @@ export class StationService {
         wats,
         conversion,
         warnings,
+        stats,
       }, options);
       await service.#run(options);
       return service;
@@ -333,6 +342,7 @@ export class StationService {
     }
     this.#state = "running";
     this.#watchdog = this.#watch(config);
+    this.#sampler = this.#sample();
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
       watch: config.watch.length,
       url: config.server.url,
@@ -365,6 +375,18 @@ export class StationService {
     }
   }
 
+  /** Samples the backlog and the accepted count for the status page's charts. */
+  async #sample(): Promise<void> {
+    while (!this.#halt.signal.aborted) {
+      this.stats.samples.record(
+        this.#clock.now(),
+        this.queue.pendingCount,
+        this.stats.uploadsAccepted,
+      );
+      await this.#clock.sleep(SAMPLE_EVERY_MS, this.#halt.signal).catch(() => {});
+    }
+  }
+
   async #shutdown(graceMs: number): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
@@ -373,6 +395,7 @@ export class StationService {
     await this.#intake?.stop();
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
+    await this.#sampler;
     await this.#server?.shutdown();
     await this.queue.indexed();
     this.ledger.close();

@@ -79,7 +79,7 @@ export function formatStatus(status: ServiceStatus): string {
   const lines = [
     `Service:   ${status.status}, health ${health.status} (station ${status.instance.station}, pid ${status.instance.pid})`,
     ...health.reasons.map((reason) => `           - ${reason}`),
-    `Server:    ${api.url} (${api.state}, breaker ${api.breaker.state})`,
+    `Server:    ${api.url} (${api.summary ?? `${api.state}, breaker ${api.breaker.state}`})`,
     `Queue:     ${queue.pending} pending, ${queue.processing} processing, ${queue.done} done, ` +
     `${queue.failed} failed, ${queue.quarantine} quarantined`,
     `Converted: ${conversions.completed} files, ${conversions.failed} failed, ${conversions.duplicates} duplicates`,

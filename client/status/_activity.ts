@@ -190,6 +190,9 @@ export class Activity {
   readonly #problems = new Map<string, UploadProblem>();
   readonly #errorFiles: ErrorFile[] = [];
   readonly #errorTimes: number[] = [];
+  #errorFolderCount = 0;
+  readonly #lastFailure: () => { status: number | null; message: string } | null;
+  readonly #onLatency?: (seconds: number) => void;
   /** First runs in arrival order: `pn\0sn` → when and whether it passed. */
   readonly #firstRuns = new Map<string, { at: number; pn: string; passed: boolean }>();
 
@@ -197,9 +200,18 @@ export class Activity {
    * Starts an empty record.
    *
    * @param now The clock.
+   * @param lastFailure The server's last failing answer (status and message), if known: a
+   *   report the breaker held back, or whose call ended in the breaker, is shown with it.
+   * @param onLatency Told the seconds from queue to acceptance of each accepted report.
    */
-  constructor(now: () => number) {
+  constructor(
+    now: () => number,
+    lastFailure: () => { status: number | null; message: string } | null = () => null,
+    onLatency?: (seconds: number) => void,
+  ) {
     this.#now = now;
+    this.#lastFailure = lastFailure;
+    this.#onLatency = onLatency;
   }
 
   /**
@@ -226,6 +238,11 @@ export class Activity {
   /** Files moved into an error folder lately, newest first. */
   get errorFiles(): readonly ErrorFile[] {
     return this.#errorFiles;
+  }
+
+  /** Files moved into an error folder since start. */
+  get errorFolderCount(): number {
+    return this.#errorFolderCount;
   }
 
   /** Files moved into an error folder within the last hour. */
@@ -277,6 +294,7 @@ export class Activity {
   errorFolder(file: string, reason: string): void {
     const at = this.#now();
     this.#errorTimes.push(at);
+    this.#errorFolderCount++;
     this.#errorFiles.unshift({ at: iso(at), file: fileName(file), reason });
     if (this.#errorFiles.length > RECENT_ERROR_FILES) this.#errorFiles.pop();
     this.#emit("warning", "error-folder", "{file} → error folder: {reason}", {
@@ -295,6 +313,7 @@ export class Activity {
   accepted(report: ReportFacts, enqueuedAt: number): void {
     const at = this.#now();
     const latencyMs = Math.max(0, at - enqueuedAt);
+    this.#onLatency?.(latencyMs / 1000);
     this.#problems.delete(report.id);
     this.#remember({ at: iso(at), report, outcome: "accepted", latencyMs });
     if (report.pn !== null && report.sn !== null) {
@@ -343,12 +362,22 @@ export class Activity {
     const previous = this.#problems.get(report.id);
     this.#problems.delete(report.id);
     // The breaker's refusal says nothing new about the server: the last real answer stays.
-    const isBreaker = options.quiet === true && previous !== undefined;
+    const isBreaker = options.quiet === true;
+    const last = this.#lastFailure();
+    const cause = isBreaker
+      ? previous ?? {
+        at: iso(at),
+        status: last?.status ?? null,
+        message: last
+          ? `held back by the open breaker; the server last said: ${last.message}`
+          : failure.message,
+      }
+      : { at: iso(at), status: failure.status, message: failure.message };
     this.#problems.set(report.id, {
-      at: isBreaker ? previous.at : iso(at),
+      at: cause.at,
       report,
-      status: isBreaker ? previous.status : failure.status,
-      message: isBreaker ? previous.message : failure.message,
+      status: cause.status,
+      message: cause.message,
       nextAttemptAt: iso(at + failure.delayMs),
       attempts: failure.attempts,
     });

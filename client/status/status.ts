@@ -9,7 +9,7 @@
  * | `GET /health/ready` | 200 `{status: "ready"}` while running, else 503 with the reason |
  * | `GET /status` | the {@linkcode ServiceStatus} JSON |
  * | `GET /metrics` | Prometheus text format |
- * | `GET /` | a small HTML status page |
+ * | `GET /` | the status page; `/?fragment=live` its live part, which the page fetches |
  *
  * With a status token configured, `/status`, `/metrics` and `/` want
  * `Authorization: Bearer <token>`; the health routes stay open for probes (they say nothing
@@ -20,7 +20,7 @@
 
 import { Hono } from "hono";
 import { renderMetrics } from "./_metrics.ts";
-import { renderStatusPage } from "./_page.ts";
+import { renderStatusFragment, renderStatusPage } from "./_page.ts";
 import type { ServiceStats } from "./_stats.ts";
 import type { ServiceStatus } from "./model.ts";
 
@@ -111,7 +111,9 @@ export function createStatusApp(source: StatusSource, options: StatusAppOptions 
   });
   app.get("/", async (c) => {
     if (!guarded(c)) return unauthorized();
-    return c.html(renderStatusPage(await source.status()));
+    const status = await source.status();
+    if (c.req.query("fragment") === "live") return c.html(renderStatusFragment(status));
+    return c.html(renderStatusPage(status));
   });
   app.notFound((c) => c.json({ error: "Not found" }, 404));
   return { fetch: (request) => app.fetch(request) };
