@@ -191,6 +191,12 @@ export class Activity {
   readonly #errorFiles: ErrorFile[] = [];
   readonly #errorTimes: number[] = [];
   #errorFolderCount = 0;
+  /** Final outcomes since start: accepted, refused by the server, failed without an answer. */
+  readonly outcomes: { accepted: number; refused: number; failed: number } = {
+    accepted: 0,
+    refused: 0,
+    failed: 0,
+  };
   readonly #lastFailure: () => { status: number | null; message: string } | null;
   readonly #onLatency?: (seconds: number) => void;
   /** First runs in arrival order: `pn\0sn` → when and whether it passed. */
@@ -314,6 +320,7 @@ export class Activity {
     const at = this.#now();
     const latencyMs = Math.max(0, at - enqueuedAt);
     this.#onLatency?.(latencyMs / 1000);
+    this.outcomes.accepted++;
     this.#problems.delete(report.id);
     this.#remember({ at: iso(at), report, outcome: "accepted", latencyMs });
     if (report.pn !== null && report.sn !== null) {
@@ -336,6 +343,8 @@ export class Activity {
   /** The server refused a report for good (it goes to `failed/`). */
   refused(report: ReportFacts, status: number | null, message: string): void {
     this.#problems.delete(report.id);
+    if (status === null) this.outcomes.failed++;
+    else this.outcomes.refused++;
     this.#remember({ at: iso(this.#now()), report, outcome: "refused", latencyMs: null, message });
     this.#emit("warning", "refused", "Refused {report}: {answer}", {
       report: describe(report),
