@@ -76,7 +76,7 @@ export interface ServiceConfigValues {
     /** Most pending reports before intake pauses; 100,000. */
     maxQueueSize: number;
     /** Files going to an error folder per hour above which health is `degraded`; 30. */
-    maxErrorFilesPerHour: number;
+    maxErrorFilesPerHour?: number;
   };
   /** Backoff of retryable upload errors (full jitter, doubling, capped). */
   retry: {

@@ -122,7 +122,7 @@ export class StatusBuilder {
       deadTasks: [],
       errorFiles: {
         lastHour: stats.activity.errorFilesLastHour(),
-        maxPerHour: config.limits.maxErrorFilesPerHour,
+        maxPerHour: config.limits.maxErrorFilesPerHour ?? 30,
       },
     });
     const server = describeServer({
