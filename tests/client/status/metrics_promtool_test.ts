@@ -8,25 +8,7 @@ import assert from "node:assert/strict";
 import { StationService } from "../../../client/service.ts";
 import { serveEmulator } from "../../../emulator/mod.ts";
 import { dropFile, serviceFolders, testConfig, waitFor, wsjfReport } from "../_service_kit.ts";
-
-async function promtool(args: string[], input: string): Promise<{ code: number; output: string }> {
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command("promtool", { args, stdin: "piped", stdout: "piped", stderr: "piped" })
-      .spawn();
-  } catch (error) {
-    throw new Error(
-      `promtool is missing (${(error as Error).message}); install Debian's prometheus package ` +
-        `(apt-get install prometheus), as .ci/run does`,
-    );
-  }
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(input));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
-}
+import { promtool } from "../../_promtool.ts";
 
 /** Families by `# TYPE` line. */
 function families(text: string): Map<string, string> {
