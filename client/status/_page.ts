@@ -7,9 +7,9 @@
  *
  * Sections, most urgent first: health and its reasons, the server in one phrase (the breaker
  * first: never "online" while it is open), upload problems with the server's answer and the next
- * try, the reports waiting during an outage (oldest first), the error folders' recent files, the
- * backlog and throughput charts of the last hour, the last 50 reports, first pass yield per part
- * number, then the counters.
+ * try ("waiting for the breaker" once due while it is open), the reports waiting during an
+ * outage (oldest first), the error folders' recent files, the backlog and throughput charts of
+ * the last hour, the last 50 reports, first pass yield per part number, then the counters.
  *
  * @module
  */
@@ -38,6 +38,27 @@ function relative(iso: string | null | undefined, now: number): string {
   if (!iso) return "";
   const ms = Date.parse(iso) - now;
   return ms >= 0 ? `in ${humanDuration(ms)}` : `${humanDuration(-ms)} ago`;
+}
+
+/**
+ * When a report is tried next. A due report the breaker or a `Retry-After` holds back says so:
+ * "Next try 21 s ago" would read as a service that stopped trying.
+ */
+function nextTry(iso: string | null | undefined, api: ServiceStatus["api"], now: number): string {
+  if (!iso) return "–";
+  if (Date.parse(iso) > now) return `${time(iso)} (${escapeHtml(relative(iso, now))})`;
+  if (api.breaker.state !== "closed") {
+    const probe = api.breaker.retryAt && Date.parse(api.breaker.retryAt) > now
+      ? ` (probe ${escapeHtml(relative(api.breaker.retryAt, now))})`
+      : "";
+    return `<span class="held">waiting for the breaker${probe}</span>`;
+  }
+  if (api.pausedUntil && Date.parse(api.pausedUntil) > now) {
+    return `<span class="held">waiting for the server's Retry-After (${
+      escapeHtml(relative(api.pausedUntil, now))
+    })</span>`;
+  }
+  return "due now";
 }
 
 function table(head: string[], body: string[], empty: string): string {
@@ -96,7 +117,7 @@ th{font-weight:600}.ok,.Passed{color:#1a7f37}.degraded{color:#9a6700}.failing,.F
 code{font-size:12px}.none{color:#666;margin:.2rem 0}.server{font-size:1.05rem}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600}
 svg .frame{fill:#f6f8fa;stroke:#d0d7de}svg .line{fill:none;stroke:#0969da;stroke-width:1.5}
-.axis{font-size:12px;color:#666}#conn{color:#cf222e}
+.axis{font-size:12px;color:#666}#conn{color:#cf222e}.held{color:#9a6700}
 @media (max-width:40rem){body{margin:.5rem}td,th{padding-right:.4rem}}`;
 
 const FAVICON = "data:image/svg+xml," +
@@ -151,7 +172,7 @@ export function renderStatusFragment(status: ServiceStatus, now: number = Date.n
       ...reportCells(problem.report),
       escapeHtml(problem.status ?? "no answer"),
       escapeHtml(problem.message),
-      `${time(problem.nextAttemptAt)} (${escapeHtml(relative(problem.nextAttemptAt, now))})`,
+      nextTry(problem.nextAttemptAt, api, now),
       escapeHtml(problem.attempts),
     ])
   );
@@ -160,7 +181,7 @@ export function renderStatusFragment(status: ServiceStatus, now: number = Date.n
       ...reportCells(item.report),
       `${time(item.enqueuedAt)} (${escapeHtml(relative(item.enqueuedAt, now))})`,
       escapeHtml(item.attempts),
-      `${time(item.nextAttemptAt)} (${escapeHtml(relative(item.nextAttemptAt, now))})`,
+      nextTry(item.nextAttemptAt, api, now),
     ])
   );
   const errorFiles = (activity?.errorFiles ?? []).map((file) =>
