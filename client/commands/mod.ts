@@ -37,7 +37,7 @@ Usage: wats <command> [options]
 
 Commands:
   run                 run the station service (watch, convert, queue, upload, status)
-  status [--json]     show the running service's state
+  status [--watch]    show the running service's state (--watch: live)
   submit FILE|DIR...  upload files once, through the service's queue
   queue ls|show|retry|purge
                       look into and tend the queue

@@ -6,11 +6,11 @@ import { StationService } from "../../../client/service.ts";
 import { serveEmulator } from "../../../emulator/mod.ts";
 import { dropFile, wsjfReport } from "../_service_kit.ts";
 
-function captured(): CliIo & { stdout: string; stderr: string } {
+function captured(isTty = false): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",
-    isTty: false,
+    isTty,
     out(text: string) {
       io.stdout += text;
     },
@@ -118,9 +118,13 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
     configFile: file,
   });
   try {
+    const onTerminal = captured(true);
+    assert.equal(await runCli(["status", "--config", file], onTerminal), 0);
+    assert.match(onTerminal.stdout, /^Service: +running, health ok \(station CLI-1/m);
     const io = captured();
     assert.equal(await runCli(["status", "--config", file], io), 0);
-    assert.match(io.stdout, /^Service: +running, health ok \(station CLI-1/m);
+    assert.match(io.stdout, /^service: running\nhealth: ok\nstation: CLI-1\n/);
+    assert.match(io.stdout, /^queue_pending: 0$/m);
     const json = captured();
     assert.equal(await runCli(["status", "--json", "--config", file], json), 0);
     assert.equal(JSON.parse(json.stdout).status, "running");
