@@ -23,6 +23,11 @@ export interface CliIo {
   isTty: boolean;
   /** Aborted on SIGINT/SIGTERM (and SIGBREAK on Windows) while a command listens for it. */
   signal?: AbortSignal;
+  /**
+   * Asks a person a question and returns the line they typed (`null` at the end of input).
+   * Present only when standard input is a terminal: without it, commands do not ask.
+   */
+  ask?(question: string): Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
@@ -33,7 +38,21 @@ export function processIo(): CliIo {
     out: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
     err: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
     isTty: Deno.stdout.isTerminal(),
+    ask: Deno.stdin.isTerminal() ? askOnTerminal : undefined,
   };
+}
+
+async function askOnTerminal(question: string): Promise<string | null> {
+  Deno.stderr.writeSync(encoder.encode(question));
+  const buffer = new Uint8Array(1024);
+  let line = "";
+  for (;;) {
+    const read = await Deno.stdin.read(buffer);
+    if (read === null) return line === "" ? null : line;
+    line += new TextDecoder().decode(buffer.subarray(0, read));
+    const end = line.indexOf("\n");
+    if (end >= 0) return line.slice(0, end).replace(/\r$/, "");
+  }
 }
 
 /** A value in a message as a person reads it: text as it is, anything else inspected. */

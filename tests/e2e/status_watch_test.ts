@@ -6,10 +6,9 @@
 
 import assert from "node:assert/strict";
 import {
-  CliProcess,
-  compileFlags,
-  REPO_ROOT,
+  type CliProcess,
   spawnCli,
+  spawnCliOnTerminal,
   startEmulator,
   startService,
 } from "../_processes.ts";
@@ -17,32 +16,6 @@ import { dropFile, wsjfReport } from "../client/_service_kit.ts";
 import { until, workspace } from "./_e2e.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
-
-function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** Starts `wats <args>` with a pseudo-terminal as its output. */
-async function spawnOnTerminal(args: string[], env: Record<string, string>): Promise<CliProcess> {
-  const command = ["deno", "run", "--quiet", ...await compileFlags(), `${REPO_ROOT}cli.ts`, ...args]
-    .map(quote).join(" ");
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command("script", {
-      args: ["--quiet", "--return", "--command", command, "/dev/null"],
-      cwd: REPO_ROOT,
-      env: { TERM: "xterm", NO_COLOR: "1", ...env },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-  } catch (error) {
-    throw new Error(
-      `script is missing (${(error as Error).message}); it comes with Debian's util-linux`,
-    );
-  }
-  return new CliProcess(child);
-}
 
 Deno.test("wats status prints stable lines on a pipe and a live view with --watch on a terminal", async () => {
   const emulator = await startEmulator();
@@ -62,7 +35,7 @@ Deno.test("wats status prints stable lines on a pipe and a live view with --watc
     assert.ok(once.stdout.split("\n").every((line) => line === "" || /^[a-z_]+: /.test(line)));
     assert.ok(!once.stdout.includes("\x1b"), "escape codes on a pipe");
 
-    watcher = await spawnOnTerminal(["status", "--watch", "--data-dir", space.dataDir], {});
+    watcher = await spawnCliOnTerminal(["status", "--watch", "--data-dir", space.dataDir], {});
     const frames = () => watcher!.stdout.split(CLEAR).slice(1);
     await until("two frames", () => Promise.resolve(frames().length >= 2 ? true : undefined));
     const first = frames()[0];
