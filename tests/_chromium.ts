@@ -66,11 +66,14 @@ export class ChromiumPage implements AsyncDisposable {
    */
   static async launch(): Promise<ChromiumPage> {
     const profile = await Deno.makeTempDir({ prefix: "wats-chromium-" });
+    // Chromium leaves org.chromium.Chromium.* folders in TMPDIR: keep them in the profile.
+    await Deno.mkdir(`${profile}/tmp`);
     let child: Deno.ChildProcess;
     let drained: Promise<void> = Promise.resolve();
     try {
       child = new Deno.Command(CHROMIUM_PATH, {
         args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+        env: { TMPDIR: `${profile}/tmp` },
         stdin: "null",
         stdout: "null",
         stderr: "piped",
