@@ -43,6 +43,8 @@ import { type NetworkOptions, networkOptions } from "./_network.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
 import { VERSION } from "../api/version.ts";
 import { currentPlatform, type Platform } from "../util/platform.ts";
+import { SAMPLE_EVERY_MS } from "./status/_ring.ts";
+import { observedFetch } from "./status/_responses.ts";
 
 const log = getLogger(["wats", "service"]);
 
@@ -189,6 +191,8 @@ export class StationService {
   /** Resolves once {@linkcode StationService.stop} has finished. */
   readonly stopped: Promise<void>;
   #wats: Wats;
+  /** The fetch every client of this service sends through (it records each response). */
+  readonly #fetch: typeof fetch;
   /** Clients replaced by a reload, closed at the stop. */
   readonly #retiredClients: Wats[] = [];
   #config: ServiceConfig;
@@ -211,6 +215,7 @@ export class StationService {
   #reloadAgain = false;
   #configWatch: Promise<void> = Promise.resolve();
   #retention: Promise<void> = Promise.resolve();
+  #sampler: Promise<void> = Promise.resolve();
 
   private constructor(
     parts: {
@@ -220,6 +225,8 @@ export class StationService {
       wats: Wats;
       conversion: Conversion;
       warnings: string[];
+      stats: ServiceStats;
+      fetch: typeof fetch;
     },
     options: StationServiceOptions,
   ) {
@@ -232,8 +239,9 @@ export class StationService {
     this.queue = parts.queue;
     this.ledger = parts.ledger;
     this.#wats = parts.wats;
+    this.#fetch = parts.fetch;
     this.#clock = options.clock ?? systemClock;
-    this.stats = new ServiceStats(() => this.#clock.now(), config.watch);
+    this.stats = parts.stats;
     this.stopped = new Promise((resolve) => this.#markStopped = resolve);
     // The HTTP client is read at each use: a reload may replace it.
     const current = { wats: () => this.#wats, config: () => this.#config };
@@ -336,13 +344,19 @@ export class StationService {
     let queue: ReportQueue | undefined;
     let ledger: Ledger | undefined;
     let wats: Wats | undefined;
+    const stats = new ServiceStats(() => clock.now(), config.watch);
+    // Every request's real status and time are recorded for /status and /metrics.
+    const observed = observedFetch(options.fetch ?? fetch, stats.responses, {
+      now: () => clock.now(),
+      onUpload: (seconds) => stats.uploadSeconds.observe(seconds),
+    });
     try {
       queue = await ReportQueue.open(join(config.dataDir, "queue"), {
         clock,
         maxPending: config.limits.maxQueueSize,
       });
       ledger = await Ledger.open(join(config.dataDir, "ledger.kv"));
-      wats = createClient(config, token, clock, options.fetch, network);
+      wats = createClient(config, token, clock, observed, network);
       const service = new StationService({
         lock,
         queue,
@@ -350,6 +364,8 @@ export class StationService {
         wats,
         conversion,
         warnings,
+        stats,
+        fetch: observed,
       }, options);
       await service.#run(options);
       return service;
@@ -470,7 +486,7 @@ export class StationService {
     if (network) {
       // Uploads in flight finish on the client they started with; it is closed at the stop.
       this.#retiredClients.push(this.#wats);
-      this.#wats = createClient(next, token, this.#clock, this.#options.fetch, network);
+      this.#wats = createClient(next, token, this.#clock, this.#fetch, network);
     }
     this.#submitter.configure({
       concurrency: next.limits.uploadConcurrency,
@@ -572,6 +588,7 @@ export class StationService {
       );
     }
     this.#retention = this.#retainArchive(config);
+    this.#sampler = this.#sample();
     log.info("Station service running: {watch} drop folder(s), server {url}, status {status}", {
       watch: config.watch.length,
       url: config.server.url,
@@ -624,6 +641,18 @@ export class StationService {
     }
   }
 
+  /** Samples the backlog and the accepted count for the status page's charts. */
+  async #sample(): Promise<void> {
+    while (!this.#halt.signal.aborted) {
+      this.stats.samples.record(
+        this.#clock.now(),
+        this.queue.pendingCount,
+        this.stats.uploadsAccepted,
+      );
+      await this.#clock.sleep(SAMPLE_EVERY_MS, this.#halt.signal).catch(() => {});
+    }
+  }
+
   async #shutdown(graceMs: number): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
@@ -635,6 +664,7 @@ export class StationService {
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
     await this.#retention;
+    await this.#sampler;
     await this.#server?.shutdown();
     this.#wats.close();
     for (const retired of this.#retiredClients) retired.close();

@@ -38,6 +38,7 @@ import {
   WatsError,
 } from "../api/http/errors.ts";
 import { ReportFormatError } from "../api/models/report/mod.ts";
+import { type ReportFacts, reportFacts } from "./status/_activity.ts";
 
 const log = getLogger(["wats", "submitter"]);
 
@@ -49,6 +50,8 @@ export interface SettledEvent {
   state: "done" | "retry" | "failed";
   /** Why it did not go through. */
   error?: string;
+  /** What people know the report by (serial and part number, result, source file). */
+  report?: ReportFacts;
 }
 
 /** What the submitter reads of a circuit breaker: its state, and when it probes again. */
@@ -302,7 +305,9 @@ export class Submitter {
     if (accepted && (accepted.digest === undefined || accepted.digest === digest)) {
       await claim.complete();
       stats.ledgerHits++;
-      this.#options.onSettled?.({ id, state: "done" });
+      const facts = reportFacts(claim.envelope);
+      stats.activity.accepted(facts, Date.parse(claim.envelope.enqueuedAt));
+      this.#options.onSettled?.({ id, state: "done", report: facts });
       return;
     }
     let serverId: string | null;
@@ -349,7 +354,9 @@ export class Submitter {
     await claim.complete();
     stats.uploadsAccepted++;
     stats.lastUploadAt = this.#clock.now();
-    this.#options.onSettled?.({ id, state: "done" });
+    const facts = reportFacts(claim.envelope);
+    stats.activity.accepted(facts, Date.parse(claim.envelope.enqueuedAt));
+    this.#options.onSettled?.({ id, state: "done", report: facts });
   }
 
   async #settleFailure(claim: Claim, error: unknown): Promise<void> {
@@ -357,6 +364,7 @@ export class Submitter {
     const { id, attempts } = claim.envelope;
     const message = error instanceof Error ? error.message : String(error);
     const status = error instanceof WatsError ? error.status : null;
+    const facts = reportFacts(claim.envelope);
     stats.submission(outcomeOf(error), false);
     // 401/403: a wrong token is fixed on the station; 409: the same report is still in flight
     // on the server (an earlier attempt). Both are waited out, not failed.
@@ -367,9 +375,9 @@ export class Submitter {
     if (isPermanent) {
       await claim.fail({ message, status });
       stats.uploadsFailed++;
-      stats.error("upload", message, { reportId: id });
-      log.warn("Report {id} failed for good: {message}", { id, message });
-      this.#options.onSettled?.({ id, state: "failed", error: message });
+      stats.error("upload", message, { reportId: id, file: claim.envelope.source?.path });
+      stats.activity.refused(facts, status, message);
+      this.#options.onSettled?.({ id, state: "failed", error: message, report: facts });
       return;
     }
     const now = this.#clock.now();
@@ -379,15 +387,14 @@ export class Submitter {
     if (isServerWait) this.#pauseUntil = Math.max(this.#pauseUntil, now + delayMs);
     await claim.retry({ message, status }, { delayMs });
     stats.uploadsRetried++;
-    if (!(error instanceof CircuitOpenError)) {
-      stats.error("upload", message, { reportId: id });
-      log.info("Report {id} will be sent again in {delay} ms: {message}", {
-        id,
-        delay: Math.round(delayMs),
-        message,
-      });
+    const isBreaker = error instanceof CircuitOpenError;
+    if (!isBreaker) {
+      stats.error("upload", message, { reportId: id, file: claim.envelope.source?.path });
     }
-    this.#options.onSettled?.({ id, state: "retry", error: message });
+    stats.activity.retry(facts, { status, message, delayMs, attempts: attempts + 1 }, {
+      quiet: isBreaker,
+    });
+    this.#options.onSettled?.({ id, state: "retry", error: message, report: facts });
   }
 
   #blockedUntil(): number {

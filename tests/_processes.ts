@@ -129,6 +129,43 @@ export async function spawnCli(
   return new CliProcess(child);
 }
 
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Starts `wats <args>` like {@linkcode spawnCli} but on a pseudo-terminal (util-linux `script`):
+ * its standard input and output are a terminal; what the test writes to the child's stdin is
+ * typed on it (`\x03` is Ctrl-C).
+ *
+ * @param args The `wats` arguments.
+ * @param env Extra environment variables.
+ * @returns The `script` process; its output is the terminal's.
+ */
+export async function spawnCliOnTerminal(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliProcess> {
+  const command = ["deno", "run", "--quiet", ...await compileFlags(), CLI, ...args]
+    .map(quote).join(" ");
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("script", {
+      args: ["--quiet", "--return", "--command", command, "/dev/null"],
+      cwd: REPO_ROOT,
+      env: { TERM: "xterm", NO_COLOR: "1", ...env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    throw new Error(
+      `script is missing (${(error as Error).message}); it comes with Debian's util-linux`,
+    );
+  }
+  return new CliProcess(child);
+}
+
 /** A running emulator process. */
 export interface EmulatorProcess {
   process: CliProcess;

@@ -26,6 +26,7 @@ export const COMMON_OPTIONS = {
   instance: { type: "string" },
   json: { type: "boolean" },
   "log-level": { type: "string" },
+  "log-format": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

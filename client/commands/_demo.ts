@@ -1,8 +1,10 @@
 /**
  * `wats demo`: the whole way of a report on one machine. Starts the emulator in-process and a
- * service with a drop folder, writes the sample files in (those some converter reads), prints the
- * status URL, and runs until Ctrl-C; `--exit-when-idle` exits once every file is handled, with a
- * summary (0 when every report was accepted and no file failed).
+ * service with a drop folder, writes the sample files in (those some converter reads), prints
+ * the status URL and a line per file taken and per report settled, and runs until Ctrl-C;
+ * `--exit-when-idle` exits once every file is handled. Either way it ends with a summary (exit 0
+ * when every report was accepted and no file failed) and removes the temp folder it made, unless
+ * `--keep`.
  *
  * The samples come from `_samples.ts`, generated from `samples/`, not from the folder itself: a
  * package installed from JSR is fetched module by module over https, where no folder can be
@@ -21,20 +23,26 @@ import { serveEmulator } from "../../emulator/mod.ts";
 import { ConverterRegistry } from "../../converters/registry.ts";
 import { createUutReport, serializeReport } from "../../api/models/report/mod.ts";
 import { CommandError, COMMON_OPTIONS } from "./_context.ts";
+import { humanDuration } from "../status/_human.ts";
 import { aborted, type CliIo, stopSignal } from "./_io.ts";
 import { SAMPLE_FILES, sampleBytes } from "./_samples.ts";
+import { activityText } from "../status/_activity.ts";
 
 /** Help of `wats demo`. */
-export const DEMO_HELP = `Usage: wats demo [--exit-when-idle] [--port N] [--samples DIR] [--dir DIR]
+export const DEMO_HELP =
+  `Usage: wats demo [--exit-when-idle] [--port N] [--samples DIR] [--dir DIR] [--keep]
 
 Starts a local WATS emulator and a station service watching a drop folder, copies the sample
-files in, and shows the status page URL. Runs until Ctrl-C.
+files in, shows the status page URL and a line per file taken and per report settled. Runs until
+Ctrl-C, then prints a summary.
 
   --exit-when-idle   exit once every file is handled, printing a summary
                      (0 when all reports were accepted)
   --port N           status server port (default: a free one)
   --samples DIR      a folder of sample files to drop (default: the toolkit's own samples)
-  --dir DIR          where the drop and data folders go (default: a new temp folder)
+  --dir DIR          where the drop and data folders go (default: a new temp folder,
+                     removed at the end)
+  --keep             keep the temp folder (its path is printed)
   --timeout SECONDS  with --exit-when-idle: give up after this long (default 120; exit 33)
 `;
 
@@ -160,6 +168,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       samples: { type: "string" },
       dir: { type: "string" },
       timeout: { type: "string" },
+      keep: { type: "boolean" },
     },
   });
   if (values.help) {
@@ -171,7 +180,22 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     throw new CommandError(`--port must be a number from 0 to 65535`, 2);
   }
   const timeoutMs = (values.timeout === undefined ? 120 : Number(values.timeout)) * 1000;
+  const isTemp = values.dir === undefined;
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "wats-demo-" });
+  try {
+    return await demoIn(dir, { ...values, timeoutMs, port }, io);
+  } finally {
+    if (isTemp && !values.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    else io.out(`Kept ${dir}\n`);
+  }
+}
+
+async function demoIn(
+  dir: string,
+  values: { "exit-when-idle"?: boolean; samples?: string; timeoutMs: number; port: number },
+  io: CliIo,
+): Promise<number> {
+  const { timeoutMs, port } = values;
   const drop = join(dir, "drop");
   // The configuration refuses a watch folder that does not exist.
   await Deno.mkdir(drop, { recursive: true });
@@ -198,12 +222,33 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   });
   const service = await StationService.start({ config, conversion });
   const stop = stopSignal();
+  const started = performance.now();
+  const unsubscribe = service.stats.activity.subscribe((event) => {
+    const time = new Date(event.at).toLocaleTimeString("en-GB", { hour12: false });
+    io.out(`${time}  ${activityText(event)}\n`);
+  });
+  let dropped: string[] = [];
+  const summary = async (): Promise<boolean> => {
+    const counts = await service.queue.counts();
+    const failures = await reasonsIn(join(drop, "Error"));
+    const waiting = counts.pending + counts.processing;
+    io.out(
+      `Summary: ${dropped.length} file(s) dropped, ${dropped.length - failures.length} ` +
+        `converted, ${failures.length} failed; ${counts.done} report(s) accepted, ` +
+        `${counts.failed} refused` + (waiting > 0 ? `, ${waiting} still queued` : "") +
+        ` (${humanDuration(performance.now() - started)})\n`,
+    );
+    for (const failure of failures) io.out(`  failed: ${failure}\n`);
+    return failures.length === 0 && counts.failed === 0 && counts.done > 0 && waiting === 0;
+  };
   try {
-    const { dropped, skipped } = await dropSamples(
+    const samples = await dropSamples(
       values.samples === undefined ? builtInSamples() : folderSamples(values.samples),
       drop,
       registry,
     );
+    dropped = samples.dropped;
+    const { skipped } = samples;
     io.out(
       `WATS demo\n` +
         `  Emulator:     ${emulator.url} (token ${emulator.token})\n` +
@@ -220,11 +265,16 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     if (!values["exit-when-idle"]) {
       io.out("Drop more files into the drop folder; stop with Ctrl-C\n");
       await aborted(interrupted);
+      await summary();
       return 0;
     }
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      if (interrupted.aborted) return 3;
+      if (interrupted.aborted) {
+        io.out("Interrupted\n");
+        await summary();
+        return 3;
+      }
       const waiting = (await Promise.all(dropped.map(exists))).filter(Boolean).length;
       const counts = await service.queue.counts();
       if (waiting === 0 && counts.pending === 0 && counts.processing === 0) break;
@@ -237,18 +287,10 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const counts = await service.queue.counts();
-    const failures = await reasonsIn(join(drop, "Error"));
-    io.out(
-      `Summary: ${dropped.length} file(s) dropped, ${
-        dropped.length - failures.length
-      } converted, ` +
-        `${failures.length} failed; ${counts.done} report(s) accepted, ${counts.failed} refused\n`,
-    );
-    for (const failure of failures) io.out(`  failed: ${failure}\n`);
-    return failures.length === 0 && counts.failed === 0 && counts.done > 0 ? 0 : 1;
+    return await summary() ? 0 : 1;
   } finally {
     stop.dispose();
     await service.stop();
+    unsubscribe();
   }
 }

@@ -6,7 +6,8 @@
 
 import {
   configure,
-  defaultTextFormatter,
+  getTextFormatter,
+  jsonLinesFormatter,
   type LogLevel,
   type LogRecord,
   reset,
@@ -42,20 +43,56 @@ export function processIo(): CliIo {
   };
 }
 
+/** A value in a message as a person reads it: text as it is, anything else inspected. */
+function bare(value: unknown): string {
+  return typeof value === "string" ? value : Deno.inspect(value, { colors: false });
+}
+
+/** LogTape's JSON line, its message rendered with values as they are (no quotes around text). */
+function jsonLine(record: LogRecord): string {
+  const message = record.message.map((part, index) => index % 2 === 0 ? part : bare(part));
+  return jsonLinesFormatter({ ...record, message: [message.join("")] });
+}
+
+/** How log lines are written: `text` for people, `json` (one JSON object a line) for collectors. */
+export type LogFormat = "text" | "json";
+
+/** The log formats `--log-format` takes. */
+export const LOG_FORMATS: readonly LogFormat[] = ["text", "json"];
+
+/** Options of {@linkcode setUpLogging}. */
+export interface LoggingOptions {
+  /** `text` (default) or `json` lines. */
+  format?: LogFormat;
+  /** The command prints the activity lines itself (`wats demo`): keep them off standard error. */
+  isActivityPrinted?: boolean;
+}
+
 /**
- * Sends the toolkit's log lines (`wats` category) to standard error, one text line each.
+ * Sends the toolkit's log lines (`wats` category) to standard error, one line each: text with
+ * values as they are (`a.json → 2 report(s) queued`), or LogTape's JSON lines.
  *
  * @param level The lowest level written.
+ * @param options The format, and whether the command prints the activity itself.
  */
-export async function setUpLogging(level: LogLevel): Promise<void> {
+export async function setUpLogging(level: LogLevel, options: LoggingOptions = {}): Promise<void> {
+  const format = options.format === "json" ? jsonLine : getTextFormatter({ value: "bare" });
   const sink = (record: LogRecord) => {
-    Deno.stderr.writeSync(encoder.encode(defaultTextFormatter(record)));
+    Deno.stderr.writeSync(encoder.encode(format(record)));
   };
   await configure({
     reset: true,
     sinks: { stderr: sink },
     loggers: [
       { category: ["wats"], lowestLevel: level, sinks: ["stderr"] },
+      ...(options.isActivityPrinted
+        ? [{
+          category: ["wats", "activity"],
+          lowestLevel: "error" as const,
+          sinks: ["stderr"],
+          parentSinks: "override" as const,
+        }]
+        : []),
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
     ],
   });

@@ -1,7 +1,11 @@
 /**
- * `wats status [--json]`: asks the running service's status server; the lock file says where it
- * listens. Exits 0, 34 or 35 for a health of ok, degraded or failing; 32 when no service runs on
- * the data folder.
+ * `wats status [--json] [--watch]`: asks the running service's status server; the lock file says
+ * where it listens. Exits 0, 34 or 35 for a health of ok, degraded or failing; 32 when no service
+ * runs on the data folder.
+ *
+ * On a terminal the figures are grouped for a person; otherwise each figure is one stable
+ * `name: value` line that scripts can grep. `--watch` redraws the view every second until Ctrl-C
+ * (on a terminal in its alternate screen, like `top`; otherwise one block of lines a second).
  *
  * @module
  */
@@ -17,12 +21,17 @@ import {
   configFrom,
   dataDirFrom,
 } from "./_context.ts";
-import type { CliIo } from "./_io.ts";
+import { type CliIo, stopSignal } from "./_io.ts";
+import { formatStatus, statusLines, watchFrame } from "./_status_view.ts";
+
+export { formatStatus, statusLines };
 
 /** Help of `wats status`. */
-export const STATUS_HELP = `Usage: wats status [--json] [--config FILE | --data-dir DIR]
+export const STATUS_HELP = `Usage: wats status [--json] [--watch] [--config FILE | --data-dir DIR]
 
 Shows the state of the service running on the data folder: health, queue, uploads, errors.
+Without a terminal, prints one stable "name: value" line per figure.
+  --watch   redraw every second until Ctrl-C (a live view on a terminal)
 Exits 0 when its health is ok, 34 when degraded, 35 when failing (the reasons are listed),
 32 when no service runs there, 41 when its status server does not answer.
 `;
@@ -33,6 +42,8 @@ const HEALTH_EXIT_CODES: Readonly<Record<ServiceStatus["health"]["status"], numb
   degraded: EXIT_CODES.degraded,
   failing: EXIT_CODES.failing,
 };
+
+const WATCH_EVERY_MS = 1000;
 
 /** The status token, when the configuration has one. */
 async function statusToken(values: CommonOptions, io: CliIo): Promise<string | undefined> {
@@ -48,7 +59,10 @@ async function statusToken(values: CommonOptions, io: CliIo): Promise<string | u
  * @returns The exit code.
  */
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: COMMON_OPTIONS });
+  const { values } = parseArgs({
+    args,
+    options: { ...COMMON_OPTIONS, watch: { type: "boolean" } },
+  });
   if (values.help) {
     io.out(STATUS_HELP);
     return 0;
@@ -66,43 +80,62 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
     );
   }
   const token = await statusToken(values, io);
-  let status: ServiceStatus;
+  const where = { pid: info.pid, statusUrl: info.statusUrl, token };
+  if (values.watch) return await watch(where, io);
+  const status = await fetchStatus(where);
+  if (values.json) io.out(JSON.stringify(status, null, 2) + "\n");
+  else io.out(io.isTty ? formatStatus(status) : statusLines(status));
+  return HEALTH_EXIT_CODES[status.health.status] ?? EXIT_CODES.failing;
+}
+
+interface StatusServer {
+  pid: number;
+  statusUrl: string;
+  token: string | undefined;
+}
+
+async function fetchStatus(server: StatusServer): Promise<ServiceStatus> {
   try {
-    const res = await fetch(`${info.statusUrl}/status`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    const res = await fetch(`${server.statusUrl}/status`, {
+      headers: server.token ? { Authorization: `Bearer ${server.token}` } : {},
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    status = await res.json();
+    return await res.json();
   } catch (error) {
     throw new CommandError(
-      `The service (process ${info.pid}) does not answer at ${info.statusUrl}: ${
+      `The service (process ${server.pid}) does not answer at ${server.statusUrl}: ${
         (error as Error).message
       }`,
       41,
     );
   }
-  io.out(values.json ? JSON.stringify(status, null, 2) + "\n" : formatStatus(status));
-  return HEALTH_EXIT_CODES[status.health.status] ?? EXIT_CODES.failing;
 }
 
-/** The status as a few lines for a person. */
-export function formatStatus(status: ServiceStatus): string {
-  const { queue, uploads, conversions, api, health } = status;
-  const lines = [
-    `Service:   ${status.status}, health ${health.status} (station ${status.instance.station}, pid ${status.instance.pid})`,
-    ...health.reasons.map((reason) => `           - ${reason}`),
-    `Server:    ${api.url} (${api.state}, breaker ${api.breaker.state})`,
-    `Queue:     ${queue.pending} pending, ${queue.processing} processing, ${queue.done} done, ` +
-    `${queue.failed} failed, ${queue.quarantine} quarantined`,
-    `Converted: ${conversions.completed} files, ${conversions.failed} failed, ${conversions.duplicates} duplicates`,
-    `Uploaded:  ${uploads.accepted} accepted, ${uploads.retried} retries, ${uploads.failed} failed` +
-    (uploads.lastSuccessAt ? `, last at ${uploads.lastSuccessAt}` : ""),
-    `Uptime:    ${status.uptimeSeconds} s, version ${status.version}`,
-    `Status:    ${status.instance.statusUrl}`,
-  ];
-  for (const error of status.recentErrors.slice(0, 5)) {
-    lines.push(`Error:     ${error.at} ${error.kind}: ${error.message}`);
+/** Redraws until Ctrl-C; a service that stops answering is said on screen, not fatal. */
+async function watch(server: StatusServer, io: CliIo): Promise<number> {
+  const stop = stopSignal();
+  if (io.isTty) io.out("\x1b[?1049h\x1b[?25l");
+  try {
+    while (!stop.signal.aborted) {
+      let status: ServiceStatus | Error;
+      try {
+        status = await fetchStatus(server);
+      } catch (error) {
+        status = error as Error;
+      }
+      io.out(watchFrame(status, { isTty: io.isTty, everyMs: WATCH_EVERY_MS, now: new Date() }));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, WATCH_EVERY_MS);
+        stop.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
+      });
+    }
+  } finally {
+    if (io.isTty) io.out("\x1b[?25h\x1b[?1049l");
+    stop.dispose();
   }
-  return lines.join("\n") + "\n";
+  return 0;
 }

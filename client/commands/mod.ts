@@ -19,7 +19,14 @@ import { convertCommand } from "./_convert.ts";
 import { reprocessCommand } from "./_reprocess.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
-import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
+import {
+  type CliIo,
+  LOG_FORMATS,
+  type LogFormat,
+  processIo,
+  setUpLogging,
+  tearDownLogging,
+} from "./_io.ts";
 import { queueCommand } from "./_queue.ts";
 import { runCommand } from "./_run.ts";
 import { serviceCommand } from "./_service.ts";
@@ -36,7 +43,8 @@ Usage: wats <command> [options]
 
 Commands:
   run                 run the station service (watch, convert, queue, upload, status)
-  status [--json]     show the running service's state
+  status [--json] [--watch]
+                      show the running service's state (--watch: live)
   reload              reload the running service's configuration without a restart
   stop                stop the running service gracefully
   submit FILE|DIR...  upload files once, through the service's queue
@@ -60,6 +68,7 @@ Options every command takes:
   --instance NAME     the instance ([A-Za-z0-9_-]{1,64}, default "default"): its own data
                       folder, lock, status port, control token and OS service
   --log-level LEVEL   trace, debug, info (default), warning, error, fatal
+  --log-format FORMAT text (default) or json (one JSON object a line, for log collectors)
   -h, --help          help of a command
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 interrupted, 10-13 service (un)install, 14 permission
@@ -101,12 +110,18 @@ function exitCodeOf(error: unknown): number {
   return EXIT_CODES.error;
 }
 
+/** The value of `--name VALUE` or `--name=VALUE`, if given. */
+function optionOf(args: string[], name: string): string | undefined {
+  const index = args.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
+  if (index === -1) return undefined;
+  return args[index].includes("=") ? args[index].slice(name.length + 1) : args[index + 1];
+}
+
 function logLevelOf(command: string, args: string[]): LogLevel {
-  const index = args.findIndex((arg) => arg === "--log-level" || arg.startsWith("--log-level="));
+  const value = optionOf(args, "--log-level");
   // The demo prints its own lines; its log would drown them.
-  if (index === -1) return command === "demo" || command === "submit" ? "warning" : "info";
-  const value = args[index].includes("=") ? args[index].split("=")[1] : args[index + 1];
-  return value && isLogLevel(value) ? value : "info";
+  if (value === undefined) return command === "demo" || command === "submit" ? "warning" : "info";
+  return isLogLevel(value) ? value : "info";
 }
 
 /**
@@ -153,7 +168,15 @@ export async function runCli(args: string[], io: CliIo = processIo()): Promise<n
     io.err(`Unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
-  await setUpLogging(logLevelOf(name, rest));
+  const format = optionOf(rest, "--log-format") ?? "text";
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    io.err(`--log-format must be one of ${LOG_FORMATS.join(", ")}, not "${format}"\n`);
+    return 2;
+  }
+  await setUpLogging(logLevelOf(name, rest), {
+    format: format as LogFormat,
+    isActivityPrinted: name === "demo",
+  });
   try {
     return await command(rest, io);
   } catch (error) {

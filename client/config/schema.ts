@@ -105,6 +105,8 @@ export interface ServiceConfigValues {
     maxFileBytes: number;
     /** Most pending reports before intake pauses; 100,000. */
     maxQueueSize: number;
+    /** Files going to an error folder per hour above which health is `degraded`; 30. */
+    maxErrorFilesPerHour?: number;
   };
   /** Backoff of retryable upload errors (full jitter, doubling, capped). */
   retry: {
@@ -240,6 +242,7 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
     conversionConcurrency: z.number().int().min(1).max(64).default(4),
     maxFileBytes: positiveInt(50 * MiB),
     maxQueueSize: positiveInt(100_000),
+    maxErrorFilesPerHour: positiveInt(30),
   }).prefault({}),
   retry: z.object({
     baseDelayMs: positiveInt(5 * 60_000),
@@ -310,6 +313,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "conversionConcurrency",
     "maxFileBytes",
     "maxQueueSize",
+    "maxErrorFilesPerHour",
   ],
   retry: ["baseDelayMs", "maxDelayMs"],
   archive: ["retentionDays", "maxArchiveBytes"],

@@ -25,6 +25,7 @@ import type { QueueReport, QueueSource } from "../queue/envelope.ts";
 import { type ArchivedReport, argumentsHash } from "../archive/archive.ts";
 import type { Clock } from "../../util/clock.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
+import { type ReportFacts, reportFacts } from "../status/_activity.ts";
 
 /** Files up to this size are read once into memory for hashing and converting. */
 const READ_WHOLE_BYTES = 4 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface TakeContext {
   stats?: ServiceStats;
   /** Aborted when the service stops. */
   signal: AbortSignal;
+  /** Told what people know the reports by, once they are durable in the queue. */
+  onQueued?: (reports: ReportFacts[]) => void;
   /** Runs the reading and the conversion (bounds how many run at once); directly by default. */
   converting?: <T>(convert: () => Promise<T>) => Promise<T>;
   /** The OS rules (which read errors pass by themselves); this process's by default. */
@@ -137,6 +140,7 @@ export async function takeSource(
     ...(typeof sn === "string" ? { sn } : {}),
     ...(typeof pn === "string" ? { pn } : {}),
   }));
+  context.onQueued?.(toQueue.map((report) => reportFacts({ id: report.id, report, source })));
   return { outcome: "queued", reportIds: reports.map((report) => report.id), source, units };
 }
 

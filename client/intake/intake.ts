@@ -23,6 +23,7 @@ import { isInside } from "./_watch_paths.ts";
 import { deleteFile, moveInto, moveToError, type ReasonFacts } from "./_source_files.ts";
 import { archiveSource } from "../archive/archive.ts";
 import type { ServiceStats, WatchStats } from "../status/_stats.ts";
+import type { ReportFacts } from "../status/_activity.ts";
 import type { ServiceConfig } from "../config/config.ts";
 import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
@@ -262,12 +263,14 @@ export class Intake {
     // A small file leaves its conversion slot once converted; a large one keeps it until its
     // reports are queued, so at most `concurrency` large files' reports are held in memory.
     const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
+    let queued: ReportFacts[] = [];
     const take = () =>
       takeSource(
         {
           ...this.#options,
           clock: this.#clock,
           signal: this.#stop.signal,
+          onQueued: (facts) => queued = facts,
           converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
         },
         path,
@@ -297,6 +300,7 @@ export class Intake {
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
+        stats.activity.queued(path, queued);
         await this.#postAction(entry, path, taken);
         break;
       case "busy":
@@ -350,6 +354,7 @@ export class Intake {
     stats.error("conversion", facts.reason, { file: path });
     log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
     const errorPath = await moveToError(path, entry.errorDir, facts, this.#clock.now());
+    stats.activity.errorFolder(path, facts.reason);
     // A refused file is archived too (with its reason), unless its size was the reason.
     if (entry.config.postAction === "archive" && facts.stage !== "size" && facts.stage !== "link") {
       await archiveSource(this.#options.ledger, errorPath, entry.archiveDir, {

@@ -110,6 +110,23 @@ export class DueIndex {
     return this.#heapName.length > 0 ? this.#heapDue[0] + this.#base : undefined;
   }
 
+  /**
+   * The names due earliest, without taking them.
+   *
+   * @param limit How many.
+   * @returns Up to `limit` names, earliest due first.
+   */
+  earliest(limit: number): string[] {
+    const found: [number, string][] = [];
+    for (const [name, due] of this.#due) {
+      if (found.length >= limit && due >= found[found.length - 1][0]) continue;
+      const at = found.findIndex(([other]) => due < other);
+      found.splice(at === -1 ? found.length : at, 0, [due, name]);
+      if (found.length > limit) found.pop();
+    }
+    return found.map(([, name]) => name);
+  }
+
   /** Takes (removes) the name due the longest, if one is due at `now`. */
   takeDue(now: number): string | undefined {
     this.#dropStale();

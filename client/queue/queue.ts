@@ -339,6 +339,21 @@ export class ReportQueue {
   }
 
   /**
+   * The pending reports due earliest, read from the index (no directory pass).
+   *
+   * @param limit How many; 20 by default.
+   * @returns The items, earliest due first; files gone meanwhile are left out.
+   */
+  async earliestPending(limit = 20): Promise<QueueItem[]> {
+    const items: QueueItem[] = [];
+    for (const name of this.#index.earliest(limit)) {
+      const item = await readItem(this.#root, "pending", name);
+      if (item) items.push(item);
+    }
+    return items;
+  }
+
+  /**
    * Finds a report in any state.
    *
    * @param id The report id.

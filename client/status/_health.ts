@@ -39,6 +39,8 @@ export interface HealthInputs {
   deadTasks: string[];
   /** Drop folders that cannot be reached now, each with the reason (they are tried again). */
   unavailableFolders?: string[];
+  /** Files moved into an error folder in the last hour, and how many count as too many. */
+  errorFiles?: { lastHour: number; maxPerHour: number };
 }
 
 const MiB = 1024 * 1024;
@@ -88,6 +90,13 @@ export function evaluateHealth(inputs: HealthInputs): HealthReport {
   const { rate, attempts } = inputs.errorRate;
   if (attempts >= HEALTH_LIMITS.minAttempts && rate > HEALTH_LIMITS.errorRate) {
     degraded.push(`error rate ${Math.round(rate * 100)}% of ${attempts} uploads in 5 min`);
+  }
+  if (inputs.errorFiles && inputs.errorFiles.lastHour > inputs.errorFiles.maxPerHour) {
+    const { lastHour, maxPerHour } = inputs.errorFiles;
+    degraded.push(
+      `${lastHour} files went to an error folder in the last hour (more than ${maxPerHour}; ` +
+        `limits.maxErrorFilesPerHour)`,
+    );
   }
   if (inputs.breaker !== "closed") {
     degraded.push(`circuit breaker ${inputs.breaker}: the server failed repeatedly`);

@@ -1,13 +1,17 @@
 /**
- * `/metrics` in the Prometheus text format (version 0.0.4): `wats_` series for per-state queue
- * depth, the oldest pending age, upload results, HTTP requests, the last upload time and the
- * breaker state.
+ * `/metrics` in the Prometheus text format (version 0.0.4): the standard `process_` series,
+ * `wats_build_info` and `wats_station_info`, and `wats_` series for per-state queue depth, the
+ * oldest pending age, final report outcomes apart from retries, HTTP responses by real status
+ * code, breaker rejections, health and breaker state as one series per state, histograms of
+ * queue→accepted latency, conversion and upload time, free disk bytes and error-folder files.
  *
  * @module
  */
 
 import type { ServiceStatus } from "./model.ts";
 import type { ServiceStats } from "./_stats.ts";
+import type { Histogram } from "./_histogram.ts";
+import { VERSION } from "../../api/version.ts";
 
 type Labels = Record<string, string>;
 
@@ -25,7 +29,7 @@ class MetricsText {
 
   metric(
     name: string,
-    type: "gauge" | "counter" | "summary",
+    type: "gauge" | "counter" | "summary" | "histogram",
     help: string,
     samples: [Labels, number][],
     suffixes?: string[],
@@ -37,6 +41,19 @@ class MetricsText {
         `${name}${suffix}${formatLabels(labels)} ${Number.isFinite(value) ? value : 0}`,
       );
     });
+  }
+
+  histogram(name: string, help: string, histogram: Histogram): void {
+    const { buckets, sum, count } = histogram.snapshot;
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+    for (const { le, count: inBucket } of buckets) {
+      this.lines.push(`${name}_bucket{le="${le}"} ${inBucket}`);
+    }
+    this.lines.push(
+      `${name}_bucket{le="+Inf"} ${count}`,
+      `${name}_sum ${sum}`,
+      `${name}_count ${count}`,
+    );
   }
 }
 
@@ -140,5 +157,81 @@ export function renderMetrics(status: ServiceStatus, stats: ServiceStats): strin
   text.metric("wats_uptime_seconds", "gauge", "Seconds since the service started.", [
     [{}, status.uptimeSeconds],
   ]);
+  text.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", [
+    [{}, status.memory.rss],
+  ]);
+  text.metric("process_start_time_seconds", "gauge", "Start time of the process (Unix time).", [
+    [{}, stats.startedAt / 1000],
+  ]);
+  text.metric("wats_build_info", "gauge", "The toolkit and runtime versions.", [
+    [{ version: VERSION, deno: Deno.version.deno }, 1],
+  ]);
+  text.metric("wats_station_info", "gauge", "The station this service uploads for.", [
+    [{ station: status.instance.station }, 1],
+  ]);
+  text.metric(
+    "wats_health",
+    "gauge",
+    "Health: 1 for the current state, 0 for the others.",
+    Object.keys(HEALTH_STATES).map((state) => [{ state }, state === status.health.status ? 1 : 0]),
+  );
+  text.metric(
+    "wats_breaker",
+    "gauge",
+    "Circuit breaker: 1 for the current state, 0 for the others.",
+    Object.keys(BREAKER_STATES).map((
+      state,
+    ) => [{ state }, state === status.api.breaker.state ? 1 : 0]),
+  );
+  const outcomes = stats.activity.outcomes;
+  text.metric(
+    "wats_reports_settled_total",
+    "counter",
+    "Final outcomes of reports: accepted, refused by the server, failed without an answer.",
+    [
+      [{ outcome: "accepted" }, outcomes.accepted],
+      [{ outcome: "refused" }, outcomes.refused],
+      [{ outcome: "failed" }, outcomes.failed],
+    ],
+  );
+  text.metric("wats_upload_retries_total", "counter", "Upload attempts that will be retried.", [
+    [{}, uploads.retried],
+  ]);
+  text.metric(
+    "wats_http_responses_total",
+    "counter",
+    "HTTP responses of the server by real status code (network: no answer).",
+    [...stats.responses.counts.values()].map(({ method, endpoint, status, count }) => [
+      { method, endpoint, code: status },
+      count,
+    ]),
+  );
+  text.metric(
+    "wats_breaker_rejections_total",
+    "counter",
+    "Calls the open breaker refused without a request.",
+    [[{}, status.api.breaker.rejected]],
+  );
+  text.histogram(
+    "wats_report_latency_seconds",
+    "Time from entering the queue to the server's acceptance.",
+    stats.latencySeconds,
+  );
+  text.histogram("wats_conversion_seconds", "Time per file conversion.", stats.conversionSeconds);
+  text.histogram("wats_upload_seconds", "Time per report upload request.", stats.uploadSeconds);
+  text.metric(
+    "wats_error_folder_files_total",
+    "counter",
+    "Files moved into an error folder.",
+    [[{}, stats.activity.errorFolderCount]],
+  );
+  if (status.disk) {
+    text.metric("wats_disk_free_bytes", "gauge", "Free bytes of the data folder's volume.", [
+      [{}, status.disk.freeBytes],
+    ]);
+    text.metric("wats_disk_total_bytes", "gauge", "Size of the data folder's volume.", [
+      [{}, status.disk.totalBytes],
+    ]);
+  }
   return text.lines.join("\n") + "\n";
 }

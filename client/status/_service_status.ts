@@ -18,10 +18,56 @@ import type { Submitter } from "../submitter.ts";
 import type { Wats } from "../../api/wats.ts";
 import type { Clock } from "../../util/clock.ts";
 import { VERSION } from "../../api/version.ts";
+import { reportFacts } from "./_activity.ts";
+import { humanDuration } from "./_human.ts";
+import type { WaitingReport } from "./model.ts";
 
 const COUNTS_TTL_MS = 1_000;
 const DISK_TTL_MS = 30_000;
 const QUEUE_FULL_MEMORY_MS = 60_000;
+/** Pending reports the page lists during an outage. */
+const WAITING_LISTED = 20;
+
+/**
+ * The server's state in one phrase, the breaker first: never "online" while it is open.
+ *
+ * @param facts The breaker, the last answers and the server's requested pause.
+ * @returns The state (`online`, `offline`, `unknown`) and the phrase.
+ */
+export function describeServer(facts: {
+  now: number;
+  breaker: { state: string; retryAtMs: number | null; opens: number } | undefined;
+  lastOkAt: number | null;
+  lastDownAt: number | null;
+  pausedUntil: number;
+}): { state: "online" | "offline" | "unknown"; summary: string } {
+  const { now, breaker } = facts;
+  if (breaker?.state === "open") {
+    const next = breaker.retryAtMs === null
+      ? ""
+      : `; next trial in ${humanDuration(breaker.retryAtMs - now)}`;
+    return {
+      state: "offline",
+      summary: `offline: breaker open, no upload leaves (the server failed repeatedly)${next}`,
+    };
+  }
+  if (breaker?.state === "half-open") {
+    return { state: "offline", summary: "offline: breaker half-open, one trial upload under way" };
+  }
+  const ok = facts.lastOkAt ?? 0;
+  const down = facts.lastDownAt ?? 0;
+  if (ok === 0 && down === 0) return { state: "unknown", summary: "not contacted yet" };
+  if (down > ok) {
+    return { state: "offline", summary: `offline: no answer for ${humanDuration(now - down)}` };
+  }
+  const paused = facts.pausedUntil > now
+    ? `; the server asked to wait ${humanDuration(facts.pausedUntil - now)} more (Retry-After)`
+    : "";
+  return {
+    state: "online",
+    summary: `online: last answer ${humanDuration(now - ok)} ago${paused}`,
+  };
+}
 
 /** The parts a snapshot is made of. */
 export interface StatusParts {
@@ -77,9 +123,19 @@ export class StatusBuilder {
       unavailableFolders: stats.watches.flatMap((watch) =>
         watch.unavailable === null ? [] : [watch.unavailable]
       ),
+      errorFiles: {
+        lastHour: stats.activity.errorFilesLastHour(),
+        maxPerHour: config.limits.maxErrorFilesPerHour ?? 30,
+      },
     });
-    const lastOk = stats.lastServerOkAt ?? 0;
-    const lastDown = stats.lastServerDownAt ?? 0;
+    const server = describeServer({
+      now,
+      breaker,
+      lastOkAt: stats.lastServerOkAt,
+      lastDownAt: stats.lastServerDownAt,
+      pausedUntil: submitter.pausedUntil,
+    });
+    stats.samples.record(now, counts.pending, stats.uploadsAccepted);
     const memory = Deno.memoryUsage();
     return {
       instance: {
@@ -94,11 +150,8 @@ export class StatusBuilder {
       uptimeSeconds: Math.round((now - stats.startedAt) / 1000),
       api: {
         url: config.server.url,
-        state: lastOk === 0 && lastDown === 0
-          ? "unknown"
-          : lastOk >= lastDown
-          ? "online"
-          : "offline",
+        state: server.state,
+        summary: server.summary,
         lastOkAt: iso(stats.lastServerOkAt),
         breaker: {
           state: breaker?.state ?? "closed",
@@ -143,7 +196,40 @@ export class StatusBuilder {
       memory: { rss: memory.rss, heapUsed: memory.heapUsed },
       disk,
       warnings: this.#parts.warnings,
+      activity: {
+        recentReports: stats.activity.recentReports,
+        firstPassYield: stats.activity.firstPassYield(),
+        uploadProblems: stats.activity.uploadProblems,
+        errorFiles: stats.activity.errorFiles,
+        errorFilesLastHour: stats.activity.errorFilesLastHour(),
+      },
+      waiting: counts.pending > 0 ? await this.#waiting() : [],
+      history: stats.samples.history(now),
     };
+  }
+
+  /** The pending reports due earliest, oldest in the queue first. */
+  async #waiting(): Promise<WaitingReport[]> {
+    const items = await this.#parts.queue.earliestPending(WAITING_LISTED);
+    const waiting: WaitingReport[] = [];
+    for (const { envelope } of items) {
+      if (!envelope) continue;
+      waiting.push({
+        report: reportFacts(envelope),
+        enqueuedAt: envelope.enqueuedAt,
+        attempts: envelope.attempts,
+        nextAttemptAt: envelope.nextAttemptAt,
+        lastError: envelope.lastError
+          ? {
+            message: envelope.lastError.message,
+            ...(envelope.lastError.status === undefined
+              ? {}
+              : { status: envelope.lastError.status }),
+          }
+          : null,
+      });
+    }
+    return waiting.sort((a, b) => a.enqueuedAt.localeCompare(b.enqueuedAt));
   }
 
   async #queueCounts(): Promise<Record<QueueState, number>> {

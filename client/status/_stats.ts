@@ -50,6 +50,11 @@ export interface ConverterStats {
   seconds: number;
 }
 
+import { Activity } from "./_activity.ts";
+import { SampleRing } from "./_ring.ts";
+import { ResponseLog } from "./_responses.ts";
+import { DURATION_BUCKETS, Histogram, LATENCY_BUCKETS } from "./_histogram.ts";
+
 const RECENT_ERRORS = 20;
 const OUTCOME_WINDOW_MS = 5 * 60_000;
 const OUTCOME_LIMIT = 2_000;
@@ -90,6 +95,19 @@ export class ServiceStats {
   readonly converters: Map<string, ConverterStats> = new Map();
   /** Per watch folder facts, in configuration order. */
   readonly watches: WatchStats[];
+  /** The activity lines and what the status page shows of them. */
+  readonly activity: Activity;
+  /** The last hour's backlog and accepted counts, for the charts. */
+  readonly samples: SampleRing = new SampleRing();
+  /** What the server really answered (every HTTP response, the last failure). */
+  readonly responses: ResponseLog = new ResponseLog();
+  /** Seconds from entering the queue to the server's acceptance, per report. */
+  readonly latencySeconds: Histogram = new Histogram(LATENCY_BUCKETS);
+  /** Seconds per conversion. */
+  readonly conversionSeconds: Histogram = new Histogram(DURATION_BUCKETS);
+  /** Seconds per report upload request. */
+  readonly uploadSeconds: Histogram = new Histogram(DURATION_BUCKETS);
+
   readonly #recent: RecentError[] = [];
   readonly #outcomes: { at: number; ok: boolean }[] = [];
   readonly #now: () => number;
@@ -103,6 +121,11 @@ export class ServiceStats {
   constructor(now: () => number, watches: { path: string; converter: string }[]) {
     this.#now = now;
     this.startedAt = now();
+    this.activity = new Activity(
+      now,
+      () => this.responses.lastFailure,
+      (seconds) => this.latencySeconds.observe(seconds),
+    );
     this.watches = watches.map(({ path, converter }) => ({
       path,
       converter,
@@ -133,6 +156,7 @@ export class ServiceStats {
     if (ok) stats.succeeded++;
     else stats.failed++;
     stats.seconds += seconds;
+    this.conversionSeconds.observe(seconds);
   }
 
   /** Records one submission attempt's outcome (`200`, `503`, `network`, `breaker`…). */

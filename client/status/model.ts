@@ -7,9 +7,55 @@
 
 import type { HealthReport } from "./_health.ts";
 import type { RecentError, WatchStats } from "./_stats.ts";
+import type {
+  ErrorFile,
+  PartYield,
+  ReportFacts,
+  SettledReport,
+  UploadProblem,
+} from "./_activity.ts";
+import type { HistoryPoint } from "./_ring.ts";
 import type { QueueState } from "../queue/envelope.ts";
 
-export type { HealthReport, RecentError, WatchStats };
+export type {
+  ErrorFile,
+  HealthReport,
+  HistoryPoint,
+  PartYield,
+  RecentError,
+  ReportFacts,
+  SettledReport,
+  UploadProblem,
+  WatchStats,
+};
+
+/** A report waiting in `pending/`, as the status page lists it during an outage. */
+export interface WaitingReport {
+  /** What people know it by. */
+  report: ReportFacts;
+  /** When it entered the queue, ISO 8601. */
+  enqueuedAt: string;
+  /** Retryable failures so far. */
+  attempts: number;
+  /** When it is tried next, ISO 8601. */
+  nextAttemptAt: string;
+  /** The last error, if any. */
+  lastError: { message: string; status?: number } | null;
+}
+
+/** What the service did lately, for people (see `_activity.ts`). */
+export interface ActivityStatus {
+  /** The last reports settled, newest first. */
+  recentReports: readonly SettledReport[];
+  /** First pass yield per part number over the last hour. */
+  firstPassYield: PartYield[];
+  /** Reports whose last upload failed and wait for their retry, newest first. */
+  uploadProblems: UploadProblem[];
+  /** Files moved into an error folder lately, newest first, with their reasons. */
+  errorFiles: readonly ErrorFile[];
+  /** Files moved into an error folder within the last hour. */
+  errorFilesLastHour: number;
+}
 
 /** A converter as `/status` lists it. */
 export interface ConverterStatus {
@@ -43,8 +89,13 @@ export interface ServiceStatus {
   api: {
     /** The server URL. */
     url: string;
-    /** `online` after a successful call, `offline` after a failed one, else `unknown`. */
+    /**
+     * `online` after a successful call, `offline` after a failed one or while the breaker is not
+     * closed, else `unknown`.
+     */
     state: "online" | "offline" | "unknown";
+    /** The server's state in one phrase, the same on the page, in the CLI and in the log. */
+    summary?: string;
     /** When a call last succeeded, ISO 8601. */
     lastOkAt: string | null;
     /** The breaker: state, opens, refused calls, next probe. */
@@ -81,4 +132,10 @@ export interface ServiceStatus {
   disk: { freeBytes: number; totalBytes: number } | null;
   /** Things to look at that are not errors (a permission not granted, a disabled check). */
   warnings: string[];
+  /** What the service did lately (reports, yield, upload problems, error files). */
+  activity?: ActivityStatus;
+  /** The pending reports due earliest (at most 20), oldest in the queue first. */
+  waiting?: WaitingReport[];
+  /** The backlog and throughput over the last hour, oldest first. */
+  history?: HistoryPoint[];
 }

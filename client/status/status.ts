@@ -9,7 +9,7 @@
  * | `GET /health/ready` | 200 `{status: "ready"}` while running, else 503 with the reason |
  * | `GET /status` | the {@linkcode ServiceStatus} JSON |
  * | `GET /metrics` | Prometheus text format |
- * | `GET /` | a small HTML status page |
+ * | `GET /` | the status page; `/?fragment=live` its live part, which the page fetches |
  * | `POST /control/reload`, `POST /control/stop`, `POST /queue/{id}/retry`, `GET /converters` | the control channel (`_control.ts`), with the instance's control token |
  *
  * With a status token configured, `/status`, `/metrics` and `/` want
@@ -22,7 +22,7 @@
 import { Hono } from "hono";
 import { type ControlTarget, isSameToken, mountControl } from "./_control.ts";
 import { renderMetrics } from "./_metrics.ts";
-import { renderStatusPage } from "./_page.ts";
+import { renderStatusFragment, renderStatusPage } from "./_page.ts";
 import type { ServiceStats } from "./_stats.ts";
 import type { ServiceStatus } from "./model.ts";
 
@@ -135,7 +135,9 @@ export function createStatusApp(source: StatusSource, options: StatusAppOptions 
   });
   app.get("/", async (c) => {
     if (!guarded(c)) return unauthorized();
-    return c.html(renderStatusPage(await source.status()));
+    const status = await source.status();
+    if (c.req.query("fragment") === "live") return c.html(renderStatusFragment(status));
+    return c.html(renderStatusPage(status));
   });
   if (options.control) mountControl(app, options.control);
   app.notFound((c) => c.json({ error: "Not found" }, 404));

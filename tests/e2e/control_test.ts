@@ -66,7 +66,7 @@ Deno.test("control routes want the control token; wats reload, queue retry and s
       env,
     );
     assert.equal((await retried.status).code, 0, retried.stderr);
-    assert.match(retried.stdout, /^1 report\(s\) queued again$/m);
+    assert.match(retried.stdout, /^1 report queued again$/m);
     await until(
       "the retried upload",
       async () => (await statusOf(statusUrl)).queue.done === 1 || undefined,

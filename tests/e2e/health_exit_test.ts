@@ -63,7 +63,7 @@ Deno.test("wats status and wats doctor exit with the health they find", async (t
       });
       const status = await wats(["status", "--config", space.configFile], env);
       assert.equal(status.code, 0, status.stdout + status.stderr);
-      assert.match(status.stdout, /health ok/);
+      assert.match(status.stdout, /^health: ok$/m);
       const doctor = await wats(["doctor", "--config", space.configFile], env);
       assert.equal(doctor.code, 0, doctor.stdout);
       assert.doesNotMatch(doctor.stdout, /^(WARN|FAIL)/m);
@@ -81,7 +81,7 @@ Deno.test("wats status and wats doctor exit with the health they find", async (t
       });
       const status = await wats(["status", "--config", space.configFile], env);
       assert.equal(status.code, 34, status.stdout + status.stderr);
-      assert.match(status.stdout, /health degraded[^]*circuit breaker open/);
+      assert.match(status.stdout, /^health: degraded\nhealth_reason: circuit breaker open/m);
       const json = await wats(["status", "--json", "--config", space.configFile], env);
       assert.equal(json.code, 34);
       assert.equal(JSON.parse(json.stdout).health.status, "degraded");
@@ -96,7 +96,10 @@ Deno.test("wats status and wats doctor exit with the health they find", async (t
       });
       const status = await wats(["status", "--config", space.configFile], env);
       assert.equal(status.code, 35, status.stdout + status.stderr);
-      assert.match(status.stdout, /health failing[^]*the server refuses the token/);
+      assert.match(
+        status.stdout,
+        /^health: failing\nhealth_reason: [^\n]*the server refuses the token/m,
+      );
       await service.process.stop();
     });
   } finally {

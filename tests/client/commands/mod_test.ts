@@ -7,11 +7,11 @@ import { serveEmulator } from "../../../emulator/mod.ts";
 import { dropFile, wsjfReport } from "../_service_kit.ts";
 import { tempDir } from "../../_temp.ts";
 
-function captured(): CliIo & { stdout: string; stderr: string } {
+function captured(isTty = false): CliIo & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",
-    isTty: false,
+    isTty,
     out(text: string) {
       io.stdout += text;
     },
@@ -73,7 +73,9 @@ Deno.test("wats queue ls, show, retry and purge work on a data folder", async ()
 
   const counts = captured();
   assert.equal(await runCli(["queue", "ls", "--json", ...args], counts), 0);
-  assert.deepEqual(JSON.parse(counts.stdout), {
+  const listed = JSON.parse(counts.stdout);
+  assert.equal(listed.total, 2, "pending and failed, not done");
+  assert.deepEqual(listed.counts, {
     pending: 1,
     processing: 0,
     done: 1,
@@ -82,7 +84,10 @@ Deno.test("wats queue ls, show, retry and purge work on a data folder", async ()
   });
   const failed = captured();
   assert.equal(await runCli(["queue", "ls", "--state", "failed", ...args], failed), 0);
-  assert.match(failed.stdout, new RegExp(`${ids[1]}\\s+failed .*last error: Report rejected`));
+  assert.match(
+    failed.stdout,
+    new RegExp(`^\\S.* +failed +SN1 .* 400 Report rejected +${ids[1]}$`, "m"),
+  );
   const show = captured();
   assert.equal(await runCli(["queue", "show", ids[1], "--json", ...args], show), 0);
   assert.equal(JSON.parse(show.stdout).envelope.lastError.status, 400);
@@ -96,10 +101,10 @@ Deno.test("wats queue ls, show, retry and purge work on a data folder", async ()
   assert.match(done.stdout, /^accepted at 2026-01-01T00:00:00\.000Z as srv-1$/m);
   const retried = captured();
   assert.equal(await runCli(["queue", "retry", "--all", ...args], retried), 0);
-  assert.match(retried.stdout, /^1 report\(s\) queued again$/m);
+  assert.match(retried.stdout, /^1 report queued again$/m);
   const purged = captured();
   assert.equal(await runCli(["queue", "purge", "done", ...args], purged), 0);
-  assert.match(purged.stdout, /^1 item\(s\) removed from done$/m);
+  assert.match(purged.stdout, /^1 item removed from done$/m);
   assert.equal(await runCli(["queue", "purge", "pending", ...args], captured()), 2);
   const after = await ReportQueue.open(join(dataDir, "queue"), { recover: false });
   assert.deepEqual(await after.counts(), {
@@ -127,9 +132,13 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
     configFile: file,
   });
   try {
+    const onTerminal = captured(true);
+    assert.equal(await runCli(["status", "--config", file], onTerminal), 0);
+    assert.match(onTerminal.stdout, /^Service: +running, health ok \(station CLI-1/m);
     const io = captured();
     assert.equal(await runCli(["status", "--config", file], io), 0);
-    assert.match(io.stdout, /^Service: +running, health ok \(station CLI-1/m);
+    assert.match(io.stdout, /^service: running\nhealth: ok\nstation: CLI-1\n/);
+    assert.match(io.stdout, /^queue_pending: 0$/m);
     const json = captured();
     assert.equal(await runCli(["status", "--json", "--config", file], json), 0);
     assert.equal(JSON.parse(json.stdout).status, "running");

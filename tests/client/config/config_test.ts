@@ -77,6 +77,7 @@ Deno.test("defaults fill every key the file leaves out", async () => {
     conversionConcurrency: 4,
     maxFileBytes: 50 * 1024 * 1024,
     maxQueueSize: 100_000,
+    maxErrorFilesPerHour: 30,
   });
   assert.deepEqual(config.status, { hostname: "127.0.0.1", port: 8181 });
   assert.equal(config.server.timeoutMs, 30_000);
