@@ -43,6 +43,10 @@ export {
   type ServiceConfig,
 } from "./config/config.ts";
 export {
+  type BrokerTlsConfig,
+  type CfxEventsConfig,
+  type EventsConfig,
+  type MqttEventsConfig,
   POST_ACTIONS,
   type PostAction,
   type ServiceConfigValues,
@@ -71,10 +75,28 @@ export {
   type AcceptedRecord,
   Ledger,
   LEDGER_COUNTERS,
+  type LinkedEntry,
   reportDigest,
   type SourceRecord,
 } from "./ledger/ledger.ts";
 export { FileWatcher, type FileWatcherOptions } from "./intake/watcher.ts";
+export {
+  type EventMeasurement,
+  type EventStep,
+  reportEvent,
+  type ReportEventBody,
+  type StationEvent,
+  type StatusEventBody,
+} from "./events/event.ts";
+export { Outbox, outboxCounters, type OutboxCounts, type OutboxEntry } from "./events/outbox.ts";
+export {
+  type EventSink,
+  Publisher,
+  type PublisherOptions,
+  type SinkStatus,
+} from "./events/publisher.ts";
+export { mqttTopics } from "./events/mqtt.ts";
+export { StationEvents, type StationEventsOptions } from "./events/events.ts";
 export {
   type BreakerView,
   retryDelayMs,

@@ -28,6 +28,7 @@ import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
 import { Intake } from "./intake/intake.ts";
 import { Ledger } from "./ledger/ledger.ts";
+import { StationEvents } from "./events/events.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
 import { ReportQueue } from "./queue/queue.ts";
@@ -116,6 +117,7 @@ export class StationService {
   readonly #intake: Intake | null;
   readonly #status: StatusBuilder;
   readonly #clock: Clock;
+  readonly #events: StationEvents | null;
   readonly #halt = new AbortController();
   #server: Deno.HttpServer<Deno.NetAddr> | null = null;
   #state: ServiceStatus["status"] = "starting";
@@ -132,6 +134,7 @@ export class StationService {
       wats: Wats;
       conversion: Conversion;
       warnings: string[];
+      events: StationEvents | null;
     },
     options: StationServiceOptions,
   ) {
@@ -144,6 +147,8 @@ export class StationService {
     this.stats = new ServiceStats(() => this.#clock.now(), config.watch);
     this.stopped = new Promise((resolve) => this.#markStopped = resolve);
     const wats = parts.wats;
+    const events = parts.events;
+    this.#events = events;
     this.#submitter = new Submitter({
       queue: parts.queue,
       ledger: parts.ledger,
@@ -153,7 +158,13 @@ export class StationService {
       concurrency: config.limits.uploadConcurrency,
       retry: config.retry,
       clock: this.#clock,
-      onSettled: options.onSettled,
+      onSettled: events
+        ? (event) => {
+          events.wake();
+          options.onSettled?.(event);
+        }
+        : options.onSettled,
+      eventsOf: events ? (report, at) => events.entriesFor(report, at) : undefined,
     });
     this.#intake = options.intake === false ? null : new Intake({
       config,
@@ -179,6 +190,7 @@ export class StationService {
       state: () => this.#state,
       statusUrl: () => this.#statusUrl,
       warnings: parts.warnings,
+      events,
     });
   }
 
@@ -229,6 +241,7 @@ export class StationService {
     }
     let queue: ReportQueue | undefined;
     let ledger: Ledger | undefined;
+    let service: StationService | undefined;
     try {
       queue = await ReportQueue.open(join(config.dataDir, "queue"), {
         clock,
@@ -247,13 +260,29 @@ export class StationService {
         retry: { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 },
         breaker: config.breaker,
       });
-      const service = new StationService({
+      const events = await StationEvents.open({
+        config,
+        ledger,
+        clock,
+        currentStatus: async () => {
+          const status = await service!.status();
+          return {
+            state: "online",
+            health: status.health.status,
+            reasons: status.health.reasons,
+            backlog: status.queue.pending,
+            breaker: status.api.breaker.state,
+          };
+        },
+      });
+      service = new StationService({
         lock,
         queue,
         ledger,
         wats,
         conversion,
         warnings,
+        events,
       }, options);
       await service.#run(options);
       return service;
@@ -324,6 +353,7 @@ export class StationService {
       await this.#lock.update({ statusUrl: this.#statusUrl });
     }
     this.#submitter.start();
+    this.#events?.start();
     if (this.#intake) {
       // A drop folder that cannot be made (a share not mounted yet) is reported by its watcher.
       for (const watch of config.watch) {
@@ -373,6 +403,7 @@ export class StationService {
     await this.#intake?.stop();
     await this.#submitter.stop(graceMs);
     await this.#watchdog;
+    await this.#events?.stop();
     await this.#server?.shutdown();
     await this.queue.indexed();
     this.ledger.close();

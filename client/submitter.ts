@@ -23,7 +23,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ServiceStats } from "./status/_stats.ts";
-import { type Ledger, reportDigest } from "./ledger/ledger.ts";
+import { type Ledger, type LinkedEntry, reportDigest } from "./ledger/ledger.ts";
 import type { Claim, ReportQueue } from "./queue/queue.ts";
 import type { QueueReport } from "./queue/envelope.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
@@ -81,6 +81,8 @@ export interface SubmitterOptions {
   idleCheckMs?: number;
   /** Told after each settle. */
   onSettled?: (event: SettledEvent) => void;
+  /** The outbox entries of an accepted report, committed with its ledger record. */
+  eventsOf?: (report: QueueReport, acceptedAt: string) => LinkedEntry[];
 }
 
 /** Pause of a worker after an unexpected error (a disk full while settling). */
@@ -275,14 +277,14 @@ export class Submitter {
   /** Records an accepted report in the ledger, then moves its envelope into `done/`. */
   async #settleAccepted(claim: Claim, serverId: string | null, digest: string): Promise<void> {
     const { ledger, stats } = this.#options;
-    const { id, source } = claim.envelope;
+    const { id, source, report } = claim.envelope;
     const at = new Date(this.#clock.now()).toISOString();
     await ledger.recordAccepted(id, {
       at,
       ...(serverId ? { serverId } : {}),
       ...(source ? { sha256: source.sha256 } : {}),
       digest,
-    });
+    }, this.#options.eventsOf?.(report, at));
     await claim.complete();
     stats.uploadsAccepted++;
     stats.lastUploadAt = this.#clock.now();

@@ -146,6 +146,9 @@ function pathKeys(layers: Layers): Path[] {
       for (const key of ["path", "archiveDir", "errorDir"]) keys.push(["watch", index, key]);
     });
   }
+  for (const file of ["passwordFile", "tls.caFile", "tls.certFile", "tls.keyFile"]) {
+    keys.push(["events", "mqtt", ...file.split(".")]);
+  }
   const plugins = layers.get(["converters", "plugins"]);
   if (Array.isArray(plugins)) {
     // A URL is left as it is for the schema to refuse by name.

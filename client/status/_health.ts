@@ -37,6 +37,8 @@ export interface HealthInputs {
   isAuthRefused: boolean;
   /** Background tasks that died and could not be restarted. */
   deadTasks: string[];
+  /** Problems that make the service `degraded` and no worse (an event sink not publishing). */
+  otherProblems?: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -95,6 +97,7 @@ export function evaluateHealth(inputs: HealthInputs): HealthReport {
       freeBytes < HEALTH_LIMITS.diskLowBytes || freeBytes < HEALTH_LIMITS.diskLowShare * totalBytes
     ) degraded.push(`disk low: ${free}`);
   }
+  degraded.push(...inputs.otherProblems ?? []);
   if (failing.length > 0) return { status: "failing", reasons: [...failing, ...degraded] };
   if (degraded.length > 0) return { status: "degraded", reasons: degraded };
   return { status: "ok", reasons: [] };

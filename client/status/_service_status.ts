@@ -17,6 +17,7 @@ import type { ServiceStatus } from "./model.ts";
 import type { Submitter } from "../submitter.ts";
 import type { Wats } from "../../api/wats.ts";
 import type { Clock } from "../../util/clock.ts";
+import type { StationEvents } from "../events/events.ts";
 import { VERSION } from "../../api/version.ts";
 
 const COUNTS_TTL_MS = 1_000;
@@ -37,6 +38,7 @@ export interface StatusParts {
   state: () => ServiceStatus["status"];
   statusUrl: () => string;
   warnings: string[];
+  events?: StationEvents | null;
 }
 
 function iso(ms: number | null | undefined): string | null {
@@ -74,6 +76,7 @@ export class StatusBuilder {
       isQueueFull: stats.queueFullAt !== null && now - stats.queueFullAt < QUEUE_FULL_MEMORY_MS,
       isAuthRefused: stats.authRefusedAt !== null,
       deadTasks: [],
+      otherProblems: this.#parts.events?.problems() ?? [],
     });
     const lastOk = stats.lastServerOkAt ?? 0;
     const lastDown = stats.lastServerDownAt ?? 0;
@@ -140,6 +143,7 @@ export class StatusBuilder {
       memory: { rss: memory.rss, heapUsed: memory.heapUsed },
       disk,
       warnings: this.#parts.warnings,
+      ...(this.#parts.events ? { events: this.#parts.events.status() } : {}),
     };
   }
 

@@ -8,8 +8,9 @@
 import type { HealthReport } from "./_health.ts";
 import type { RecentError, WatchStats } from "./_stats.ts";
 import type { QueueState } from "../queue/envelope.ts";
+import type { SinkStatus } from "../events/publisher.ts";
 
-export type { HealthReport, RecentError, WatchStats };
+export type { HealthReport, RecentError, SinkStatus, WatchStats };
 
 /** A converter as `/status` lists it. */
 export interface ConverterStatus {
@@ -81,4 +82,6 @@ export interface ServiceStatus {
   disk: { freeBytes: number; totalBytes: number } | null;
   /** Things to look at that are not errors (a permission not granted, a disabled check). */
   warnings: string[];
+  /** The event sinks (`events.mqtt`, `events.cfx`), when any is configured. */
+  events?: SinkStatus[];
 }
