@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type CliProcess, startEmulator, startService } from "../_processes.ts";
 import { Mosquitto, Subscriber } from "../_brokers.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
-import { namesIn, pause, until, workspace } from "./_e2e.ts";
+import { namesIn, until, workspace } from "./_e2e.ts";
 
 const FILES = 200;
 const REPORT_TOPIC = "e2e/Lab/E2E-1/report";
