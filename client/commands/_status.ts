@@ -88,6 +88,13 @@ export function formatStatus(status: ServiceStatus): string {
     `Uptime:    ${status.uptimeSeconds} s, version ${status.version}`,
     `Status:    ${status.instance.statusUrl}`,
   ];
+  for (const sink of status.events ?? []) {
+    lines.push(
+      `Events:    ${sink.name} ${sink.target} ${sink.state}: ${sink.pending} pending, ` +
+        `${sink.published} published, ${sink.dropped} dropped` +
+        (sink.lastError ? ` (${sink.lastError})` : ""),
+    );
+  }
   for (const error of status.recentErrors.slice(0, 5)) {
     lines.push(`Error:     ${error.at} ${error.kind}: ${error.message}`);
   }

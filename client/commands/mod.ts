@@ -15,6 +15,7 @@ import { VERSION } from "../../api/version.ts";
 import { CommandError } from "./_context.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
+import { eventsCommand } from "./_events.ts";
 import { type CliIo, processIo, setUpLogging, tearDownLogging } from "./_io.ts";
 import { queueCommand } from "./_queue.ts";
 import { runCommand } from "./_run.ts";
@@ -35,6 +36,7 @@ Commands:
   queue ls|show|retry|purge
                       look into and tend the queue
   doctor              check configuration, permissions, server and clock
+  events tail         print the events on the broker of events.mqtt as they come
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
 
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, Command> = {
   submit: submitCommand,
   queue: queueCommand,
   doctor: doctorCommand,
+  events: eventsCommand,
   demo: demoCommand,
 };
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import mqtt from "mqtt";
+import { runCli } from "../../../client/commands/mod.ts";
 import { Ledger } from "../../../client/ledger/ledger.ts";
 import { SINK_DOWN_DEGRADED_MS, StationEvents } from "../../../client/events/events.ts";
 import { evaluateHealth } from "../../../client/status/_health.ts";
@@ -52,6 +54,11 @@ Deno.test("MQTT: each accepted report arrives once; the status is retained; stop
     assert.equal(status.events?.[0].state, "connected");
     assert.equal(status.events?.[0].target, broker.url);
     assert.equal(status.health.status, "ok");
+    const metrics = await (await fetch(`${service.statusUrl}/metrics`)).text();
+    // The report events and the status events.
+    const published = metrics.match(/wats_events_published_total\{sink="mqtt"\} (\d+)/);
+    assert.ok(Number(published?.[1]) >= (status.events?.[0].published ?? Infinity));
+    assert.match(metrics, /wats_event_sink_up\{sink="mqtt"\} 1/);
 
     // A subscriber that comes later gets the retained status at once.
     await using late = await Subscriber.connect(broker.url, topics.status);
@@ -125,5 +132,42 @@ Deno.test("MQTT: a broker down for a minute with events waiting makes health deg
     await events.stop();
     ledger.close();
     await Deno.remove(folders.root, { recursive: true });
+  }
+});
+
+Deno.test("wats events tail prints the events on the configured broker", async () => {
+  await using broker = await Mosquitto.start();
+  const folder = await Deno.makeTempDir({ prefix: "wats-tail-" });
+  try {
+    const file = join(folder, "config.json");
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        server: { url: "https://wats.invalid" },
+        dataDir: "data",
+        events: { mqtt: { url: broker.url, topicPrefix: "tail" } },
+      }),
+    );
+    const publisher = await mqtt.connectAsync(broker.url);
+    await publisher.publishAsync("tail/L/S/status", '{"kind":"status"}', { qos: 1, retain: true });
+    await publisher.endAsync();
+    const io = {
+      stdout: "",
+      stderr: "",
+      isTty: false,
+      out(text: string) {
+        io.stdout += text;
+      },
+      err(text: string) {
+        io.stderr += text;
+      },
+    };
+    assert.equal(await runCli(["events", "tail", "--count", "1", "--config", file], io), 0);
+    assert.equal(io.stdout, 'tail/L/S/status {"kind":"status"}\n');
+    const missing = join(folder, "none.json");
+    await Deno.writeTextFile(missing, JSON.stringify({ server: { url: "https://wats.invalid" } }));
+    assert.equal(await runCli(["events", "tail", "--config", missing], io), 22);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
   }
 });
