@@ -15,6 +15,10 @@
  *    spawning the service to its first accepted upload, how many it accepted in the next
  *    `--drain-seconds` (10), and its peak RSS.
  *
+ * 3. With `--events`: the throughput run again with an MQTT sink on a local mosquitto (Debian's),
+ *    printing also the events a second reaching a subscriber and the time from a report's
+ *    acceptance (the event's `at`) to its arrival at the subscriber, p50/p99.
+ *
  * Run: `deno run --allow-read --allow-write --allow-net=127.0.0.1 --allow-env --allow-run=deno
  * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]` (TMPDIR picks
  * the disk; the cost of creating a file there is printed with the figures).
@@ -32,6 +36,7 @@ import {
   startService,
 } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
+import { Mosquitto, Subscriber } from "../_brokers.ts";
 
 const encoder = new TextEncoder();
 
@@ -129,13 +134,20 @@ async function countDone(doneDir: string): Promise<number> {
   return count;
 }
 
-async function throughput(reports: number, rate: number, warmup: number): Promise<void> {
+async function throughput(
+  reports: number,
+  rate: number,
+  warmup: number,
+  brokerUrl?: string,
+): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "wats-bench-" });
   const createUs = await createCostUs(root);
   const drop = join(root, "drop");
   await Deno.mkdir(drop);
   const emulator = await startEmulator();
-  const config = await writeConfig(root, emulator, { watch: [{ path: "drop" }] });
+  const events = brokerUrl ? { events: { mqtt: { url: brokerUrl, topicPrefix: "bench" } } } : {};
+  const config = await writeConfig(root, emulator, { watch: [{ path: "drop" }], ...events });
+  const subscriber = brokerUrl ? await Subscriber.connect(brokerUrl, "bench/+/report") : null;
   const service = await startService(config, {
     WATS_TOKEN: emulator.token,
     ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
@@ -199,8 +211,32 @@ async function throughput(reports: number, rate: number, warmup: number): Promis
   // Uploads per second while the service was uploading: its capacity when the files came at
   // once, the drop rate when it kept pace with them.
   const sustained = (reports - 1) / ((lastAccepted - firstAccepted) / 1000);
+  let eventFigures = "";
+  if (subscriber) {
+    const wanted = reports;
+    const isMeasured = (id: unknown) => Number(`0x${String(id).slice(-12)}`) < WARMUP_IDS;
+    let arrived: { at: number; acceptedAt: number }[] = [];
+    for (let tries = 0; tries < 600; tries++) {
+      arrived = subscriber.messages
+        .filter((message) => isMeasured(message.payload.messageId))
+        .map((message) => ({ at: message.at, acceptedAt: Date.parse(String(message.payload.at)) }));
+      if (arrived.length >= wanted) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const eventLatencies = arrived.map((event) => event.at - event.acceptedAt).sort((a, b) =>
+      a - b
+    );
+    const times = arrived.map((event) => event.at);
+    const eventSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
+    eventFigures = `; MQTT events: ${arrived.length} of ${wanted} arrived, ` +
+      `${((arrived.length - 1) / eventSeconds).toFixed(0)} events/s, acceptance->subscriber ` +
+      `p50 ${percentile(eventLatencies, 0.5)} ms, p99 ${percentile(eventLatencies, 0.99)} ms`;
+    await subscriber[Symbol.asyncDispose]();
+  }
   print(
-    `throughput: ${reports} reports dropped ${rate > 0 ? `at ${rate}/s` : "at once"}: ` +
+    `throughput${brokerUrl ? " with an MQTT sink" : ""}: ${reports} reports dropped ${
+      rate > 0 ? `at ${rate}/s` : "at once"
+    }: ` +
       `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
       `acceptance), ${sustained.toFixed(0)} reports/s first to last acceptance, ` +
       `drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
@@ -209,7 +245,7 @@ async function throughput(reports: number, rate: number, warmup: number): Promis
       `p99 ${percentile(queuedAfter, 0.99)} ms), ` +
       `service peak RSS ${rss.peakMb.toFixed(0)} MB (file creation here: ${
         createUs.toFixed(0)
-      } µs)`,
+      } µs)${eventFigures}`,
   );
   await stopAll(service.process, emulator.process);
   await Deno.remove(root, { recursive: true });
@@ -280,10 +316,21 @@ if (import.meta.main) {
       "drain-seconds": { type: "string", default: "10" },
       "skip-throughput": { type: "boolean" },
       "skip-startup": { type: "boolean" },
+      events: { type: "boolean" },
     },
   });
   if (!values["skip-throughput"]) {
     await throughput(Number(values.reports), Number(values.rate), Number(values.warmup));
+  }
+  if (values.events) {
+    // The same load again with an MQTT sink on a local mosquitto.
+    await using broker = await Mosquitto.start();
+    await throughput(
+      Number(values.reports),
+      Number(values.rate),
+      Number(values.warmup),
+      broker.url,
+    );
   }
   if (!values["skip-startup"]) {
     await startup(Number(values.pending), Number(values["drain-seconds"]));
