@@ -27,8 +27,8 @@ import {
   Layers,
   originLabel,
   resolvePaths,
+  secretInFileProblems,
   TOKEN_ENV,
-  tokenInFileProblems,
   unknownKeyWarnings,
 } from "./_sources.ts";
 import { ServiceConfigSchema, type ServiceConfigValues } from "./schema.ts";
@@ -156,7 +156,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
   let statusToken: string | undefined;
   if (file !== undefined) {
     const raw = await readConfigFile(file, cwd);
-    problems.push(...tokenInFileProblems(raw, file));
+    problems.push(...secretInFileProblems(raw, file));
     for (const warning of unknownKeyWarnings(raw, file)) warn(warning);
     statusToken = takeStatusToken(raw) ?? statusToken;
     layers.apply(raw, { kind: "file", file });

@@ -72,14 +72,26 @@ export interface MqttEventsConfig {
 
 /** Publishing IPC-CFX messages over AMQP 1.0 (`events.cfx`). */
 export interface CfxEventsConfig {
-  /** The AMQP 1.0 broker, `amqp://host:5672` or `amqps://host:5671`. */
+  /**
+   * The AMQP 1.0 broker and, as its path, the address (exchange or queue) messages go to:
+   * `amqp://host:5672/<address>` or `amqps://host:5671/<address>`.
+   */
   url: string;
-  /** The AMQP address (exchange or queue) messages go to, e.g. `/exchanges/cfx` or `cfx`. */
-  address: string;
+  /** The AMQP address, when it is not the URL's path, e.g. `/exchange/cfx` (RabbitMQ). */
+  address?: string;
   /** The station's CFX handle, e.g. `acme.line2.ict1`; `<station name>` by default. */
   handle?: string;
   /** Time between heartbeat messages in ms; 5 minutes by default. */
   heartbeatMs: number;
+  /** User name; `WATS_CFX_USERNAME` overrides it. */
+  username?: string;
+  /**
+   * A file holding the password (readable by the service account only); `WATS_CFX_PASSWORD`
+   * overrides it. Never in the configuration file itself.
+   */
+  passwordFile?: string;
+  /** TLS options for `amqps://`. */
+  tls?: BrokerTlsConfig;
 }
 
 /** Test events on the factory's message broker (`events`). */
@@ -227,6 +239,22 @@ const BrokerTlsSchema = z.object({
   rejectUnauthorized: z.boolean().default(true),
 });
 
+/**
+ * The AMQP address in the path of an `events.cfx` URL: `amqp://host:5672/exchange/cfx` holds
+ * `/exchange/cfx`, `amqp://host:5672/cfx` holds `cfx` (a queue, RabbitMQ's default exchange).
+ *
+ * @param url The `events.cfx` URL.
+ * @returns The address, or `""` when the URL has no path.
+ */
+export function cfxAddressOf(url: string): string {
+  if (!URL.canParse(url)) return "";
+  const path = decodeURIComponent(new URL(url).pathname);
+  // One leading slash separates the address from the host; RabbitMQ's own addresses start
+  // with a slash of their own (`/exchange/...`, `/queue/...`), kept when the path shows it.
+  const address = path.replace(/^\//, "");
+  return /^(exchange|queue|topic|amq)\//.test(address) ? `/${address}` : address;
+}
+
 const EventsSchema = z.object({
   maxPendingEvents: positiveInt(100_000),
   mqtt: z.object({
@@ -242,9 +270,15 @@ const EventsSchema = z.object({
   }).optional(),
   cfx: z.object({
     url: z.url({ protocol: /^amqps?$/, error: "expected an amqp:// or amqps:// URL" }),
-    address: z.string().min(1),
+    address: z.string().min(1).optional(),
     handle: z.string().min(1).optional(),
     heartbeatMs: positiveInt(300_000),
+    username: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tls: BrokerTlsSchema.optional(),
+  }).refine((cfx) => cfx.address !== undefined || cfxAddressOf(cfx.url) !== "", {
+    path: ["url"],
+    error: "name the AMQP address as the URL's path (amqp://host:5672/<address>) or in address",
   }).optional(),
 });
 
