@@ -96,6 +96,18 @@ export {
   type SinkStatus,
 } from "./events/publisher.ts";
 export { mqttTopics } from "./events/mqtt.ts";
+export {
+  CFX_VERSION,
+  type CfxEnvelope,
+  cfxResult,
+  type CfxTestResult,
+  ENDPOINT_CONNECTED,
+  endpointConnectedMessage,
+  HEARTBEAT,
+  heartbeatMessage,
+  UNITS_TESTED,
+  unitsTestedMessage,
+} from "./events/cfx_message.ts";
 export { StationEvents, type StationEventsOptions } from "./events/events.ts";
 export {
   type BreakerView,
