@@ -19,6 +19,7 @@ import type { Ledger, LinkedEntry } from "../ledger/ledger.ts";
 import type { QueueReport } from "../queue/envelope.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { reportEvent, type StationEvent, type StatusEventBody } from "./event.ts";
+import { cfxCredentials, CfxSink } from "./cfx.ts";
 import { mqttCredentials, MqttSink } from "./mqtt.ts";
 import { Outbox } from "./outbox.ts";
 import { type EventSink, Publisher, type SinkStatus } from "./publisher.ts";
@@ -38,7 +39,7 @@ export interface StationEventsOptions {
   currentStatus: () => Promise<StatusEventBody>;
   /** The clock; the system clock by default. */
   clock?: Clock;
-  /** Environment variables (the MQTT credentials); the process environment by default. */
+  /** Environment variables (the brokers' credentials); the process environment by default. */
   env?: (name: string) => string | undefined;
   /** Sinks to use instead of the configured ones (tests of the outbox). */
   sinks?: EventSink[];
@@ -87,7 +88,7 @@ export class StationEvents {
    *
    * @param options The configuration, ledger and status source.
    * @returns The events, or `null` when no sink is configured.
-   * @throws {ConfigError} When the MQTT password file is missing, empty or readable by all.
+   * @throws {ConfigError} When a broker's password file is missing, empty or readable by all.
    */
   static async open(options: StationEventsOptions): Promise<StationEvents | null> {
     const { config } = options;
@@ -100,6 +101,12 @@ export class StationEvents {
       const credentials = await mqttCredentials(config.events.mqtt, options.env ?? processEnv);
       sinks.push(
         new MqttSink({ config: config.events.mqtt, station, credentials, currentStatus, now }),
+      );
+    }
+    if (!options.sinks && config.events.cfx) {
+      const credentials = await cfxCredentials(config.events.cfx, options.env ?? processEnv);
+      sinks.push(
+        new CfxSink({ config: config.events.cfx, station, credentials, clock: options.clock }),
       );
     }
     if (sinks.length === 0) return null;

@@ -20,8 +20,7 @@ import type { MqttClient } from "mqtt";
 import type { MqttEventsConfig } from "../config/schema.ts";
 import type { StationEvent, StatusEventBody } from "./event.ts";
 import type { EventSink } from "./publisher.ts";
-import { ConfigError } from "../errors.ts";
-import { redactUrl } from "./_text.ts";
+import { readSecretFile, redactUrl } from "./_text.ts";
 
 /** How long the broker may take to acknowledge a batch of events. */
 const ACK_TIMEOUT_MS = 15_000;
@@ -57,26 +56,6 @@ export function mqttTopics(
     .map((level, index) => index === 0 ? level : topicLevel(level));
   const base = levels.join("/");
   return { report: `${base}/report`, status: `${base}/status` };
-}
-
-/** Reads a secret from a file only the service account may read. */
-async function readSecretFile(path: string, what: string): Promise<string> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "not found" : (error as Error).message;
-    throw new ConfigError([`${what}: ${path}: ${reason}`], 22);
-  }
-  // mode is null on Windows, where the installer restricts the file with an ACL instead.
-  if (info.mode !== null && (info.mode & 0o004) !== 0) {
-    throw new ConfigError([
-      `${what}: ${path} is readable by every user; restrict it (chmod 600 ${path})`,
-    ], 22);
-  }
-  const secret = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "").trim();
-  if (!secret) throw new ConfigError([`${what}: ${path} is empty`], 22);
-  return secret;
 }
 
 /** The credentials of the MQTT connection: the environment first, then the configuration. */
