@@ -67,6 +67,10 @@ export {
   type ServiceConfig,
 } from "./config/config.ts";
 export {
+  type BrokerTlsConfig,
+  type CfxEventsConfig,
+  type EventsConfig,
+  type MqttEventsConfig,
   POST_ACTIONS,
   type PostAction,
   type ProxyConfig,
@@ -96,10 +100,40 @@ export {
   type AcceptedRecord,
   Ledger,
   LEDGER_COUNTERS,
+  type LinkedEntry,
   reportDigest,
   type SourceRecord,
 } from "./ledger/ledger.ts";
 export { FileWatcher, type FileWatcherOptions } from "./intake/watcher.ts";
+export {
+  type EventMeasurement,
+  type EventStep,
+  reportEvent,
+  type ReportEventBody,
+  type StationEvent,
+  type StatusEventBody,
+} from "./events/event.ts";
+export { Outbox, outboxCounters, type OutboxCounts, type OutboxEntry } from "./events/outbox.ts";
+export {
+  type EventSink,
+  Publisher,
+  type PublisherOptions,
+  type SinkStatus,
+} from "./events/publisher.ts";
+export { mqttTopics } from "./events/mqtt.ts";
+export {
+  CFX_VERSION,
+  type CfxEnvelope,
+  cfxResult,
+  type CfxTestResult,
+  ENDPOINT_CONNECTED,
+  endpointConnectedMessage,
+  HEARTBEAT,
+  heartbeatMessage,
+  UNITS_TESTED,
+  unitsTestedMessage,
+} from "./events/cfx_message.ts";
+export { StationEvents, type StationEventsOptions } from "./events/events.ts";
 export {
   type BreakerView,
   retryDelayMs,

@@ -65,10 +65,20 @@ function descriptorOf(need: PermissionNeed): Deno.PermissionDescriptor {
   }
 }
 
+/** The port of each scheme the service connects with, when the URL names none. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = {
+  "http:": "80",
+  "https:": "443",
+  "mqtt:": "1883",
+  "mqtts:": "8883",
+  "amqp:": "5672",
+  "amqps:": "5671",
+};
+
 /** The host (and port) a URL connects to, as `--allow-net` names it. */
 function hostOf(url: string): string {
   const parsed = new URL(url);
-  const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+  const port = parsed.port || DEFAULT_PORTS[parsed.protocol] || "80";
   return `${parsed.hostname}:${port}`;
 }
 
@@ -167,6 +177,17 @@ export function servicePermissions(
   const via = proxyOf(config);
   if (via) {
     needs.push({ name: "net", target: hostOf(via.url), why: `the proxy (${via.source})` });
+  }
+  const { mqtt, cfx } = config.events;
+  if (mqtt) needs.push({ name: "net", target: hostOf(mqtt.url), why: "events.mqtt: the broker" });
+  if (cfx) needs.push({ name: "net", target: hostOf(cfx.url), why: "events.cfx: the broker" });
+  for (const [sink, broker] of [["mqtt", mqtt], ["cfx", cfx]] as const) {
+    if (!broker) continue;
+    const files = { passwordFile: broker.passwordFile, ...broker.tls };
+    for (const key of ["passwordFile", "caFile", "certFile", "keyFile"] as const) {
+      const file = files[key];
+      if (file) needs.push({ name: "read", target: file, why: `events.${sink}.${key}` });
+    }
   }
   const port = config.status.port === 0 ? "" : `:${config.status.port}`;
   needs.push({

@@ -31,6 +31,7 @@ import { Intake } from "./intake/intake.ts";
 import { sameFolderProblems } from "./intake/_watch_paths.ts";
 import { purgeArchive } from "./archive/archive.ts";
 import { Ledger } from "./ledger/ledger.ts";
+import { StationEvents } from "./events/events.ts";
 import { InstanceLock } from "./lock.ts";
 import { checkPermissions, describeMissing, servicePermissions } from "./permissions.ts";
 import { ReportQueue } from "./queue/queue.ts";
@@ -201,6 +202,7 @@ export class StationService {
   readonly #intake: Intake | null;
   readonly #status: StatusBuilder;
   readonly #clock: Clock;
+  readonly #events: StationEvents | null;
   readonly #halt = new AbortController();
   #server: Deno.HttpServer<Deno.NetAddr> | null = null;
   #state: ServiceStatus["status"] = "starting";
@@ -227,6 +229,7 @@ export class StationService {
       warnings: string[];
       stats: ServiceStats;
       fetch: typeof fetch;
+      events: StationEvents | null;
     },
     options: StationServiceOptions,
   ) {
@@ -245,6 +248,8 @@ export class StationService {
     this.stopped = new Promise((resolve) => this.#markStopped = resolve);
     // The HTTP client is read at each use: a reload may replace it.
     const current = { wats: () => this.#wats, config: () => this.#config };
+    const events = parts.events;
+    this.#events = events;
     this.#submitter = new Submitter({
       queue: parts.queue,
       ledger: parts.ledger,
@@ -258,7 +263,13 @@ export class StationService {
       concurrency: config.limits.uploadConcurrency,
       retry: config.retry,
       clock: this.#clock,
-      onSettled: options.onSettled,
+      onSettled: events
+        ? (event) => {
+          events.wake();
+          options.onSettled?.(event);
+        }
+        : options.onSettled,
+      eventsOf: events ? (report, at) => events.entriesFor(report, at) : undefined,
     });
     this.#intake = options.intake === false ? null : new Intake({
       config,
@@ -288,6 +299,7 @@ export class StationService {
       state: () => this.#state,
       statusUrl: () => this.#statusUrl,
       warnings: parts.warnings,
+      events,
     });
   }
 
@@ -350,6 +362,7 @@ export class StationService {
       now: () => clock.now(),
       onUpload: (seconds) => stats.uploadSeconds.observe(seconds),
     });
+    let service: StationService | undefined;
     try {
       queue = await ReportQueue.open(join(config.dataDir, "queue"), {
         clock,
@@ -357,7 +370,22 @@ export class StationService {
       });
       ledger = await Ledger.open(join(config.dataDir, "ledger.kv"));
       wats = createClient(config, token, clock, observed, network);
-      const service = new StationService({
+      const events = await StationEvents.open({
+        config,
+        ledger,
+        clock,
+        currentStatus: async () => {
+          const status = await service!.status();
+          return {
+            state: "online",
+            health: status.health.status,
+            reasons: status.health.reasons,
+            backlog: status.queue.pending,
+            breaker: status.api.breaker.state,
+          };
+        },
+      });
+      service = new StationService({
         lock,
         queue,
         ledger,
@@ -366,6 +394,7 @@ export class StationService {
         warnings,
         stats,
         fetch: observed,
+        events,
       }, options);
       await service.#run(options);
       return service;
@@ -572,6 +601,7 @@ export class StationService {
       await this.#lock.update({ statusUrl: this.#statusUrl });
     }
     this.#submitter.start();
+    this.#events?.start();
     // A drop folder on a share that is not there yet is waited for by its watcher.
     this.#intake?.start();
     this.#state = "running";
@@ -665,6 +695,7 @@ export class StationService {
     await this.#watchdog;
     await this.#retention;
     await this.#sampler;
+    await this.#events?.stop();
     await this.#server?.shutdown();
     this.#wats.close();
     for (const retired of this.#retiredClients) retired.close();

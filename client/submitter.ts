@@ -23,7 +23,7 @@
 
 import { getLogger } from "@logtape/logtape";
 import type { ServiceStats } from "./status/_stats.ts";
-import { type Ledger, reportDigest } from "./ledger/ledger.ts";
+import { type Ledger, type LinkedEntry, reportDigest } from "./ledger/ledger.ts";
 import type { Claim, ReportQueue } from "./queue/queue.ts";
 import type { QueueReport } from "./queue/envelope.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
@@ -84,6 +84,8 @@ export interface SubmitterOptions {
   idleCheckMs?: number;
   /** Told after each settle. */
   onSettled?: (event: SettledEvent) => void;
+  /** The outbox entries of an accepted report, committed with its ledger record. */
+  eventsOf?: (report: QueueReport, acceptedAt: string) => LinkedEntry[];
 }
 
 /** Pause of a worker after an unexpected error (a disk full while settling). */
@@ -341,7 +343,7 @@ export class Submitter {
     isCorrection: boolean,
   ): Promise<void> {
     const { ledger, stats } = this.#options;
-    const { id, source } = claim.envelope;
+    const { id, source, report } = claim.envelope;
     const at = new Date(this.#clock.now()).toISOString();
     const record = {
       at,
@@ -349,8 +351,9 @@ export class Submitter {
       ...(source ? { sha256: source.sha256 } : {}),
       digest,
     };
+    // A correction replaces the record; consumers know the report's event by its id already.
     if (isCorrection) await ledger.replaceAccepted(id, record);
-    else await ledger.recordAccepted(id, record);
+    else await ledger.recordAccepted(id, record, this.#options.eventsOf?.(report, at));
     await claim.complete();
     stats.uploadsAccepted++;
     stats.lastUploadAt = this.#clock.now();

@@ -31,6 +31,13 @@ export function formatStatus(status: ServiceStatus): string {
     `Uptime:    ${humanDuration(status.uptimeSeconds * 1000)}, version ${status.version}`,
     `Status:    ${status.instance.statusUrl}`,
   ];
+  for (const sink of status.events ?? []) {
+    lines.push(
+      `Events:    ${sink.name} ${sink.target} ${sink.state}: ${sink.pending} pending, ` +
+        `${sink.published} published, ${sink.dropped} dropped` +
+        (sink.lastError ? ` (${sink.lastError})` : ""),
+    );
+  }
   for (const problem of status.activity?.uploadProblems.slice(0, 5) ?? []) {
     lines.push(
       `Problem:   ${problem.report.sn ?? problem.report.id} (${
@@ -85,6 +92,12 @@ export function statusLines(status: ServiceStatus): string {
     ["uptime_seconds", Math.round(status.uptimeSeconds)],
     ["version", status.version],
     ["status_url", status.instance.statusUrl],
+    ...(status.events ?? []).map((sink): [string, string] => [
+      "events",
+      `${sink.name} ${sink.target} ${sink.state} pending=${sink.pending} ` +
+      `published=${sink.published} dropped=${sink.dropped}` +
+      (sink.lastError ? ` error=${sink.lastError}` : ""),
+    ]),
     ...(status.activity?.uploadProblems ?? []).map((problem): [string, string] => [
       "upload_problem",
       `${problem.report.sn ?? problem.report.id} ${problem.report.file ?? "-"} ` +

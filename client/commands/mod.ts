@@ -19,6 +19,7 @@ import { convertCommand } from "./_convert.ts";
 import { reprocessCommand } from "./_reprocess.ts";
 import { demoCommand } from "./_demo.ts";
 import { doctorCommand } from "./_doctor.ts";
+import { eventsCommand } from "./_events.ts";
 import {
   type CliIo,
   LOG_FORMATS,
@@ -59,6 +60,7 @@ Commands:
                       look into the source archive, get a source back
   reprocess           convert archived sources again; send the corrected reports
   doctor              check configuration, permissions, server and clock
+  events tail         print the events on the broker of events.mqtt as they come
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
 
@@ -88,6 +90,7 @@ const COMMANDS: Record<string, Command> = {
   archive: archiveCommand,
   reprocess: reprocessCommand,
   doctor: doctorCommand,
+  events: eventsCommand,
   demo: demoCommand,
   service: serviceCommand,
   config: configCommand,

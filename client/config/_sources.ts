@@ -156,6 +156,9 @@ function pathKeys(layers: Layers): Path[] {
       for (const key of ["path", "archiveDir", "errorDir"]) keys.push(["watch", index, key]);
     });
   }
+  for (const file of ["passwordFile", "tls.caFile", "tls.certFile", "tls.keyFile"]) {
+    for (const sink of ["mqtt", "cfx"]) keys.push(["events", sink, ...file.split(".")]);
+  }
   const plugins = layers.get(["converters", "plugins"]);
   if (Array.isArray(plugins)) {
     // A URL is left as it is for the schema to refuse by name.
@@ -207,29 +210,48 @@ export function controlCharacterProblems(layers: Layers, file: string | undefine
 }
 
 /** Token keys refused in the configuration file. */
-const TOKEN_KEYS = [
+const TOKEN_PATHS: readonly (readonly string[])[] = [
   ["server", "token"],
   ["server", "apiToken"],
   ["server", "api_token"],
-  [
-    "token",
-  ],
+  ["token"],
   ["apiToken"],
   ["api_token"],
 ];
 
-/** Problems for a token written into the configuration file (the value is never repeated). */
-export function tokenInFileProblems(raw: Record<string, unknown>, file: string): string[] {
+const TOKEN_ADVICE = "a token is not accepted in the configuration file; set the WATS_TOKEN " +
+  "environment variable or put the token in a file readable only by the service account and " +
+  "name that file in server.tokenFile";
+
+function passwordAdvice(sink: "mqtt" | "cfx"): string {
+  const variable = `WATS_${sink.toUpperCase()}_PASSWORD`;
+  return `a password is not accepted in the configuration file; set the ${variable} ` +
+    "environment variable or put the password in a file readable only by the service account " +
+    `and name that file in events.${sink}.passwordFile`;
+}
+
+/** Secret keys refused in the configuration file, each with where the secret goes instead. */
+const SECRET_KEYS: readonly { path: readonly string[]; advice: string }[] = [
+  ...TOKEN_PATHS.map((path) => ({ path, advice: TOKEN_ADVICE })),
+  { path: ["events", "mqtt", "password"], advice: passwordAdvice("mqtt") },
+  { path: ["events", "cfx", "password"], advice: passwordAdvice("cfx") },
+];
+
+/**
+ * Problems for a secret (the WATS token, a broker password) written into the configuration
+ * file; the value is never repeated.
+ *
+ * @param raw The file's parsed JSON.
+ * @param file The file's path, for the messages.
+ * @returns One problem a secret found.
+ */
+export function secretInFileProblems(raw: Record<string, unknown>, file: string): string[] {
   const problems: string[] = [];
-  for (const path of TOKEN_KEYS) {
+  for (const { path, advice } of SECRET_KEYS) {
     let node: unknown = raw;
     for (const part of path) node = isPlainObject(node) ? node[part] : undefined;
     if (node === undefined) continue;
-    problems.push(
-      `${file}: ${formatPath(path)}: a token is not accepted in the configuration file; ` +
-        "set the WATS_TOKEN environment variable or put the token in a file readable only by " +
-        "the service account and name that file in server.tokenFile",
-    );
+    problems.push(`${file}: ${formatPath(path)}: ${advice}`);
   }
   const proxy = isPlainObject(raw.server) ? raw.server.proxy : undefined;
   const proxyUrl = isPlainObject(proxy) ? proxy.url : undefined;
@@ -259,7 +281,7 @@ export function unknownKeyWarnings(raw: Record<string, unknown>, file: string): 
     for (const [key, value] of Object.entries(node)) {
       const path = [...at, key];
       if (!known.includes(key)) {
-        if (!TOKEN_KEYS.some((token) => formatPath(token) === formatPath(path))) {
+        if (!SECRET_KEYS.some((secret) => formatPath(secret.path) === formatPath(path))) {
           warnings.push(`${file}: ${formatPath(path)}: unknown key, ignored`);
         }
       } else if (shape === "" && key === "watch" && Array.isArray(value)) {

@@ -31,8 +31,8 @@ import {
   originLabel,
   PROXY_PASSWORD_ENV,
   resolvePaths,
+  secretInFileProblems,
   TOKEN_ENV,
-  tokenInFileProblems,
   unknownKeyWarnings,
 } from "./_sources.ts";
 import { DEFAULT_INSTANCE, instanceStatusPort } from "./instance.ts";
@@ -195,7 +195,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Servi
     const raw = options.content
       ? structuredClone(options.content)
       : await readConfigFile(file, cwd);
-    problems.push(...tokenInFileProblems(raw, file));
+    problems.push(...secretInFileProblems(raw, file));
     for (const warning of unknownKeyWarnings(raw, file)) warn(warning);
     statusToken = takeStatusToken(raw) ?? statusToken;
     layers.apply(raw, { kind: "file", file });

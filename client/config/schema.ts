@@ -55,6 +55,73 @@ export interface ProxyConfig {
   bypass: string[];
 }
 
+/** TLS options of a broker connection. */
+export interface BrokerTlsConfig {
+  /** PEM file of the certificate authorities to trust; the system's when unset. */
+  caFile?: string;
+  /** PEM file of the client certificate, for brokers that ask for one. */
+  certFile?: string;
+  /** PEM file of the client certificate's key. */
+  keyFile?: string;
+  /** Refuse a broker whose certificate does not verify; `true` by default. */
+  rejectUnauthorized: boolean;
+}
+
+/** Publishing events to an MQTT broker (`events.mqtt`). */
+export interface MqttEventsConfig {
+  /** The broker, `mqtt://host:1883` or `mqtts://host:8883`. */
+  url: string;
+  /** The MQTT client id; `wats-<station>` by default. */
+  clientId?: string;
+  /** First topic level(s); `wats` by default. Topics: `<prefix>/<location>/<station>/report|status`. */
+  topicPrefix: string;
+  /** Quality of service of the events: 0 (at most once) or 1 (at least once, the default). */
+  qos: 0 | 1;
+  /** User name; `WATS_MQTT_USERNAME` overrides it. */
+  username?: string;
+  /**
+   * A file holding the password (readable by the service account only); `WATS_MQTT_PASSWORD`
+   * overrides it. Never in the configuration file itself.
+   */
+  passwordFile?: string;
+  /** TLS options for `mqtts://`. */
+  tls?: BrokerTlsConfig;
+}
+
+/** Publishing IPC-CFX messages over AMQP 1.0 (`events.cfx`). */
+export interface CfxEventsConfig {
+  /**
+   * The AMQP 1.0 broker and, as its path, the address (exchange or queue) messages go to:
+   * `amqp://host:5672/<address>` or `amqps://host:5671/<address>`.
+   */
+  url: string;
+  /** The AMQP address, when it is not the URL's path, e.g. `/exchange/cfx` (RabbitMQ). */
+  address?: string;
+  /** The station's CFX handle, e.g. `acme.line2.ict1`; `<station name>` by default. */
+  handle?: string;
+  /** Time between heartbeat messages in ms; 5 minutes by default. */
+  heartbeatMs: number;
+  /** User name; `WATS_CFX_USERNAME` overrides it. */
+  username?: string;
+  /**
+   * A file holding the password (readable by the service account only); `WATS_CFX_PASSWORD`
+   * overrides it. Never in the configuration file itself.
+   */
+  passwordFile?: string;
+  /** TLS options for `amqps://`. */
+  tls?: BrokerTlsConfig;
+}
+
+/** Test events on the factory's message broker (`events`). */
+export interface EventsConfig {
+  /** Most events waiting for one sink; older ones are dropped (and counted); 100,000. */
+  maxPendingEvents: number;
+  /** MQTT; off when unset. */
+  mqtt?: MqttEventsConfig;
+  /** IPC-CFX over AMQP 1.0; off when unset. */
+  cfx?: CfxEventsConfig;
+}
+
 /** The station service configuration (without secrets). */
 export interface ServiceConfigValues {
   /** The WATS server. */
@@ -159,6 +226,8 @@ export interface ServiceConfigValues {
      */
     conversions: "problems" | "all" | "off";
   };
+  /** Events on the factory's message broker; none by default. */
+  events: EventsConfig;
 }
 
 /** The post actions, in the order error messages list them. */
@@ -219,6 +288,56 @@ const WatchSchema = z.object({
   converterArgs: z.record(z.string(), z.unknown()).optional(),
 });
 
+const BrokerTlsSchema = z.object({
+  caFile: z.string().min(1).optional(),
+  certFile: z.string().min(1).optional(),
+  keyFile: z.string().min(1).optional(),
+  rejectUnauthorized: z.boolean().default(true),
+});
+
+/**
+ * The AMQP address in the path of an `events.cfx` URL: `amqp://host:5672/exchange/cfx` holds
+ * `/exchange/cfx`, `amqp://host:5672/cfx` holds `cfx` (a queue, RabbitMQ's default exchange).
+ *
+ * @param url The `events.cfx` URL.
+ * @returns The address, or `""` when the URL has no path.
+ */
+export function cfxAddressOf(url: string): string {
+  if (!URL.canParse(url)) return "";
+  const path = decodeURIComponent(new URL(url).pathname);
+  // One leading slash separates the address from the host; RabbitMQ's own addresses start
+  // with a slash of their own (`/exchange/...`, `/queue/...`), kept when the path shows it.
+  const address = path.replace(/^\//, "");
+  return /^(exchange|queue|topic|amq)\//.test(address) ? `/${address}` : address;
+}
+
+const EventsSchema = z.object({
+  maxPendingEvents: positiveInt(100_000),
+  mqtt: z.object({
+    url: z.url({ protocol: /^mqtts?$/, error: "expected an mqtt:// or mqtts:// URL" }),
+    clientId: z.string().min(1).max(128).optional(),
+    topicPrefix: z.string().min(1).refine((prefix) => !/[+#]/.test(prefix), {
+      error: "a topic prefix holds no wildcard (+ or #)",
+    }).default("wats"),
+    qos: z.union([z.literal(0), z.literal(1)], { error: "expected 0 or 1" }).default(1),
+    username: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tls: BrokerTlsSchema.optional(),
+  }).optional(),
+  cfx: z.object({
+    url: z.url({ protocol: /^amqps?$/, error: "expected an amqp:// or amqps:// URL" }),
+    address: z.string().min(1).optional(),
+    handle: z.string().min(1).optional(),
+    heartbeatMs: positiveInt(300_000),
+    username: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    tls: BrokerTlsSchema.optional(),
+  }).refine((cfx) => cfx.address !== undefined || cfxAddressOf(cfx.url) !== "", {
+    path: ["url"],
+    error: "name the AMQP address as the URL's path (amqp://host:5672/<address>) or in address",
+  }).optional(),
+});
+
 /** Schema of {@linkcode ServiceConfigValues}, with every default. */
 export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
   server: z.object({
@@ -274,6 +393,7 @@ export const ServiceConfigSchema: z.ZodType<ServiceConfigValues> = z.object({
       error: "expected one of problems, all, off",
     }).default("problems"),
   }).prefault({}),
+  events: EventsSchema.prefault({}),
 });
 
 /** The keys the schema knows, by object path (`watch[]` for each watch entry). */
@@ -292,6 +412,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "archive",
     "converters",
     "logs",
+    "events",
   ],
   server: ["url", "tokenFile", "timeoutMs", "caCertFile", "proxy"],
   station: ["name", "location", "purpose"],
@@ -321,4 +442,5 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   converters: ["plugins", "timeoutMs", "sniffTimeoutMs"],
   logs: ["conversions"],
   status: ["hostname", "port", "token"],
+  events: ["maxPendingEvents", "mqtt", "cfx"],
 };

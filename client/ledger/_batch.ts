@@ -21,10 +21,22 @@ export interface Insert {
   key: Deno.KvKey;
   value: unknown;
   counter: Deno.KvKey;
+  /**
+   * Entries written with the insert, in its commit, only when the key was new (the event outbox:
+   * an event exists exactly when its state change does), each with a counter to add 1 to.
+   */
+  with?: readonly { key: Deno.KvKey; value: unknown; counter: Deno.KvKey }[];
 }
+
+/**
+ * Bytes of entries written with the inserts of one batch, beyond which the rest waits for the
+ * next commit (Deno KV refuses an atomic operation over 800 KiB).
+ */
+export const MAX_BATCH_WITH_BYTES = 256 * 1024;
 
 interface Waiting extends Insert {
   id: string;
+  withBytes: number;
   resolve(isNew: boolean): void;
   reject(error: unknown): void;
 }
@@ -58,7 +70,8 @@ export class InsertBatcher {
    */
   insert(insert: Insert): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ ...insert, id: JSON.stringify(insert.key), resolve, reject });
+      const withBytes = insert.with ? JSON.stringify(insert.with).length : 0;
+      this.#waiting.push({ ...insert, id: JSON.stringify(insert.key), withBytes, resolve, reject });
       if (!this.#isRunning) void this.#drain();
     });
   }
@@ -77,9 +90,12 @@ export class InsertBatcher {
     const batch: Waiting[] = [];
     const keys = new Set<string>();
     const rest: Waiting[] = [];
+    let withBytes = 0;
     for (const item of this.#waiting) {
-      if (batch.length < MAX_BATCH && !keys.has(item.id)) {
+      const fits = batch.length === 0 || withBytes + item.withBytes <= MAX_BATCH_WITH_BYTES;
+      if (batch.length < MAX_BATCH && fits && !keys.has(item.id)) {
         keys.add(item.id);
+        withBytes += item.withBytes;
         batch.push(item);
       } else {
         rest.push(item);
@@ -114,12 +130,19 @@ export class InsertBatcher {
   #atomic(batch: readonly Insert[]): Deno.AtomicOperation {
     const atomic = this.#kv.atomic();
     const sums = new Map<string, { key: Deno.KvKey; by: bigint }>();
-    for (const { key, value, counter } of batch) {
-      atomic.check({ key, versionstamp: null }).set(key, value);
+    const count = (counter: Deno.KvKey) => {
       const id = JSON.stringify(counter);
       const sum = sums.get(id);
       if (sum) sum.by++;
       else sums.set(id, { key: counter, by: 1n });
+    };
+    for (const { key, value, counter, with: entries = [] } of batch) {
+      atomic.check({ key, versionstamp: null }).set(key, value);
+      count(counter);
+      for (const entry of entries) {
+        atomic.set(entry.key, entry.value);
+        count(entry.counter);
+      }
     }
     for (const { key, by } of sums.values()) atomic.sum(key, by);
     return atomic;

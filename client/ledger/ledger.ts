@@ -11,7 +11,9 @@
  * see `_batch.ts`): under load one SQLite transaction and one fsync carry many of them.
  *
  * Keys: `["accepted", reportId]`, `["source", sha256]`, `["counter", name]` (a `Deno.KvU64`); the
- * archive index keeps its own (`client/archive/_index.ts`).
+ * archive index keeps its own (`client/archive/_index.ts`). The event outbox
+ * (`client/events/outbox.ts`) keeps its entries in the same file, so an accepted record and its
+ * events land in one commit ({@linkcode LinkedEntry}).
  * A KV value holds at most 64 KiB, which bounds a source record to some 1,500 report ids.
  *
  * @module
@@ -55,6 +57,19 @@ export interface SourceRecord {
   path: string;
   /** When it was taken, ISO 8601. */
   at: string;
+}
+
+/**
+ * An entry written in the same commit as a ledger record, and only when the record is new (an
+ * event of the outbox), with a counter it adds 1 to.
+ */
+export interface LinkedEntry {
+  /** The entry's key. */
+  key: Deno.KvKey;
+  /** Its value. */
+  value: unknown;
+  /** The counter (a name of {@linkcode Ledger.counters}) it adds 1 to. */
+  counter: string;
 }
 
 /** Counter names the ledger itself maintains. */
@@ -151,11 +166,55 @@ export class Ledger {
    *
    * @param id The report id.
    * @param record When, the server's id, the source's SHA-256.
+   * @param linked Entries written in the same commit when the record is new (outbox events).
    * @returns `true` when newly recorded; `false` when the id was already accepted (the first
    *   record is kept).
    */
-  async recordAccepted(id: string, record: AcceptedRecord): Promise<boolean> {
-    return await this.#insertOnce([ACCEPTED, id], { ...record }, LEDGER_COUNTERS.accepted);
+  async recordAccepted(
+    id: string,
+    record: AcceptedRecord,
+    linked: readonly LinkedEntry[] = [],
+  ): Promise<boolean> {
+    return await this.#inserts.insert({
+      key: [ACCEPTED, id],
+      value: { ...record },
+      counter: [COUNTER, LEDGER_COUNTERS.accepted],
+      ...(linked.length > 0
+        ? {
+          with: linked.map((entry) => ({ ...entry, counter: [COUNTER, entry.counter] })),
+        }
+        : {}),
+    });
+  }
+
+  /**
+   * The KV store under the ledger, for the event outbox, whose entries share its commits.
+   *
+   * @returns The open KV store.
+   */
+  get kv(): Deno.Kv {
+    return this.#kv;
+  }
+
+  /**
+   * Commits an atomic operation on the ledger's file, trying again while another process (a CLI
+   * command) holds its write lock.
+   *
+   * @param build Makes the operation (called again for each try).
+   * @returns The commit's result.
+   */
+  commit(build: () => Deno.AtomicOperation): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+    return commitWhenFree(build);
+  }
+
+  /**
+   * The KV key of a counter, for operations that add to one in their own commit.
+   *
+   * @param name The counter's name.
+   * @returns Its key.
+   */
+  counterKey(name: string): Deno.KvKey {
+    return [COUNTER, name];
   }
 
   /**

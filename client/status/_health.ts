@@ -41,6 +41,8 @@ export interface HealthInputs {
   unavailableFolders?: string[];
   /** Files moved into an error folder in the last hour, and how many count as too many. */
   errorFiles?: { lastHour: number; maxPerHour: number };
+  /** Problems that make the service `degraded` and no worse (an event sink not publishing). */
+  otherProblems?: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -109,6 +111,7 @@ export function evaluateHealth(inputs: HealthInputs): HealthReport {
       freeBytes < HEALTH_LIMITS.diskLowBytes || freeBytes < HEALTH_LIMITS.diskLowShare * totalBytes
     ) degraded.push(`disk low: ${free}`);
   }
+  degraded.push(...inputs.otherProblems ?? []);
   if (failing.length > 0) return { status: "failing", reasons: [...failing, ...degraded] };
   if (degraded.length > 0) return { status: "degraded", reasons: degraded };
   return { status: "ok", reasons: [] };

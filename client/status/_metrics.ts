@@ -3,7 +3,8 @@
  * `wats_build_info` and `wats_station_info`, and `wats_` series for per-state queue depth, the
  * oldest pending age, final report outcomes apart from retries, HTTP responses by real status
  * code, breaker rejections, health and breaker state as one series per state, histograms of
- * queue→accepted latency, conversion and upload time, free disk bytes and error-folder files.
+ * queue→accepted latency, conversion and upload time, free disk bytes and error-folder files,
+ * and, per event sink, pending, published and dropped events.
  *
  * @module
  */
@@ -146,6 +147,26 @@ export function renderMetrics(status: ServiceStatus, stats: ServiceStats): strin
     ]);
     text.metric("wats_limiter_throttled_total", "counter", "Requests that had to wait.", [
       [{}, status.api.limiter.throttled],
+    ]);
+  }
+  if (status.events) {
+    const sinks = status.events;
+    text.metric("wats_events_pending", "gauge", "Events waiting in the outbox, per sink.", [
+      ...sinks.map((sink) => [{ sink: sink.name }, sink.pending] as [Labels, number]),
+    ]);
+    text.metric("wats_events_published_total", "counter", "Events published, per sink.", [
+      ...sinks.map((sink) => [{ sink: sink.name }, sink.published] as [Labels, number]),
+    ]);
+    text.metric("wats_events_dropped_total", "counter", "Events dropped from a full outbox.", [
+      ...sinks.map((sink) => [{ sink: sink.name }, sink.dropped] as [Labels, number]),
+    ]);
+    text.metric("wats_event_sink_up", "gauge", "Event sink connected: 1 yes, 0 no.", [
+      ...sinks.map((sink) =>
+        [{ sink: sink.name }, sink.state === "connected" ? 1 : 0] as [
+          Labels,
+          number,
+        ]
+      ),
     ]);
   }
   text.metric("wats_health_status", "gauge", "Health: 0 ok, 1 degraded, 2 failing.", [

@@ -17,6 +17,7 @@ import type { ServiceStatus } from "./model.ts";
 import type { Submitter } from "../submitter.ts";
 import type { Wats } from "../../api/wats.ts";
 import type { Clock } from "../../util/clock.ts";
+import type { StationEvents } from "../events/events.ts";
 import { VERSION } from "../../api/version.ts";
 import { reportFacts } from "./_activity.ts";
 import { humanDuration } from "./_human.ts";
@@ -83,6 +84,7 @@ export interface StatusParts {
   state: () => ServiceStatus["status"];
   statusUrl: () => string;
   warnings: string[];
+  events?: StationEvents | null;
 }
 
 function iso(ms: number | null | undefined): string | null {
@@ -127,6 +129,7 @@ export class StatusBuilder {
         lastHour: stats.activity.errorFilesLastHour(),
         maxPerHour: config.limits.maxErrorFilesPerHour ?? 30,
       },
+      otherProblems: this.#parts.events?.problems() ?? [],
     });
     const server = describeServer({
       now,
@@ -205,6 +208,7 @@ export class StatusBuilder {
       },
       waiting: counts.pending > 0 ? await this.#waiting() : [],
       history: stats.samples.history(now),
+      ...(this.#parts.events ? { events: this.#parts.events.status() } : {}),
     };
   }
 

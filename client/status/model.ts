@@ -16,6 +16,7 @@ import type {
 } from "./_activity.ts";
 import type { HistoryPoint } from "./_ring.ts";
 import type { QueueState } from "../queue/envelope.ts";
+import type { SinkStatus } from "../events/publisher.ts";
 
 export type {
   ErrorFile,
@@ -25,6 +26,7 @@ export type {
   RecentError,
   ReportFacts,
   SettledReport,
+  SinkStatus,
   UploadProblem,
   WatchStats,
 };
@@ -138,4 +140,6 @@ export interface ServiceStatus {
   waiting?: WaitingReport[];
   /** The backlog and throughput over the last hour, oldest first. */
   history?: HistoryPoint[];
+  /** The event sinks (`events.mqtt`, `events.cfx`), when any is configured. */
+  events?: SinkStatus[];
 }

@@ -15,6 +15,10 @@
  *    spawning the service to its first accepted upload, how many it accepted in the next
  *    `--drain-seconds` (10), and its peak RSS.
  *
+ * 3. With `--events`: the throughput run again with an MQTT sink on a local mosquitto (Debian's),
+ *    printing also the events a second reaching a subscriber and the time from a report's
+ *    acceptance (the event's `at`) to its arrival at the subscriber, p50/p99.
+ *
  * Run: `deno run --allow-read --allow-write --allow-net=127.0.0.1 --allow-env --allow-run=deno
  * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]
  * [--post-action archive|move|delete|keep]` (TMPDIR picks
@@ -34,6 +38,7 @@ import {
 } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
 import { tempDir } from "../_temp.ts";
+import { Mosquitto, Subscriber } from "../_brokers.ts";
 
 const encoder = new TextEncoder();
 
@@ -136,6 +141,7 @@ async function throughput(
   rate: number,
   warmup: number,
   postAction: string,
+  brokerUrl?: string,
 ): Promise<void> {
   await using temp = await tempDir("wats-bench-");
   const root = temp.path;
@@ -143,7 +149,12 @@ async function throughput(
   const drop = join(root, "drop");
   await Deno.mkdir(drop);
   const emulator = await startEmulator();
-  const config = await writeConfig(root, emulator, { watch: [{ path: "drop", postAction }] });
+  const events = brokerUrl ? { events: { mqtt: { url: brokerUrl, topicPrefix: "bench" } } } : {};
+  const config = await writeConfig(root, emulator, {
+    watch: [{ path: "drop", postAction }],
+    ...events,
+  });
+  const subscriber = brokerUrl ? await Subscriber.connect(brokerUrl, "bench/+/report") : null;
   const service = await startService(config, {
     WATS_TOKEN: emulator.token,
     ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
@@ -207,8 +218,32 @@ async function throughput(
   // Uploads per second while the service was uploading: its capacity when the files came at
   // once, the drop rate when it kept pace with them.
   const sustained = (reports - 1) / ((lastAccepted - firstAccepted) / 1000);
+  let eventFigures = "";
+  if (subscriber) {
+    const wanted = reports;
+    const isMeasured = (id: unknown) => Number(`0x${String(id).slice(-12)}`) < WARMUP_IDS;
+    let arrived: { at: number; acceptedAt: number }[] = [];
+    for (let tries = 0; tries < 600; tries++) {
+      arrived = subscriber.messages
+        .filter((message) => isMeasured(message.payload.messageId))
+        .map((message) => ({ at: message.at, acceptedAt: Date.parse(String(message.payload.at)) }));
+      if (arrived.length >= wanted) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const eventLatencies = arrived.map((event) => event.at - event.acceptedAt).sort((a, b) =>
+      a - b
+    );
+    const times = arrived.map((event) => event.at);
+    const eventSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
+    eventFigures = `; MQTT events: ${arrived.length} of ${wanted} arrived, ` +
+      `${((arrived.length - 1) / eventSeconds).toFixed(0)} events/s, acceptance->subscriber ` +
+      `p50 ${percentile(eventLatencies, 0.5)} ms, p99 ${percentile(eventLatencies, 0.99)} ms`;
+    await subscriber[Symbol.asyncDispose]();
+  }
   print(
-    `throughput: ${reports} reports dropped ${rate > 0 ? `at ${rate}/s` : "at once"}: ` +
+    `throughput${brokerUrl ? " with an MQTT sink" : ""}: ${reports} reports dropped ${
+      rate > 0 ? `at ${rate}/s` : "at once"
+    }: ` +
       `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
       `acceptance), ${sustained.toFixed(0)} reports/s first to last acceptance, ` +
       `drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
@@ -217,7 +252,7 @@ async function throughput(
       `p99 ${percentile(queuedAfter, 0.99)} ms), ` +
       `service peak RSS ${rss.peakMb.toFixed(0)} MB (file creation here: ${
         createUs.toFixed(0)
-      } µs)`,
+      } µs)${eventFigures}`,
   );
   await stopAll(service.process, emulator.process);
 }
@@ -288,15 +323,27 @@ if (import.meta.main) {
       "skip-throughput": { type: "boolean" },
       "skip-startup": { type: "boolean" },
       "post-action": { type: "string", default: "archive" },
+      events: { type: "boolean" },
     },
   });
+  const postAction = values["post-action"];
   if (!values["skip-throughput"]) {
-    const postAction = values["post-action"];
     await throughput(
       Number(values.reports),
       Number(values.rate),
       Number(values.warmup),
       postAction,
+    );
+  }
+  if (values.events) {
+    // The same load again with an MQTT sink on a local mosquitto.
+    await using broker = await Mosquitto.start();
+    await throughput(
+      Number(values.reports),
+      Number(values.rate),
+      Number(values.warmup),
+      postAction,
+      broker.url,
     );
   }
   if (!values["skip-startup"]) {

@@ -154,3 +154,31 @@ console.log(JSON.stringify(result.ok ? result.reports.map((report) => report.sn)
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("the event brokers' hosts and secret files are in the start-time check", async () => {
+  const withBrokers = await loadConfig({
+    env: {},
+    hostname: "station-7",
+    flags: {
+      server: { url: "https://acme.wats.com" },
+      dataDir: "/var/lib/wats",
+      events: {
+        mqtt: { url: "mqtt://uns.acme.local", passwordFile: "/etc/wats/mqtt.password" },
+        cfx: { url: "amqps://cfx.acme.local/exchange/cfx", tls: { caFile: "/etc/wats/ca.pem" } },
+      },
+    },
+  });
+  const flags = servicePermissions(withBrokers).map(flagFor);
+  for (
+    const flag of [
+      "--allow-net=uns.acme.local:1883",
+      "--allow-net=cfx.acme.local:5671",
+      "--allow-read=/etc/wats/mqtt.password",
+      "--allow-read=/etc/wats/ca.pem",
+    ]
+  ) assert.ok(flags.includes(flag), `${flag} missing from ${flags.join(" ")}`);
+  // The tests run without net on these hosts: the check names them.
+  const missing = (await checkPermissions(servicePermissions(withBrokers))).map((m) => m.flag);
+  assert.ok(missing.includes("--allow-net=uns.acme.local:1883"), missing.join(" "));
+  assert.ok(missing.includes("--allow-net=cfx.acme.local:5671"), missing.join(" "));
+});

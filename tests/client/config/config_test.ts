@@ -137,6 +137,25 @@ Deno.test("a token in the configuration file is refused without repeating it", a
   assert.doesNotMatch(error.message, /tok-in-file-42/);
 });
 
+Deno.test("a broker password in the configuration file is refused without repeating it", async () => {
+  await using temp = await tempDir("wats-config-");
+  const { file } = await writeConfig(temp.path, {
+    server: { url: "https://acme" },
+    events: {
+      mqtt: { url: "mqtt://broker:1883", password: "mqtt-pw-in-file-31" },
+      cfx: { url: "amqp://broker:5672/cfx", password: "cfx-pw-in-file-32" },
+    },
+  });
+  const error = await problemsOf(loadConfig({ file, env: { WATS_TOKEN: "t" } }));
+  assert.equal(error.exitCode, 22);
+  assert.match(error.message, /events\.mqtt\.password: a password is not accepted/);
+  assert.match(error.message, /WATS_MQTT_PASSWORD/);
+  assert.match(error.message, /events\.mqtt\.passwordFile/);
+  assert.match(error.message, /events\.cfx\.password: a password is not accepted/);
+  assert.match(error.message, /WATS_CFX_PASSWORD/);
+  assert.doesNotMatch(error.message, /pw-in-file/);
+});
+
 Deno.test("the token never shows in JSON or inspect output", async () => {
   await using temp = await tempDir("wats-config-");
   const { file } = await writeConfig(temp.path, {
