@@ -33,6 +33,7 @@ import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import { FileWatcher } from "./watcher.ts";
+import { findSpecialEntries, setAsideSpecialFile, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 
 const log = getLogger(["wats", "intake"]);
@@ -92,6 +93,8 @@ export class Intake {
   readonly #running = new Set<Promise<void>>();
   readonly #loops: Promise<void>[] = [];
   readonly #watchers: FileWatcher[] = [];
+  /** FIFOs, sockets and devices being moved out of the drop folders. */
+  readonly #settingAside = new Set<string>();
   /** Files between the drop folder and their post action. */
   readonly #files: Semaphore;
   /** Conversions under way. */
@@ -151,10 +154,25 @@ export class Intake {
    * @returns A promise that resolves when no file is being handled.
    */
   async stop(): Promise<void> {
+    // Before any watcher closes: closing one waits for Deno's event thread, which a FIFO made
+    // since the last check would hold for ever (see `_special_files.ts`).
+    await this.#setAsideSpecialEntries();
     this.#stop.abort();
     for (const watcher of this.#watchers) watcher.close();
     await Promise.all(this.#loops);
     while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+
+  async #setAsideSpecialEntries(): Promise<void> {
+    for (const entry of this.#entries) {
+      const { recursive } = entry.config;
+      for (const path of await findSpecialEntries(entry.config.path, { recursive, exclude: [] })) {
+        const kind = await Deno.lstat(path).then(specialKind, () => null);
+        if (kind !== null && !isInside(entry.errorDir, path)) {
+          await this.#setAside(entry, path, kind);
+        }
+      }
+    }
   }
 
   async #watch(entry: Entry, watcher: FileWatcher): Promise<void> {
@@ -275,15 +293,48 @@ export class Intake {
     await moveToError(path, entry.errorDir, facts, this.#clock.now());
   }
 
-  /** A path the watcher refused: a symlink in the drop folder goes to the error folder. */
+  /**
+   * A path the watcher refused: a symlink in the drop folder goes to the error folder; a FIFO,
+   * socket or device leaves the watched folders (see `_special_files.ts`).
+   */
   async #refuse(entry: Entry, path: string, reason: string): Promise<void> {
     const info = await Deno.lstat(path).catch(() => null);
-    if (!info?.isSymlink || !isInside(entry.config.path, path)) {
+    if (info === null) return;
+    const kind = specialKind(info);
+    if (kind !== null) return await this.#setAside(entry, path, kind);
+    if (!info.isSymlink || !isInside(entry.config.path, path)) {
       log.warn("Skipped {path}: {reason}", { path, reason });
       return;
     }
     await this.#fail(entry, path, { stage: "link", reason: `Symlink refused: ${reason}` })
       .catch((error) => log.error("Could not move {path}: {error}", { path, error }));
+  }
+
+  async #setAside(entry: Entry, path: string, kind: string): Promise<void> {
+    if (this.#settingAside.has(path)) return;
+    this.#settingAside.add(path);
+    try {
+      const isErrorDirWatched = entry.config.recursive &&
+        isInside(entry.config.path, entry.errorDir);
+      const now = this.#clock.now();
+      const target = await setAsideSpecialFile(path, entry.errorDir, {
+        kind,
+        isErrorDirWatched,
+        now,
+      });
+      const message = `${basename(path)}: not a regular file (${kind})`;
+      entry.stats.lastError = message;
+      this.#options.stats.error("intake", message, { file: path });
+      log.warn("{path} is a {kind}, never opened: {action}", {
+        path,
+        kind,
+        action: target === null ? "deleted" : `moved to ${target}`,
+      });
+    } catch (error) {
+      log.error("Could not set aside {path}: {error}", { path, error });
+    } finally {
+      this.#settingAside.delete(path);
+    }
   }
 
   #track(work: Promise<unknown>): void {

@@ -30,10 +30,18 @@ import {
   isSameFingerprint,
   isSkippedName,
 } from "./_watch_paths.ts";
+import { findSpecialEntries, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 
 /** How soon after an event the folder is scanned for files whose events were lost. */
 export const EVENT_SCAN_DELAY_MS = 200;
+
+/**
+ * How often the folder's listing is checked for FIFOs, sockets and devices while file events are
+ * on: one in a watched folder stops Deno's events (see `_special_files.ts`), so it cannot wait for
+ * the next full rescan.
+ */
+export const SPECIAL_CHECK_MS = 1_000;
 
 /** The share of `stableMs` a file already unchanged for `stableMs` is watched before it is taken. */
 export const CONFIRM_SHARE = 0.2;
@@ -96,6 +104,7 @@ export class FileWatcher {
   readonly #inFlight = new Map<string, Fingerprint>();
   readonly #settled = new Map<string, Fingerprint>();
   readonly #reported = new Set<string>();
+  readonly #specialTold = new Map<string, number>();
   readonly #closed = new AbortController();
   #realRoot = "";
   #events: Deno.FsWatcher | undefined;
@@ -142,7 +151,12 @@ export class FileWatcher {
       this.#realRoot = await Deno.realPath(this.#root);
       if (this.#useEvents) this.#startEvents();
       let nextScan = this.#clock.now();
+      let nextSpecialCheck = this.#useEvents ? this.#clock.now() : Infinity;
       while (!stop.aborted) {
+        if (this.#clock.now() >= nextSpecialCheck) {
+          nextSpecialCheck = this.#clock.now() + SPECIAL_CHECK_MS;
+          await this.#checkSpecial();
+        }
         const isEventScanDue = this.#eventScanAt !== null && this.#clock.now() >= this.#eventScanAt;
         if (this.#isScanRequested || isEventScanDue || this.#clock.now() >= nextScan) {
           this.#isScanRequested = false;
@@ -158,7 +172,7 @@ export class FileWatcher {
           yield path;
         }
         const now = this.#clock.now();
-        let wakeAt = Math.min(nextScan, this.#eventScanAt ?? Infinity);
+        let wakeAt = Math.min(nextScan, this.#eventScanAt ?? Infinity, nextSpecialCheck);
         for (const seen of this.#observed.values()) {
           wakeAt = Math.min(wakeAt, seen.since + this.#stableMs);
         }
@@ -291,6 +305,26 @@ export class FileWatcher {
       if (folder === this.#root || !(error instanceof Deno.errors.NotFound)) {
         this.#skip(folder, `cannot scan: ${(error as Error).message}`);
       }
+    }
+  }
+
+  /** Reports FIFOs, sockets and devices; events missed meanwhile are found by a scan soon. */
+  async #checkSpecial(): Promise<void> {
+    const found = await findSpecialEntries(this.#root, {
+      recursive: this.#recursive,
+      exclude: this.#exclude,
+    });
+    for (const path of found) {
+      const kind = await Deno.lstat(path).then(specialKind, () => null);
+      if (kind === null) continue;
+      // Told again after a rescan period if it is still there (a move that failed, or a new one
+      // of the same name), not every second.
+      const now = this.#clock.now();
+      if (now - (this.#specialTold.get(path) ?? -Infinity) < this.#rescanMs) continue;
+      if (this.#specialTold.size >= 1000) this.#specialTold.clear();
+      this.#specialTold.set(path, now);
+      this.#onSkip(path, `not a regular file (${kind})`);
+      this.#isScanRequested = true;
     }
   }
 
