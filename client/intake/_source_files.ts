@@ -130,6 +130,8 @@ export interface ReasonFacts {
   stage: string;
   /** The converter, when one was chosen. */
   converter?: string | null;
+  /** The path to name in the reason file, when the file was claimed from it; the moved path by default. */
+  file?: string;
 }
 
 /**
@@ -150,7 +152,7 @@ export async function moveToError(
     `reason: ${facts.reason.replace(/\r?\n/g, " ")}`,
     `stage: ${facts.stage}`,
     ...(facts.converter ? [`converter: ${facts.converter}`] : []),
-    `file: ${path}`,
+    `file: ${facts.file ?? path}`,
     `at: ${new Date(now).toISOString()}`,
   ];
   await writeFileDurable(target + REASON_SUFFIX, encoder.encode(lines.join("\n") + "\n"));

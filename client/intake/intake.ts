@@ -33,6 +33,7 @@ import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import { FileWatcher } from "./watcher.ts";
+import { claimFile, hasChangedSince, instanceName, releaseClaims, unclaimFile } from "./_claim.ts";
 import { findSpecialEntries, setAsideSpecialFile, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 
@@ -66,6 +67,15 @@ export interface IntakeOptions {
   rescanMs?: number;
 }
 
+/**
+ * Tells an I/O failure (worth trying again later: disk full, permissions, a share gone) from any
+ * other exception.
+ */
+function isIoError(error: unknown): boolean {
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === "string") return true;
+  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
+
 /** The folders of one watch entry. */
 interface Entry {
   config: WatchConfig;
@@ -95,6 +105,8 @@ export class Intake {
   readonly #watchers: FileWatcher[] = [];
   /** FIFOs, sockets and devices being moved out of the drop folders. */
   readonly #settingAside = new Set<string>();
+  /** This instance's claim folder name (see `_claim.ts`). */
+  readonly #instance: string;
   /** Files between the drop folder and their post action. */
   readonly #files: Semaphore;
   /** Conversions under way. */
@@ -112,6 +124,7 @@ export class Intake {
     this.#files = new Semaphore(concurrency * FILES_PER_CONVERSION);
     this.#conversions = new Semaphore(concurrency);
     const { dataDir } = options.config;
+    this.#instance = instanceName(dataDir);
     this.#entries = options.config.watch.map((config, index) => ({
       config,
       stats: options.stats.watches[index],
@@ -177,6 +190,14 @@ export class Intake {
 
   async #watch(entry: Entry, watcher: FileWatcher): Promise<void> {
     try {
+      // Files claimed before a crash go back to the drop folder, to be taken again.
+      const given = await releaseClaims(entry.config.path, this.#instance, this.#clock.now());
+      if (given > 0) {
+        log.info("Gave {count} claimed file(s) back to {path}", {
+          count: given,
+          path: entry.config.path,
+        });
+      }
       for await (const path of watcher.files(this.#stop.signal)) {
         await this.#files.acquire();
         if (this.#stop.signal.aborted) {
@@ -217,7 +238,12 @@ export class Intake {
 
   async #take(entry: Entry, watcher: FileWatcher, path: string): Promise<Taken["outcome"]> {
     const { stats } = this.#options;
+    const root = entry.config.path;
     const size = watcher.sizeOf(path);
+    // Claimed before it is read: of services sharing the drop folder, one takes it.
+    const claimed = await claimFile(root, path, this.#instance);
+    if (claimed === null) return "gone";
+    const giveBack = () => unclaimFile(root, claimed, this.#instance, this.#clock.now());
     // A small file leaves its conversion slot once converted; a large one keeps it until its
     // reports are queued, so at most `concurrency` large files' reports are held in memory.
     const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
@@ -229,19 +255,42 @@ export class Intake {
           signal: this.#stop.signal,
           converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
         },
-        path,
+        claimed,
         { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
-        { size },
+        { size, origin: path },
       );
-    const taken = isSmall ? await take() : await this.#conversions.run(take);
+    let taken: Taken;
+    try {
+      taken = isSmall ? await take() : await this.#conversions.run(take);
+    } catch (error) {
+      if (!isIoError(error)) {
+        // A bug or a limit of a converter (a stack overflow): retrying would fail the same way.
+        const reason = `Taking the file failed: ${(error as Error)?.message ?? String(error)}`;
+        await this.#fail(entry, claimed, { stage: "convert", reason }, path);
+        return "failed";
+      }
+      // An I/O failure (disk full): the file goes back to wait for the next scan.
+      await giveBack().catch(() => {});
+      throw error;
+    }
     switch (taken.outcome) {
       case "failed":
-        await this.#fail(entry, path, taken.facts);
+        if (await this.#isBeingWritten(entry, taken.facts, claimed, watcher.fingerprintOf(path))) {
+          // Still being written (the writer paused longer than stableMs): wait for it again.
+          log.info("{path} changed while it was read; it waits to be complete", { path });
+          await giveBack();
+          return "gone";
+        }
+        await this.#fail(entry, claimed, taken.facts, path);
         break;
       case "full":
         stats.queueFullAt = this.#clock.now();
         entry.stats.lastError = taken.message;
         log.warn("{message}; {path} stays in the drop folder", { message: taken.message, path });
+        await giveBack();
+        break;
+      case "stopped":
+        await giveBack();
         break;
       case "duplicate":
         stats.duplicates++;
@@ -250,20 +299,42 @@ export class Intake {
           path,
           first: taken.firstPath,
         });
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, claimed);
         break;
       case "queued":
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, claimed);
         break;
       case "resumed":
         // Taken before a restart (or kept in place): only the post action may be left to do.
-        await this.#postAction(entry, path);
+        await this.#postAction(entry, claimed);
         break;
     }
+    if (entry.config.postAction === "keep" && taken.outcome !== "failed") {
+      if (await Deno.lstat(claimed).then(() => true, () => false)) await giveBack();
+    }
     return taken.outcome;
+  }
+
+  /**
+   * Whether a file that could not be read or parsed is still being written: it changed since the
+   * watcher called it stable, or it changes within one more `stableMs` (a writer that pauses a
+   * little longer than `stableMs` between chunks; a longer pause needs a longer `stableMs`).
+   */
+  async #isBeingWritten(
+    entry: Entry,
+    facts: ReasonFacts,
+    claimed: string,
+    seen: { size: number; mtime: number } | undefined,
+  ): Promise<boolean> {
+    if (await hasChangedSince(claimed, seen)) return true;
+    if (!["read", "sniff", "parse"].includes(facts.stage) || this.#stop.signal.aborted) {
+      return false;
+    }
+    await this.#clock.sleep(entry.config.stableMs, this.#stop.signal).catch(() => {});
+    return await hasChangedSince(claimed, seen);
   }
 
   async #postAction(entry: Entry, path: string): Promise<void> {
@@ -283,14 +354,14 @@ export class Intake {
     }
   }
 
-  async #fail(entry: Entry, path: string, facts: ReasonFacts): Promise<void> {
+  async #fail(entry: Entry, path: string, facts: ReasonFacts, origin = path): Promise<void> {
     const stats = this.#options.stats;
     stats.conversionsFailed++;
     entry.stats.filesFailed++;
-    entry.stats.lastError = `${basename(path)}: ${facts.reason}`;
-    stats.error("conversion", facts.reason, { file: path });
-    log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
-    await moveToError(path, entry.errorDir, facts, this.#clock.now());
+    entry.stats.lastError = `${basename(origin)}: ${facts.reason}`;
+    stats.error("conversion", facts.reason, { file: origin });
+    log.warn("{path} goes to the error folder: {reason}", { path: origin, reason: facts.reason });
+    await moveToError(path, entry.errorDir, { ...facts, file: origin }, this.#clock.now());
   }
 
   /**

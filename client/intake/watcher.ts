@@ -20,7 +20,7 @@
  * @module
  */
 
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { compilePattern, type PathMatcher } from "./_glob.ts";
 import {
@@ -214,6 +214,16 @@ export class FileWatcher {
     return this.#inFlight.get(path)?.size;
   }
 
+  /**
+   * The size and modification time of a file being handled, as the stability check last saw them.
+   *
+   * @param path A path {@linkcode FileWatcher.files} yielded and that is not released yet.
+   * @returns The fingerprint, or `undefined` for other paths.
+   */
+  fingerprintOf(path: string): Fingerprint | undefined {
+    return this.#inFlight.get(path);
+  }
+
   /** Stops watching; a running {@linkcode FileWatcher.files} loop ends. */
   close(): void {
     this.#closed.abort();
@@ -274,7 +284,8 @@ export class FileWatcher {
   async #inspect(path: string): Promise<Fingerprint | null> {
     const relativePath = relative(this.#root, path);
     if (!isInside(this.#root, path)) return null;
-    const parts = relativePath.split(/[\\/]/);
+    // A backslash is a separator on Windows only: elsewhere it is part of a file name.
+    const parts = relativePath.split(sep === "\\" ? /[\\/]/ : "/");
     if (!this.#recursive && parts.length > 1) return null;
     if (parts.some(isSkippedName) || !this.#pattern.matches(relativePath)) return null;
     if (this.#exclude.some((folder) => isInside(folder, path))) return null;

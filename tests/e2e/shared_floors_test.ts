@@ -57,3 +57,133 @@ Deno.test({
     }
   },
 });
+
+/** A WSJF report without an id: the converter makes one up. */
+function idLessReport(n: number): string {
+  const report = JSON.parse(wsjfReport(n).text);
+  delete report.id;
+  return JSON.stringify(report);
+}
+
+Deno.test("two services sharing a drop folder upload each of 200 files once", async () => {
+  const emulator = await startEmulator();
+  const space = await workspace(emulator, {
+    watch: [{ path: "drop", stableMs: 100 }, { path: "own-1", stableMs: 100 }],
+  });
+  const processes: CliProcess[] = [];
+  try {
+    // The second service: its own data folder and private folder, the same drop folder.
+    const config = JSON.parse(await Deno.readTextFile(space.configFile));
+    const secondConfig = join(space.root, "config-2.json");
+    await Deno.writeTextFile(
+      secondConfig,
+      JSON.stringify({
+        ...config,
+        dataDir: "data-2",
+        watch: [{ path: "drop", stableMs: 100 }, { path: "own-2", stableMs: 100 }],
+      }),
+    );
+    for (const file of [space.configFile, secondConfig]) {
+      processes.push((await startService(file, { WATS_TOKEN: emulator.token })).process);
+    }
+    const files = 200;
+    const writes = [];
+    for (let n = 0; n < files; n++) {
+      const text = n % 2 === 0 ? wsjfReport(n).text : idLessReport(n);
+      writes.push(dropFile(space.drop, `r${n}.json`, text));
+    }
+    await Promise.all(writes);
+    const stats = await until("every file taken and uploaded", async () => {
+      const stats = await emulatorStats(emulator);
+      const left = (await namesIn(space.drop)).filter((name) => name.endsWith(".json"));
+      return left.length === 0 && stats.reportsAccepted >= files ? stats : undefined;
+    }, 60_000);
+    await pause(1_000);
+    const after = await emulatorStats(emulator);
+    assert.equal(after.reportsAccepted, files, `reports on the server: ${after.reportsAccepted}`);
+    assert.equal(Object.keys(stats.reports).length, files);
+    const done = [
+      ...await namesIn(join(space.drop, "Done")),
+    ].filter((name) => name.endsWith(".json"));
+    assert.equal(done.length, files, "each file once in Done/");
+
+    // The same id-less content converted by each service gives one report, not two.
+    await Deno.mkdir(join(space.root, "own-1"), { recursive: true });
+    await Deno.mkdir(join(space.root, "own-2"), { recursive: true });
+    await dropFile(join(space.root, "own-1"), "same.json", idLessReport(9_999));
+    await dropFile(join(space.root, "own-2"), "same.json", idLessReport(9_999));
+    await until("both copies taken", async () => {
+      const left = [
+        ...await namesIn(join(space.root, "own-1")),
+        ...await namesIn(join(space.root, "own-2")),
+      ].filter((name) => name.endsWith(".json"));
+      return left.length === 0 ? true : undefined;
+    }, 20_000);
+    const last = await until("the copies uploaded", async () => {
+      const stats = await emulatorStats(emulator);
+      const received = Object.values(stats.reports).reduce((sum, r) => sum + r.received, 0);
+      return received >= files + 2 ? stats : undefined;
+    }, 20_000);
+    assert.equal(last.reportsAccepted, files + 1, "one report for the same content");
+  } finally {
+    for (const process of processes) await process.stop();
+    await emulator.process.stop();
+    await Deno.remove(space.root, { recursive: true });
+  }
+});
+
+Deno.test("deep nesting, a slow writer and a backslash in a name: each taken or refused with a reason", async () => {
+  const emulator = await startEmulator();
+  const space = await workspace(emulator, {
+    watch: [{ path: "drop", converter: "wsjf", stableMs: 200 }],
+  });
+  let process: CliProcess | undefined;
+  try {
+    process = (await startService(space.configFile, { WATS_TOKEN: emulator.token })).process;
+    const deep = wsjfReport(1).text.replace(
+      '"pn"',
+      `"extra":${"[".repeat(100_000)}${"]".repeat(100_000)},"pn"`,
+    );
+    await dropFile(space.drop, "deep.json", deep);
+    if (isPosix) await dropFile(space.drop, "a\\b.json", wsjfReport(2).text);
+    // A writer that pauses longer than stableMs between chunks, on one open file.
+    const slow = wsjfReport(3).text;
+    const file = await Deno.open(join(space.drop, "slow.json"), { write: true, create: true });
+    try {
+      const pieces = 10;
+      for (let n = 0; n < pieces; n++) {
+        const from = Math.floor((n * slow.length) / pieces);
+        const to = Math.floor(((n + 1) * slow.length) / pieces);
+        await file.write(new TextEncoder().encode(slow.slice(from, to)));
+        await pause(300);
+      }
+    } finally {
+      file.close();
+    }
+    const expected = isPosix ? 2 : 1;
+    await until("the good files uploaded", async () => {
+      const stats = await emulatorStats(emulator);
+      return stats.reportsAccepted === expected ? true : undefined;
+    }, 20_000);
+    const reason = await until(
+      "deep.json in the error folder",
+      () =>
+        Deno.readTextFile(join(space.drop, "Error", "deep.json.reason.txt")).catch(() => undefined),
+      20_000,
+    );
+    assert.match(reason, /nested too deeply: more than 512 levels/);
+    const errorNames = await namesIn(join(space.drop, "Error"));
+    assert.ok(
+      !errorNames.includes("slow.json"),
+      `slow.json sent to the error folder: ${errorNames}`,
+    );
+    const done = await namesIn(join(space.drop, "Done"));
+    assert.ok(done.includes("slow.json"), `Done: ${done}`);
+    if (isPosix) assert.ok(done.includes("a\\b.json"), `Done: ${done}`);
+    assert.deepEqual((await namesIn(space.drop)).filter((name) => name.endsWith(".json")), []);
+  } finally {
+    await process?.stop();
+    await emulator.process.stop();
+    await Deno.remove(space.root, { recursive: true });
+  }
+});
