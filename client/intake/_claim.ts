@@ -11,6 +11,13 @@
  * them back to the drop folder before it watches; a crash between claim and post action loses
  * nothing.
  *
+ * A claim costs one rename and nothing else: the claim folder is this instance's alone and is
+ * emptied at start, so the only files in it are the ones this process holds, which it remembers
+ * ({@linkcode dropClaim} forgets one once it has left). A name is looked up on disk only when a
+ * file of that name is held already (a second file of the same name dropped while the first is
+ * handled). A rename never looks at the target first otherwise: a look-up that fails builds a
+ * `NotFound` error, which costs more than the rename itself.
+ *
  * @module
  */
 
@@ -39,6 +46,9 @@ export function instanceName(dataDir: string): string {
 /** Folders made (or found) already, so that claims do not mkdir for every file. */
 const madeFolders = new Set<string>();
 
+/** Claimed paths this process holds: files it renamed into a claim folder and has not moved on. */
+const heldClaims = new Set<string>();
+
 /**
  * Claims a file of a drop folder for this instance.
  *
@@ -58,7 +68,8 @@ export async function claimFile(
   for (let slot = 0;; slot++) {
     // A file of the same name still being handled keeps its claim: the new one takes a slot.
     const target = slot === 0 ? join(base, name) : join(base, `#${slot}`, name);
-    if (isTaken(target)) continue;
+    // Only a name this process holds can be taken: the folder was emptied at start.
+    if (heldClaims.has(target) && isTaken(target)) continue;
     const folder = dirname(target);
     if (!madeFolders.has(folder)) {
       await Deno.mkdir(folder, { recursive: true });
@@ -67,6 +78,7 @@ export async function claimFile(
     }
     try {
       Deno.renameSync(path, target);
+      heldClaims.add(target);
       return target;
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -78,6 +90,17 @@ export async function claimFile(
       return null;
     }
   }
+}
+
+/**
+ * Forgets a claim whose file has left the claim folder (its post action, the error folder, or
+ * back to the drop folder), so that its name is free again without a look-up. A claim whose file
+ * could not be moved on stays remembered, and a later file of the same name takes another slot.
+ *
+ * @param claimed The claimed path ({@linkcode claimFile}).
+ */
+export function dropClaim(claimed: string): void {
+  heldClaims.delete(claimed);
 }
 
 function isTaken(path: string): boolean {
@@ -111,6 +134,7 @@ export async function unclaimFile(
   if (isTaken(target)) target = `${target}_${now}`;
   await Deno.mkdir(dirname(target), { recursive: true });
   await Deno.rename(claimed, target);
+  dropClaim(claimed);
   return target;
 }
 
@@ -137,6 +161,8 @@ export async function releaseClaims(root: string, instance: string, now: number)
       const path = join(folder, entry.name);
       if (entry.isDirectory) await walk(path);
       else {
+        // Held until it is back, so that no new claim of the same name replaces it.
+        heldClaims.add(path);
         await unclaimFile(root, path, instance, now);
         count++;
       }

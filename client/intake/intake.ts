@@ -33,7 +33,14 @@ import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import { FileWatcher } from "./watcher.ts";
-import { claimFile, hasChangedSince, instanceName, releaseClaims, unclaimFile } from "./_claim.ts";
+import {
+  claimFile,
+  dropClaim,
+  hasChangedSince,
+  instanceName,
+  releaseClaims,
+  unclaimFile,
+} from "./_claim.ts";
 import { findSpecialEntries, setAsideSpecialFile, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 
@@ -237,12 +244,24 @@ export class Intake {
   }
 
   async #take(entry: Entry, watcher: FileWatcher, path: string): Promise<Taken["outcome"]> {
+    // Claimed before it is read: of services sharing the drop folder, one takes it.
+    const claimed = await claimFile(entry.config.path, path, this.#instance);
+    if (claimed === null) return "gone";
+    const outcome = await this.#takeClaimed(entry, watcher, path, claimed);
+    // Only reached when the file has left the claim folder: a failed move throws past it.
+    dropClaim(claimed);
+    return outcome;
+  }
+
+  async #takeClaimed(
+    entry: Entry,
+    watcher: FileWatcher,
+    path: string,
+    claimed: string,
+  ): Promise<Taken["outcome"]> {
     const { stats } = this.#options;
     const root = entry.config.path;
     const size = watcher.sizeOf(path);
-    // Claimed before it is read: of services sharing the drop folder, one takes it.
-    const claimed = await claimFile(root, path, this.#instance);
-    if (claimed === null) return "gone";
     const giveBack = () => unclaimFile(root, claimed, this.#instance, this.#clock.now());
     // A small file leaves its conversion slot once converted; a large one keeps it until its
     // reports are queued, so at most `concurrency` large files' reports are held in memory.

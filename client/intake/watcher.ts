@@ -361,6 +361,10 @@ export class FileWatcher {
   }
 
   async #hint(eventPath: string): Promise<void> {
+    // Events below folders never taken from (the `Done` and `Error` folders, hidden ones such as
+    // the intake's claim folder) come with every file handled: they neither ask for a scan nor
+    // cost a look-up.
+    if (this.#isNeverTaken(eventPath)) return;
     if (this.#eventScanAt === null) {
       const delay = Math.max(EVENT_SCAN_DELAY_MS, 5 * this.#lastScanCostMs);
       this.#eventScanAt = this.#clock.now() + delay;
@@ -379,6 +383,15 @@ export class FileWatcher {
       if (info?.isDirectory) this.#isScanRequested = this.#hasNews = true;
     }
     if (this.#hasNews) this.#wake?.abort();
+  }
+
+  /** Whether a path lies where no file is ever taken: an excluded or a skipped-name folder. */
+  #isNeverTaken(path: string): boolean {
+    if (this.#exclude.some((folder) => folder === path || isInside(folder, path))) return true;
+    const root = isInside(this.#realRoot, path) ? this.#realRoot : this.#root;
+    if (!isInside(root, path)) return false;
+    const folders = relative(root, path).split(sep === "\\" ? /[\\/]/ : "/").slice(0, -1);
+    return folders.some(isSkippedName);
   }
 
   async #wait(ms: number, stop: AbortSignal): Promise<void> {
