@@ -26,6 +26,7 @@ import { StatusBuilder } from "./status/_service_status.ts";
 import { ServiceStats } from "./status/_stats.ts";
 import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
+import { folderOverlapProblems } from "./config/_overlap.ts";
 import { Intake } from "./intake/intake.ts";
 import { Ledger } from "./ledger/ledger.ts";
 import { InstanceLock } from "./lock.ts";
@@ -190,7 +191,9 @@ export class StationService {
    * @throws {PermissionError} When a required permission is missing (exit 14).
    * @throws {LockHeldError} When another service runs on the data folder (exit 1).
    * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
-   *   does not load, or a watch entry names an unknown converter (exit 22).
+   *   does not load, a watch entry names an unknown converter, or folders of the configuration
+   *   overlap (exit 22); when a drop folder does not exist and its entry does not say
+   *   `create: true` (exit 21).
    */
   static async start(options: StationServiceOptions): Promise<StationService> {
     const { config } = options;
@@ -217,6 +220,7 @@ export class StationService {
       const prefix = options.configFile === undefined ? "" : `${options.configFile}: `;
       throw new ConfigError(unknown.map((problem) => prefix + problem));
     }
+    if (options.intake !== false) await checkWatchFolders(config);
     const clock = options.clock ?? systemClock;
     const lock = await InstanceLock.acquire(config.dataDir, {
       version: VERSION,
@@ -383,4 +387,33 @@ export class StationService {
     });
     this.#markStopped();
   }
+}
+
+/**
+ * Checks the drop folders before anything is watched: folders that overlap are refused (see
+ * `config/_overlap.ts`); a missing drop folder is made when its entry says `create: true`, and
+ * refused otherwise.
+ *
+ * @throws {ConfigError} Naming both folders of each overlap (exit 22); naming each missing drop
+ *   folder (exit 21).
+ */
+async function checkWatchFolders(config: ServiceConfig): Promise<void> {
+  const overlaps = await folderOverlapProblems(config);
+  if (overlaps.length > 0) throw new ConfigError(overlaps, 22);
+  const problems: string[] = [];
+  for (const [index, watch] of config.watch.entries()) {
+    const info = await Deno.stat(watch.path).catch((error) => error as Error);
+    if (!(info instanceof Error)) {
+      if (!info.isDirectory) problems.push(`watch[${index}].path: ${watch.path} is not a folder`);
+      continue;
+    }
+    if (!(info instanceof Deno.errors.NotFound)) continue; // The watcher reports it and retries.
+    if (watch.create) {
+      await Deno.mkdir(watch.path, { recursive: true });
+      log.info("Made the drop folder {path} (create: true)", { path: watch.path });
+    } else {
+      problems.push(`watch[${index}].path: ${watch.path}: the drop folder does not exist`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 21);
 }

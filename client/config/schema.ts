@@ -31,6 +31,11 @@ export interface WatchConfig {
   errorDir?: string;
   /** Watch sub-folders too; `false` by default. */
   recursive: boolean;
+  /**
+   * Make the drop folder at start when it is missing; `false` by default, and a missing drop
+   * folder stops the start (exit 21), since it is most often a typing mistake.
+   */
+  create?: boolean;
   /** How long a file's size and mtime must stay unchanged before it is taken; 500 ms. */
   stableMs: number;
   /** Arguments for the converter. */
@@ -159,6 +164,7 @@ const WatchSchema = z.object({
   archiveDir: z.string().min(1).optional(),
   errorDir: z.string().min(1).optional(),
   recursive: z.boolean().default(false),
+  create: z.boolean().optional(),
   stableMs: z.number().int().nonnegative().default(500),
   converterArgs: z.record(z.string(), z.unknown()).optional(),
 });
@@ -238,6 +244,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "archiveDir",
     "errorDir",
     "recursive",
+    "create",
     "stableMs",
     "converterArgs",
   ],

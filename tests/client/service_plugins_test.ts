@@ -49,6 +49,8 @@ Deno.test("a plug-in named in the configuration converts dropped files, by id an
       { path: "by-auto", stableMs: 50 },
     ],
   });
+  // The service refuses drop folders that do not exist.
+  for (const folder of ["by-id", "by-auto"]) await Deno.mkdir(join(root, folder));
   const config = await load(file, emulator.token);
   const service = await StationService.start({ config, configFile: file });
   try {

@@ -5,7 +5,13 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
+import {
+  type CliProcess,
+  emulatorStats,
+  spawnCli,
+  startEmulator,
+  startService,
+} from "../_processes.ts";
 import { dropFile, wsjfReport } from "../client/_service_kit.ts";
 import { namesIn, pause, until, workspace } from "./_e2e.ts";
 
@@ -185,5 +191,89 @@ Deno.test("deep nesting, a slow writer and a backslash in a name: each taken or 
     await process?.stop();
     await emulator.process.stop();
     await Deno.remove(space.root, { recursive: true });
+  }
+});
+
+/** Runs `wats run` on a configuration and returns how it ended. */
+async function runWith(
+  root: string,
+  config: Record<string, unknown>,
+): Promise<{ code: number; output: string }> {
+  const file = join(root, `config-${crypto.randomUUID().slice(0, 8)}.json`);
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({
+      // Nothing listens on port 9; the folders are refused before the server counts.
+      server: { url: "http://127.0.0.1:9" },
+      station: { name: "E2E-1" },
+      dataDir: "data",
+      status: { port: 0 },
+      ...config,
+    }),
+  );
+  const process = await spawnCli(["run", "--config", file], { WATS_TOKEN: "dG9rZW4=" });
+  // A configuration that is accepted starts the service: stopped once its status is served.
+  const started = process.waitFor(/Status: http/, 20_000).then(() => process.stop(), () => {});
+  const { code } = await process.status;
+  await started;
+  return { code, output: process.stdout + process.stderr };
+}
+
+Deno.test("folders that overlap stop the start with exit 22, naming both folders", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-e2e-" }));
+  try {
+    await Deno.mkdir(join(root, "drop"));
+    await Deno.mkdir(join(root, "data"), { recursive: true });
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        "the data folder as drop folder",
+        { watch: [{ path: "data" }] },
+        new RegExp(
+          `watch\\[0\\]\\.path ${root}/data is the data folder \\(dataDir ${root}/data\\)`,
+        ),
+      ],
+      [
+        "the data folder inside the drop folder",
+        { dataDir: "drop/data", watch: [{ path: "drop" }] },
+        new RegExp(`dataDir ${root}/drop/data is inside watch\\[0\\]\\.path ${root}/drop`),
+      ],
+      [
+        "the error folder as drop folder",
+        { watch: [{ path: "drop", errorDir: "drop" }] },
+        new RegExp(`watch\\[0\\]\\.errorDir ${root}/drop is watch\\[0\\]\\.path ${root}/drop`),
+      ],
+      [
+        "the file-system root with postAction delete",
+        { watch: [{ path: "/", postAction: "delete" }] },
+        /watch\[0\]\.path \/ is a file-system root/,
+      ],
+    ];
+    for (const [name, config, expected] of cases) {
+      const { code, output } = await runWith(root, config);
+      assert.equal(code, 22, `${name}: ${output}`);
+      assert.match(output, expected, name);
+    }
+    // Nothing was taken or moved meanwhile.
+    assert.deepEqual(await namesIn(join(root, "drop")), []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a missing drop folder stops the start with exit 21 unless its entry says create", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-e2e-" }));
+  try {
+    const missing = await runWith(root, { watch: [{ path: "typo" }] });
+    assert.equal(missing.code, 21, missing.output);
+    assert.match(
+      missing.output,
+      new RegExp(`watch\\[0\\]\\.path: ${root}/typo: the drop folder does not exist`),
+    );
+    assert.equal(await Deno.stat(join(root, "typo")).catch(() => null), null);
+    const made = await runWith(root, { watch: [{ path: "new", create: true }] });
+    assert.match(made.output, /Status: http/);
+    assert.ok((await Deno.stat(join(root, "new"))).isDirectory);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });

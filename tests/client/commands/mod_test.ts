@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type CliIo, runCli } from "../../../client/commands/mod.ts";
 import { ReportQueue } from "../../../client/queue/queue.ts";
 import { StationService } from "../../../client/service.ts";
@@ -113,6 +113,8 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
   assert.equal(await runCli(["status", "--data-dir", dataDir], idle), 32);
   assert.match(idle.stderr, /No WATS service is running on/);
   const { loadConfig } = await import("../../../client/config/config.ts");
+  // The service refuses a drop folder that does not exist.
+  await Deno.mkdir(join(dirname(file), "drop"));
   const service = await StationService.start({
     config: await loadConfig({ file }),
     configFile: file,
@@ -132,6 +134,8 @@ Deno.test("wats status says 32 without a service and shows the running one", asy
 Deno.test("wats doctor checks config, permissions, folders, token, server and clock", async () => {
   await using emulator = await serveEmulator();
   const { file } = await configFile(emulator);
+  // A drop folder that does not exist is a failure of its own.
+  await Deno.mkdir(join(dirname(file), "drop"));
   const io = captured();
   // Warnings only: no service runs, and the tests may not ask the disk space (--allow-sys).
   assert.equal(await runCli(["doctor", "--config", file], io), 1);
