@@ -140,6 +140,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   const timeoutMs = (values.timeout === undefined ? 120 : Number(values.timeout)) * 1000;
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "wats-demo-" });
   const drop = join(dir, "drop");
+  // The configuration refuses a watch folder that does not exist.
+  await Deno.mkdir(drop, { recursive: true });
   await using emulator = await serveEmulator({ inspect: true });
   const config = await loadConfig({
     env: { WATS_TOKEN: emulator.token },

@@ -173,6 +173,34 @@ export async function releaseClaims(root: string, instance: string, now: number)
 }
 
 /**
+ * Removes this instance's claim folder once it is empty (at a stop, when every file has left), and
+ * the drop folder's claim folder when no instance has one left, so a quiet drop folder holds only
+ * what was dropped. A folder that still holds something stays.
+ *
+ * @param root The drop folder.
+ * @param instance {@linkcode instanceName}.
+ */
+export async function removeEmptyClaimFolders(root: string, instance: string): Promise<void> {
+  async function prune(folder: string): Promise<void> {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(folder));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory) await prune(join(folder, entry.name));
+    }
+    // Not recursive: only an empty folder goes.
+    await Deno.remove(folder).catch(() => {});
+  }
+  const base = join(root, CLAIMS_FOLDER, instance);
+  await prune(base);
+  madeFolders.clear();
+  await Deno.remove(join(root, CLAIMS_FOLDER)).catch(() => {});
+}
+
+/**
  * Tells whether a file's size or modification time differ from what the watcher saw when it
  * called the file stable: a writer that paused longer than `stableMs` and went on.
  *

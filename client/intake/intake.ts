@@ -39,6 +39,7 @@ import {
   hasChangedSince,
   instanceName,
   releaseClaims,
+  removeEmptyClaimFolders,
   unclaimFile,
 } from "./_claim.ts";
 import { findSpecialEntries, setAsideSpecialFile, specialKind } from "./_special_files.ts";
@@ -181,6 +182,9 @@ export class Intake {
     for (const watcher of this.#watchers) watcher.close();
     await Promise.all(this.#loops);
     while (this.#running.size > 0) await Promise.all(this.#running);
+    for (const entry of this.#entries) {
+      await removeEmptyClaimFolders(entry.config.path, this.#instance);
+    }
   }
 
   async #setAsideSpecialEntries(): Promise<void> {

@@ -74,7 +74,7 @@ function idLessReport(n: number): string {
 Deno.test("two services sharing a drop folder upload each of 200 files once", async () => {
   const emulator = await startEmulator();
   const space = await workspace(emulator, {
-    watch: [{ path: "drop", stableMs: 100 }, { path: "own-1", stableMs: 100 }],
+    watch: [{ path: "drop", stableMs: 100 }, { path: "own-1", stableMs: 100, create: true }],
   });
   const processes: CliProcess[] = [];
   try {
@@ -86,7 +86,7 @@ Deno.test("two services sharing a drop folder upload each of 200 files once", as
       JSON.stringify({
         ...config,
         dataDir: "data-2",
-        watch: [{ path: "drop", stableMs: 100 }, { path: "own-2", stableMs: 100 }],
+        watch: [{ path: "drop", stableMs: 100 }, { path: "own-2", stableMs: 100, create: true }],
       }),
     );
     for (const file of [space.configFile, secondConfig]) {
