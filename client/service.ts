@@ -316,7 +316,10 @@ export class StationService {
   async #run(options: StationServiceOptions): Promise<void> {
     const { config } = options;
     if (options.statusServer !== false) {
-      const app = createStatusApp(this, { token: config.secrets.statusToken });
+      const app = createStatusApp(this, {
+        token: config.secrets.statusToken,
+        hostname: config.status.hostname,
+      });
       this.#server = Deno.serve({
         hostname: config.status.hostname,
         port: config.status.port,
