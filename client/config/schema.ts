@@ -38,6 +38,11 @@ export interface WatchConfig {
   create?: boolean;
   /** How long a file's size and mtime must stay unchanged before it is taken; 500 ms. */
   stableMs: number;
+  /**
+   * Refuse (to the error folder) a JSON or XML file that is not valid UTF-8; `false` by default,
+   * and such a file is read as Latin-1 with a warning in its conversion log and the status.
+   */
+  strictEncoding?: boolean;
   /** Arguments for the converter. */
   converterArgs?: Record<string, unknown>;
 }
@@ -166,6 +171,7 @@ const WatchSchema = z.object({
   recursive: z.boolean().default(false),
   create: z.boolean().optional(),
   stableMs: z.number().int().nonnegative().default(500),
+  strictEncoding: z.boolean().default(false),
   converterArgs: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -246,6 +252,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "recursive",
     "create",
     "stableMs",
+    "strictEncoding",
     "converterArgs",
   ],
   limits: [

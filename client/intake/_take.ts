@@ -56,6 +56,8 @@ export type Taken =
     reportIds: string[];
     /** For a duplicate: where the content was first seen. */
     firstPath?: string;
+    /** A warning for the operator (a JSON or XML file read as Latin-1), naming the file. */
+    warning?: string;
   }
   | { outcome: "failed"; facts: ReasonFacts }
   | { outcome: "full"; message: string }
@@ -76,7 +78,7 @@ export type Taken =
 export async function takeSource(
   context: TakeContext,
   path: string,
-  converter: { id: string; args: Readonly<Record<string, unknown>> },
+  converter: { id: string; args: Readonly<Record<string, unknown>>; strictEncoding?: boolean },
   options: { size?: number; origin?: string } = {},
 ): Promise<Taken> {
   const { queue, ledger } = context;
@@ -124,7 +126,12 @@ export async function takeSource(
     if (!(error instanceof QueueFullError)) throw error;
     return { outcome: "full", message: error.message };
   }
-  return { outcome: "queued", reportIds: reports.map((report) => report.id) };
+  const warning = result.encodingWarning;
+  return {
+    outcome: "queued",
+    reportIds: reports.map((report) => report.id),
+    ...warning === undefined ? {} : { warning },
+  };
 }
 
 /** A file read, hashed, looked up and converted, before anything is written. */
@@ -142,7 +149,7 @@ interface Converted {
 async function readAndConvert(
   context: TakeContext,
   path: string,
-  converter: { id: string; args: Readonly<Record<string, unknown>> },
+  converter: { id: string; args: Readonly<Record<string, unknown>>; strictEncoding?: boolean },
   options: { size?: number; origin?: string },
 ): Promise<Converted | Taken> {
   const { config, ledger } = context;
@@ -187,6 +194,7 @@ async function readAndConvert(
     size,
     converter: converter.id,
     args: converter.args,
+    strictEncoding: converter.strictEncoding,
     station: config.station,
     signal: context.signal,
     now: () => context.clock.now(),

@@ -279,7 +279,11 @@ export class Intake {
           converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
         },
         claimed,
-        { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
+        {
+          id: entry.config.converter,
+          args: entry.config.converterArgs ?? {},
+          strictEncoding: entry.config.strictEncoding,
+        },
         { size, origin: path },
       );
     let taken: Taken;
@@ -328,6 +332,12 @@ export class Intake {
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
+        if (taken.warning !== undefined) {
+          // Queued all the same, but worth a look: the status shows it until the next problem.
+          entry.stats.lastError = taken.warning;
+          stats.error("conversion", taken.warning, { file: path });
+          log.warn("{warning}", { warning: taken.warning });
+        }
         await this.#postAction(entry, claimed);
         break;
       case "resumed":
