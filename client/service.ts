@@ -27,6 +27,7 @@ import { ServiceStats } from "./status/_stats.ts";
 import type { ServiceConfig } from "./config/config.ts";
 import { ConfigError } from "./errors.ts";
 import { configChanges, watchConfigFile } from "./config/reload.ts";
+import { folderOverlapProblems } from "./config/_overlap.ts";
 import { Intake } from "./intake/intake.ts";
 import { sameFolderProblems } from "./intake/_watch_paths.ts";
 import { purgeArchive } from "./archive/archive.ts";
@@ -311,8 +312,9 @@ export class StationService {
    * @throws {PermissionError} When a required permission is missing (exit 14).
    * @throws {LockHeldError} When another service runs on the data folder (exit 30).
    * @throws {ConfigError} When no API token is configured, a plug-in of `converters.plugins`
-   *   does not load, or a watch entry names an unknown converter (exit 22); when a local drop
-   *   folder does not exist (exit 21).
+   *   does not load, a watch entry names an unknown converter, or folders of the configuration
+   *   overlap (exit 22); when a local drop folder does not exist and its entry does not say
+   *   `create: true` (exit 21).
    */
   static async start(options: StationServiceOptions): Promise<StationService> {
     const { config } = options;
@@ -581,6 +583,7 @@ export class StationService {
           },
           converters: async () => (await this.status()).converters,
         },
+        hostname: config.status.hostname,
       });
       try {
         this.#server = Deno.serve({
@@ -687,6 +690,9 @@ export class StationService {
     if (this.#state === "stopped") return;
     this.#state = "stopping";
     log.info("Stopping: finishing conversions under way, then uploads in flight");
+    // Before any file watcher closes (the configuration file's too): closing one waits for
+    // Deno's event thread, which a FIFO in a drop folder holds (see `intake/_special_files.ts`).
+    await this.#intake?.setAsideSpecialEntries();
     this.#halt.abort();
     await this.#configWatch;
     await this.#reloading;
@@ -712,14 +718,19 @@ export class StationService {
 }
 
 /**
- * Checks that the drop folders exist. A missing folder on a network share (a UNC path, or a
- * drive whose root is missing: a mapped drive not connected yet) is waited for by its watcher,
- * with a warning; a missing local folder is a mistake in the configuration, refused.
+ * Checks the drop folders before anything is watched: folders that overlap are refused (see
+ * `config/_overlap.ts`), and so is one folder named twice. A missing folder on a network share (a
+ * UNC path, or a drive whose root is missing: a mapped drive not connected yet) is waited for by
+ * its watcher, with a warning; a missing local folder is made when its entry says
+ * `create: true`, and refused otherwise.
  *
  * @returns Warnings for the folders that are waited for.
- * @throws {ConfigError} Naming each missing local folder (exit 21).
+ * @throws {ConfigError} Naming both folders of each overlap (exit 22); naming each missing local
+ *   drop folder (exit 21).
  */
 async function checkWatchFolders(config: ServiceConfig, platform: Platform): Promise<string[]> {
+  const overlaps = await folderOverlapProblems(config);
+  if (overlaps.length > 0) throw new ConfigError(overlaps, 22);
   const warnings: string[] = [];
   // Real paths where they exist: on Windows they give 8.3 short names their long form.
   const realPaths = await Promise.all(
@@ -734,7 +745,10 @@ async function checkWatchFolders(config: ServiceConfig, platform: Platform): Pro
       continue;
     }
     if (!(info instanceof Deno.errors.NotFound)) continue; // The watcher reports it and retries.
-    if (platform.isNetworkPath(watch.path) || !await rootExists(watch.path, platform)) {
+    if (watch.create) {
+      await Deno.mkdir(watch.path, { recursive: true });
+      log.info("Made the drop folder {path} (create: true)", { path: watch.path });
+    } else if (platform.isNetworkPath(watch.path) || !await rootExists(watch.path, platform)) {
       warnings.push(`drop folder ${watch.path} is not reachable yet; watching for it`);
     } else {
       problems.push(`watch[${index}].path: ${watch.path}: the drop folder does not exist`);

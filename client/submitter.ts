@@ -18,6 +18,13 @@
  * station, and the reports must survive until then), and so is a 409 (the server still works on
  * an earlier attempt with the same idempotency key).
  *
+ * A settle that fails (a full disk refuses the rename into `done/` or the rewrite of the
+ * envelope) is tried again, first after {@linkcode SETTLE_RETRY_MS} and then at doubling
+ * intervals up to a minute, until it succeeds or the submitter stops: no envelope stays in
+ * `processing/` without an upload or a settle that owns it. At a stop, whatever is still unsettled
+ * stays in `processing/`, which the next start returns to `pending/` (the ledger then tells an
+ * accepted report from one still to send).
+ *
  * @module
  */
 
@@ -90,6 +97,10 @@ export interface SubmitterOptions {
 
 /** Pause of a worker after an unexpected error (a disk full while settling). */
 const TROUBLE_PAUSE_MS = 1_000;
+
+/** The first wait before a settle that failed is tried again; it doubles up to a minute. */
+export const SETTLE_RETRY_MS = 1_000;
+const SETTLE_RETRY_MAX_MS = 60_000;
 
 /** Accepted uploads per worker whose settle may be under way at once. */
 export const SETTLES_PER_WORKER = 8;
@@ -179,6 +190,8 @@ export class Submitter {
   #inFlight = 0;
   #pauseUntil = 0;
   readonly #settling = new Set<Promise<void>>();
+  /** Settles that failed and are being tried again. */
+  readonly #resettling = new Set<Promise<void>>();
 
   /**
    * Creates the submitter; nothing is sent until {@linkcode Submitter.start}.
@@ -250,6 +263,45 @@ export class Submitter {
     await finished;
     // The server accepted these: their settles are local writes, finished even after the grace.
     while (this.#settling.size > 0) await Promise.all(this.#settling);
+    // Settles tried again end at the halt; what they hold stays in processing/ for the next start.
+    while (this.#resettling.size > 0) await Promise.all(this.#resettling);
+  }
+
+  /**
+   * Runs a settle; when it fails, it is tried again in the background (see the module doc).
+   *
+   * @returns Whether it succeeded now.
+   */
+  async #settleOrKeepTrying(id: string, settle: () => Promise<void>): Promise<boolean> {
+    try {
+      await settle();
+      return true;
+    } catch (error) {
+      this.#trouble(
+        `Report ${id} could not be settled: ${(error as Error).message}; it is tried again`,
+      );
+      const retrying = this.#retrySettle(id, settle).finally(() =>
+        this.#resettling.delete(retrying)
+      );
+      this.#resettling.add(retrying);
+      return false;
+    }
+  }
+
+  async #retrySettle(id: string, settle: () => Promise<void>): Promise<void> {
+    let waitMs = SETTLE_RETRY_MS;
+    while (!this.#halt.signal.aborted) {
+      await this.#clock.sleep(waitMs, this.#halt.signal).catch(() => {});
+      if (this.#halt.signal.aborted) return;
+      try {
+        await settle();
+        log.info("Report {id} is settled after all", { id });
+        return;
+      } catch (error) {
+        this.#trouble(`Report ${id} could not be settled yet: ${(error as Error).message}`);
+        waitMs = Math.min(SETTLE_RETRY_MAX_MS, waitMs * 2);
+      }
+    }
   }
 
   #spawn(): void {
@@ -305,11 +357,13 @@ export class Submitter {
     // Accepted already: the same report is settled without a POST; a corrected one (same id,
     // other content) is sent, and the server overwrites, as WATS does.
     if (accepted && (accepted.digest === undefined || accepted.digest === digest)) {
-      await claim.complete();
       stats.ledgerHits++;
-      const facts = reportFacts(claim.envelope);
-      stats.activity.accepted(facts, Date.parse(claim.envelope.enqueuedAt));
-      this.#options.onSettled?.({ id, state: "done", report: facts });
+      await this.#settleOrKeepTrying(id, async () => {
+        await claim.complete();
+        const facts = reportFacts(claim.envelope);
+        stats.activity.accepted(facts, Date.parse(claim.envelope.enqueuedAt));
+        this.#options.onSettled?.({ id, state: "done", report: facts });
+      });
       return;
     }
     let serverId: string | null;
@@ -326,9 +380,10 @@ export class Submitter {
     while (this.#settling.size >= SETTLES_PER_WORKER * this.#options.concurrency) {
       await Promise.race(this.#settling);
     }
-    const settle = this.#settleAccepted(claim, serverId, digest, accepted !== null).catch((error) =>
-      this.#trouble(`Report ${id} could not be settled: ${(error as Error).message}`)
-    ).finally(() => this.#settling.delete(settle));
+    const settle = this.#settleOrKeepTrying(
+      id,
+      () => this.#settleAccepted(claim, serverId, digest, accepted !== null),
+    ).then(() => {}).finally(() => this.#settling.delete(settle));
     this.#settling.add(settle);
   }
 
@@ -376,7 +431,7 @@ export class Submitter {
     const isPermanent = error instanceof ReportFormatError ||
       (error instanceof WatsError && !error.isRetryable && !isWaitedOut);
     if (isPermanent) {
-      await claim.fail({ message, status });
+      await this.#settleOrKeepTrying(id, () => claim.fail({ message, status }));
       stats.uploadsFailed++;
       stats.error("upload", message, { reportId: id, file: claim.envelope.source?.path });
       stats.activity.refused(facts, status, message);
@@ -388,7 +443,7 @@ export class Submitter {
     const isServerWait = (error instanceof RateLimitError || error instanceof ServerError) &&
       error.retryAfterMs !== null;
     if (isServerWait) this.#pauseUntil = Math.max(this.#pauseUntil, now + delayMs);
-    await claim.retry({ message, status }, { delayMs });
+    await this.#settleOrKeepTrying(id, () => claim.retry({ message, status }, { delayMs }));
     stats.uploadsRetried++;
     const isBreaker = error instanceof CircuitOpenError;
     if (!isBreaker) {

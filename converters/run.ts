@@ -53,6 +53,11 @@ export interface RunOptions {
    * multi-unit file is never held whole; `reports` of the result is then empty.
    */
   onReport?: (report: Report) => void | Promise<void>;
+  /**
+   * Warnings known before the run (the service's encoding check): logged first and returned
+   * with the converter's.
+   */
+  warnings?: readonly string[];
 }
 
 /** The outcome of {@linkcode runConversion}. */
@@ -213,7 +218,7 @@ export async function runConversion(
 ): Promise<ConversionResult> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const now = context.now ?? Date.now;
-  const warnings: string[] = [];
+  const warnings: string[] = [...options.warnings ?? []];
   const id = typeof converter === "string" ? converter : converter.id;
   let log: ConversionLog | undefined;
   if (options.logDir !== undefined) {
@@ -222,6 +227,7 @@ export async function runConversion(
       version: typeof converter === "string" ? undefined : converter.version,
       size: input.size,
     }, { now });
+    for (const warning of warnings) log.warn(warning);
   }
   const controller = new AbortController();
   const host: { worker?: PluginWorker; tempDir?: string } = {};

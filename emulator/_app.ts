@@ -31,12 +31,13 @@ import { softwareInternalRoutes } from "./routes/software_internal.ts";
 import type { EmulatorContext, EmulatorEnv } from "./_context.ts";
 import { EntityStore } from "./_entities.ts";
 import { FaultInjector } from "./_faults.ts";
-import { EmulatorHttpError, errorResponse } from "./_http.ts";
+import { ClientDisconnectedError, EmulatorHttpError, errorResponse } from "./_http.ts";
 import { IdempotencyStore } from "./_idempotency.ts";
 import {
   accounting,
   authentication,
   bodyLimit,
+  DISCONNECTED_HEADER,
   faultInjection,
   idempotency,
 } from "./_middleware.ts";
@@ -124,6 +125,15 @@ export function buildEmulatorApp(options: EmulatorOptions): Hono<EmulatorEnv> {
   app.onError((error, c) => {
     if (error instanceof EmulatorHttpError) {
       return errorResponse(error.status, error.message, error.details, error.headers);
+    }
+    if (error instanceof ClientDisconnectedError) {
+      // Not a server error: nobody reads this answer, and the accounting counts it apart.
+      log.debug("{method} {path}: {error}", {
+        method: c.req.method,
+        path: c.req.path,
+        error: error.message,
+      });
+      return errorResponse(400, error.message, {}, { [DISCONNECTED_HEADER]: "true" });
     }
     log.error("Unhandled error in {method} {path}: {error}", {
       method: c.req.method,

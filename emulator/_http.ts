@@ -68,6 +68,23 @@ export function jsonResponse(value: unknown, status = 200): Response {
   });
 }
 
+/**
+ * The client went away before its request body was complete. Not a server error: the emulator
+ * counts such a request as `disconnected`, and nobody is left to read the answer.
+ */
+export class ClientDisconnectedError extends Error {
+  /**
+   * Create the error.
+   *
+   * @param cause what reading the body failed with
+   */
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`The client disconnected before the request body was complete: ${reason}`, { cause });
+    this.name = "ClientDisconnectedError";
+  }
+}
+
 const bodies = new WeakMap<Request, Uint8Array>();
 
 /** Format a byte count for messages (e.g. `20 MB`). */
@@ -108,7 +125,14 @@ export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
   if (request.body) {
     const reader = request.body.getReader();
     while (true) {
-      const { done, value } = await reader.read();
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        // Only the connection can fail a request body: the client closed it mid-body.
+        throw new ClientDisconnectedError(error);
+      }
+      const { done, value } = read;
       if (done) break;
       size += value.byteLength;
       if (size > limit) {

@@ -41,6 +41,12 @@ export function dropResponse(status = 200): Response {
   });
 }
 
+/**
+ * Header that marks the answer to a request whose client disconnected mid-body; the accounting
+ * counts it as `disconnected`, not by its status.
+ */
+export const DISCONNECTED_HEADER = "x-emulator-disconnected";
+
 function routeOf(c: C): string {
   const route = matchedRoutes(c).filter((r) => r.method !== "ALL").at(-1);
   return route?.path ?? "(unknown route)";
@@ -54,8 +60,12 @@ export function accounting(ctx: EmulatorContext): MiddlewareHandler<EmulatorEnv>
     c.set("requestId", requestId);
     await next();
     c.header("x-request-id", requestId);
-    const dropped = c.res.headers.get(FAULT_HEADER) === "drop";
-    ctx.stats.request(c.req.method, routeOf(c), dropped ? "dropped" : String(c.res.status));
+    const outcome = c.res.headers.has(DISCONNECTED_HEADER)
+      ? "disconnected"
+      : c.res.headers.get(FAULT_HEADER) === "drop"
+      ? "dropped"
+      : String(c.res.status);
+    ctx.stats.request(c.req.method, routeOf(c), outcome);
   };
 }
 

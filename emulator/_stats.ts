@@ -19,7 +19,7 @@ export interface ReportCounters {
 
 /** A snapshot of `GET /_emulator/stats`. */
 export interface EmulatorStats {
-  /** Requests per `"METHOD /route/template"`, per answer (`"200"`, `"404"`, `"dropped"`). */
+  /** Requests per `"METHOD /route/template"`, per answer (`"200"`, `"404"`, `"dropped"`, `"disconnected"` when the client left mid-body). */
   requests: Record<string, Record<string, number>>;
   /** All requests counted. */
   totalRequests: number;

@@ -275,7 +275,14 @@ async function demoIn(
         await summary();
         return 3;
       }
-      const waiting = (await Promise.all(dropped.map(exists))).filter(Boolean).length;
+      // A file leaves the drop folder when it is claimed, before its reports are queued: it is
+      // handled once the service counted it converted, failed or a duplicate.
+      const { stats } = service;
+      const handled = stats.conversionsCompleted + stats.conversionsFailed + stats.duplicates;
+      const waiting = Math.max(
+        (await Promise.all(dropped.map(exists))).filter(Boolean).length,
+        dropped.length - handled,
+      );
       const counts = await service.queue.counts();
       if (waiting === 0 && counts.pending === 0 && counts.processing === 0) break;
       if (performance.now() > deadline) {

@@ -2,8 +2,9 @@
  * `wats doctor`: checks what the service needs, each check pass, warn or fail with what to do:
  * the configuration, permissions, the data folder, the trust store and `server.caCertFile` (each
  * certificate parsed), the proxy in use (its URL without credentials, where it came from, the
- * bypass list), the converters (built-ins, and each plug-in of
- * `converters.plugins` loaded in its worker as the service would), the drop folders and their
+ * bypass list), the converters (built-ins, and each plug-in of `converters.plugins` loaded in its
+ * worker as the service would), the drop folders (missing ones, and folders that overlap, as the
+ * service refuses them at start) and their
  * converter ids, the token, the server, and the clock against the server's `Date` header (more
  * than 5 minutes apart is a warning: report times would be off). Exits 0 (all pass), 1 (warnings)
  * or 2 (a failure).
@@ -18,6 +19,7 @@ import type { ServiceConfig } from "../config/config.ts";
 import { ConverterRegistry } from "../../converters/registry.ts";
 import { isLocked, readLockInfo } from "../lock.ts";
 import { checkPermissions, servicePermissions } from "../permissions.ts";
+import { folderOverlapProblems } from "../config/_overlap.ts";
 import { CommandError, COMMON_OPTIONS, configFrom } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
 import { proxySetting } from "../_network.ts";
@@ -284,7 +286,27 @@ export async function runChecks(
   if (config.watch.length === 0) {
     checks.push({ name: "watch", result: "warn", detail: "no drop folder configured" });
   }
-  for (const watch of config.watch) {
+  for (const problem of await folderOverlapProblems(config)) {
+    checks.push({ name: "watch", result: "fail", detail: problem });
+  }
+  for (const [index, watch] of config.watch.entries()) {
+    const isMissing = await Deno.stat(watch.path).then(
+      () => false,
+      (error) => error instanceof Deno.errors.NotFound,
+    );
+    if (isMissing) {
+      // Made by the service's start only when the entry says so; the doctor makes nothing.
+      checks.push(
+        watch.create
+          ? { name: "watch", result: "pass", detail: `${watch.path}: made at start (create: true)` }
+          : {
+            name: "watch",
+            result: "fail",
+            detail: `watch[${index}].path: ${watch.path}: the drop folder does not exist`,
+          },
+      );
+      continue;
+    }
     const problem = await isWritable(watch.path);
     checks.push(
       problem ? { name: "watch", result: "fail", detail: `${watch.path}: ${problem}` } : {

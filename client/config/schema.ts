@@ -34,8 +34,18 @@ export interface WatchConfig {
   errorDir?: string;
   /** Watch sub-folders too; `false` by default. */
   recursive: boolean;
+  /**
+   * Make the drop folder at start when it is missing; `false` by default, and a missing drop
+   * folder stops the start (exit 21), since it is most often a typing mistake.
+   */
+  create?: boolean;
   /** How long a file's size and mtime must stay unchanged before it is taken; 500 ms. */
   stableMs: number;
+  /**
+   * Refuse (to the error folder) a JSON or XML file that is not valid UTF-8; `false` by default,
+   * and such a file is read as Latin-1 with a warning in its conversion log and the status.
+   */
+  strictEncoding?: boolean;
   /** Arguments for the converter. */
   converterArgs?: Record<string, unknown>;
 }
@@ -284,7 +294,9 @@ const WatchSchema = z.object({
   archiveDir: z.string().min(1).optional(),
   errorDir: z.string().min(1).optional(),
   recursive: z.boolean().default(false),
+  create: z.boolean().optional(),
   stableMs: z.number().int().nonnegative().default(500),
+  strictEncoding: z.boolean().default(false),
   converterArgs: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -424,7 +436,9 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     "archiveDir",
     "errorDir",
     "recursive",
+    "create",
     "stableMs",
+    "strictEncoding",
     "converterArgs",
   ],
   limits: [

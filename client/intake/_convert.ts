@@ -24,6 +24,7 @@ import { type ConversionResult, runConversion } from "../../converters/run.ts";
 import { serializeReport } from "../../api/models/report/mod.ts";
 import type { ServiceConfigValues } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
+import { encodingProblem, fileEncodingProblem } from "./_encoding.ts";
 
 /** Writes the conversion log of a conversion that failed or warned, after the fact. */
 async function writeProblemLog(
@@ -76,6 +77,11 @@ export interface ConvertRequest {
   signal: AbortSignal;
   /** The clock. */
   now(): number;
+  /**
+   * Refuse a JSON or XML file that is not valid UTF-8 (the watch entry's `strictEncoding`)
+   * instead of reading it as Latin-1 with a warning.
+   */
+  strictEncoding?: boolean;
 }
 
 /** The outcome of one conversion. */
@@ -86,6 +92,8 @@ export type ConvertResult =
     /** Validated reports in their wire form, each with an id. */
     reports: Record<string, unknown>[];
     warnings: string[];
+    /** For a JSON or XML file read as Latin-1: the warning, naming the file (also in `warnings`). */
+    encodingWarning?: string;
   }
   | { ok: false; converter: string | null; stage: string; reason: string };
 
@@ -167,6 +175,15 @@ export function registryConversion(
       if (converter === undefined) {
         return { ok: false, converter: id, stage: "load", reason: `Unknown converter "${id}"` };
       }
+      // JSON and XML that are not UTF-8 are read as Latin-1: said, or refused (`_encoding.ts`).
+      const problem = request.bytes
+        ? encodingProblem(name, request.bytes)
+        : await fileEncodingProblem(request.path, name);
+      if (problem !== null && request.strictEncoding) {
+        const reason = `Not valid UTF-8, refused under strictEncoding (${problem})`;
+        return { ok: false, converter: id, stage: "read", reason };
+      }
+      const encodingWarning = problem === null ? undefined : `${name}: ${problem}`;
       const input = request.bytes
         ? bytesInput(name, request.bytes, { path: request.path })
         : await fileInput(request.path, { maxBytes: request.size });
@@ -178,7 +195,12 @@ export function registryConversion(
           args: request.args,
           now: request.now,
           signal: request.signal,
-        }, { timeoutMs: options.timeoutMs, logDir, maxInputBytes: request.size });
+        }, {
+          timeoutMs: options.timeoutMs,
+          logDir,
+          maxInputBytes: request.size,
+          warnings: encodingWarning === undefined ? [] : [encodingWarning],
+        });
       // A log that cannot be opened (a name too long for the file system) is no reason to
       // refuse the file: convert without it.
       const result = logs === "all"
@@ -196,6 +218,7 @@ export function registryConversion(
         converter: info,
         reports: result.reports.map(serializeReport),
         warnings: result.warnings,
+        ...encodingWarning === undefined ? {} : { encodingWarning },
       };
     },
   };

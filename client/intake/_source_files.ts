@@ -131,6 +131,8 @@ export interface ReasonFacts {
   stage: string;
   /** The converter, when one was chosen. */
   converter?: string | null;
+  /** The path to name in the reason file, when the file was claimed from it; the moved path by default. */
+  file?: string;
 }
 
 /**
@@ -154,7 +156,7 @@ export async function moveToError(
     `reason: ${facts.reason.replace(/\r?\n/g, " ")}`,
     `stage: ${facts.stage}`,
     ...(facts.converter ? [`converter: ${facts.converter}`] : []),
-    `file: ${path}`,
+    `file: ${facts.file ?? path}`,
     `at: ${new Date(now).toISOString()}`,
   ];
   const text = platform.textLines(lines.join("\n") + "\n");

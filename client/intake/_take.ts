@@ -14,6 +14,8 @@
  */
 
 import { hashHex, hashStreamHex } from "../../util/hash.ts";
+import { guidsIn, withContentIds } from "./_report_ids.ts";
+import { isNestedDeeperThan, MAX_JSON_DEPTH, startsLikeJson } from "./_nesting.ts";
 import type { Conversion, ConvertResult } from "./_convert.ts";
 import type { ReasonFacts } from "./_source_files.ts";
 import type { ServiceStats } from "../status/_stats.ts";
@@ -67,6 +69,8 @@ export type Taken =
     source?: QueueSource;
     /** For `queued`: each report's id, serial and part number, for the archive index. */
     units?: ArchivedReport[];
+    /** A warning for the operator (a JSON or XML file read as Latin-1), naming the file. */
+    warning?: string;
   }
   | { outcome: "failed"; facts: ReasonFacts }
   | { outcome: "full"; message: string }
@@ -82,14 +86,15 @@ export type Taken =
  * @param context Queue, ledger, converters, limits.
  * @param path The file.
  * @param converter The converter id (or `auto`) and its arguments.
- * @param options `size`: the file's size as the caller just saw it (saves a stat).
+ * @param options `size`: the file's size as the caller just saw it (saves a stat); `origin`: the
+ *   path the file had in the drop folder when `path` is its claim (recorded in the ledger).
  * @returns The outcome; I/O failures (disk full) are thrown and leave the file where it is.
  */
 export async function takeSource(
   context: TakeContext,
   path: string,
-  converter: { id: string; args: Readonly<Record<string, unknown>> },
-  options: { size?: number } = {},
+  converter: { id: string; args: Readonly<Record<string, unknown>>; strictEncoding?: boolean },
+  options: { size?: number; origin?: string } = {},
 ): Promise<Taken> {
   const { queue, ledger } = context;
   const converting = context.converting ?? ((convert) => convert());
@@ -97,21 +102,23 @@ export async function takeSource(
   if ("outcome" in converted) return converted;
   const { result, sha256, size } = converted;
   let { known, missing } = converted;
+  const origin = options.origin ?? path;
 
-  let reports = result.reports as QueueReport[];
+  // Ids the converter made up are replaced by ones any converting service would make alike.
+  let reports = withContentIds(result.reports as QueueReport[], sha256, converted.guids);
   if (!known) {
-    const record = { reportIds: reports.map((r) => r.id), path, at: isoNow(context) };
+    const record = { reportIds: reports.map((r) => r.id), path: origin, at: isoNow(context) };
     if (!await ledger.recordSource(sha256, record)) {
       // The same content arrived twice at once: the other copy recorded it first.
       known = await ledger.getSource(sha256);
       if (!known) throw new Error(`Source record of ${sha256} vanished`);
       missing = await missingIds(context, known);
-      if (missing.size === 0) return await finishKnown(context, path, sha256, known);
+      if (missing.size === 0) return await finishKnown(context, origin, sha256, known);
     }
   }
   if (known) reports = withIds(reports, known.reportIds);
   const source = {
-    path,
+    path: origin,
     sha256,
     size,
     converter: result.converter.id,
@@ -141,7 +148,14 @@ export async function takeSource(
     ...(typeof pn === "string" ? { pn } : {}),
   }));
   context.onQueued?.(toQueue.map((report) => reportFacts({ id: report.id, report, source })));
-  return { outcome: "queued", reportIds: reports.map((report) => report.id), source, units };
+  const warning = result.encodingWarning;
+  return {
+    outcome: "queued",
+    reportIds: reports.map((report) => report.id),
+    source,
+    units,
+    ...warning === undefined ? {} : { warning },
+  };
 }
 
 /** A file read, hashed, looked up and converted, before anything is written. */
@@ -151,14 +165,16 @@ interface Converted {
   size: number;
   known: SourceRecord | null;
   missing: Set<string> | null;
+  /** The GUIDs written in the file, to tell its own report ids from made-up ones. */
+  guids: Set<string>;
 }
 
 /** Reads, hashes and converts a file; answers early for a refused, known or gone file. */
 async function readAndConvert(
   context: TakeContext,
   path: string,
-  converter: { id: string; args: Readonly<Record<string, unknown>> },
-  options: { size?: number },
+  converter: { id: string; args: Readonly<Record<string, unknown>>; strictEncoding?: boolean },
+  options: { size?: number; origin?: string },
 ): Promise<Converted | Taken> {
   const { config, ledger } = context;
   let size: number;
@@ -187,10 +203,17 @@ async function readAndConvert(
       `File is ${size} bytes, over the limit of ${maxBytes} bytes (limits.maxFileBytes)`;
     return { outcome: "failed", facts: { stage: "size", reason } };
   }
+  if (bytes && startsLikeJson(bytes) && isNestedDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    const reason = `JSON nested too deeply: more than ${MAX_JSON_DEPTH} levels of arrays and ` +
+      "objects (the limit)";
+    return { outcome: "failed", facts: { stage: "parse", reason } };
+  }
   const sha256 = bytes ? hashHex(bytes) : await hashStreamHex((await Deno.open(path)).readable);
   const known = await ledger.getSource(sha256);
   const missing = known ? await missingIds(context, known) : null;
-  if (known && missing?.size === 0) return await finishKnown(context, path, sha256, known);
+  if (known && missing?.size === 0) {
+    return await finishKnown(context, options.origin ?? path, sha256, known);
+  }
 
   const started = performance.now();
   const result = await context.conversion.convert({
@@ -199,6 +222,7 @@ async function readAndConvert(
     size,
     converter: converter.id,
     args: converter.args,
+    strictEncoding: converter.strictEncoding,
     station: config.station,
     signal: context.signal,
     now: () => context.clock.now(),
@@ -213,7 +237,8 @@ async function readAndConvert(
       facts: { stage: result.stage, reason: result.reason, converter: result.converter },
     };
   }
-  return { result, sha256, size, known, missing };
+  const guids = await guidsIn(bytes ?? (await Deno.open(path)).readable);
+  return { result, sha256, size, known, missing, guids };
 }
 
 /** A file whose content is known and whose reports are all queued or accepted. */

@@ -6,6 +6,7 @@
 
 import { isAbsolute, relative, sep } from "node:path";
 import type { Platform } from "../../util/platform.ts";
+import { specialKind } from "./_special_files.ts";
 
 /** Size and modification time of a file: equal twice across the wait means it is stable. */
 export interface Fingerprint {
@@ -57,6 +58,8 @@ export async function inspectPath(
   } catch {
     return { fingerprint: null };
   }
+  const kind = specialKind(info);
+  if (kind !== null) return { fingerprint: null, refusal: `not a regular file (${kind})` };
   if (info.isSymlink) {
     let target: string;
     try {

@@ -29,6 +29,16 @@ import type { WatchConfig } from "../config/schema.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ReportQueue } from "../queue/queue.ts";
 import { FileWatcher } from "./watcher.ts";
+import {
+  claimFile,
+  dropClaim,
+  hasChangedSince,
+  instanceName,
+  releaseClaims,
+  removeEmptyClaimFolders,
+  unclaimFile,
+} from "./_claim.ts";
+import { findSpecialEntries, setAsideSpecialFile, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 
 const log = getLogger(["wats", "intake"]);
@@ -61,6 +71,15 @@ export interface IntakeOptions {
   rescanMs?: number;
 }
 
+/**
+ * Tells an I/O failure (worth trying again later: disk full, permissions, a share gone) from any
+ * other exception.
+ */
+function isIoError(error: unknown): boolean {
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === "string") return true;
+  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
+
 /** The folders of one watch entry, and its watcher while it runs. */
 interface Entry {
   config: WatchConfig;
@@ -88,6 +107,10 @@ export class Intake {
   #entries: Entry[];
   readonly #stop = new AbortController();
   readonly #running = new Set<Promise<void>>();
+  /** FIFOs, sockets and devices being moved out of the drop folders. */
+  readonly #settingAside = new Set<string>();
+  /** This instance's claim folder name (see `_claim.ts`). */
+  readonly #instance: string;
   /** Files between the drop folder and their post action. */
   readonly #files: Semaphore;
   /** Conversions under way. */
@@ -104,6 +127,7 @@ export class Intake {
     const concurrency = options.concurrency ?? 4;
     this.#files = new Semaphore(concurrency * FILES_PER_CONVERSION);
     this.#conversions = new Semaphore(concurrency);
+    this.#instance = instanceName(options.config.dataDir);
     this.#entries = options.config.watch.map((config, index) =>
       this.#entryOf(config, options.stats.watches[index])
     );
@@ -206,14 +230,46 @@ export class Intake {
    * @returns A promise that resolves when no file is being handled.
    */
   async stop(): Promise<void> {
+    // Before any watcher closes: closing one waits for Deno's event thread, which a FIFO made
+    // since the last check would hold for ever (see `_special_files.ts`).
+    await this.setAsideSpecialEntries();
     this.#stop.abort();
     for (const entry of this.#entries) entry.watcher?.close();
     await Promise.all(this.#entries.map((entry) => entry.loop));
     while (this.#running.size > 0) await Promise.all(this.#running);
+    for (const entry of this.#entries) {
+      await removeEmptyClaimFolders(entry.config.path, this.#instance);
+    }
+  }
+
+  /**
+   * Moves FIFOs, sockets and devices out of the drop folders now; the service calls it before it
+   * closes any file watcher.
+   *
+   * @returns A promise that resolves once every one found is set aside.
+   */
+  async setAsideSpecialEntries(): Promise<void> {
+    for (const entry of this.#entries) {
+      const { recursive } = entry.config;
+      for (const path of await findSpecialEntries(entry.config.path, { recursive, exclude: [] })) {
+        const kind = await Deno.lstat(path).then(specialKind, () => null);
+        if (kind !== null && !isInside(entry.errorDir, path)) {
+          await this.#setAside(entry, path, kind);
+        }
+      }
+    }
   }
 
   async #watch(entry: Entry, watcher: FileWatcher): Promise<void> {
     try {
+      // Files claimed before a crash go back to the drop folder, to be taken again.
+      const given = await releaseClaims(entry.config.path, this.#instance, this.#clock.now());
+      if (given > 0) {
+        log.info("Gave {count} claimed file(s) back to {path}", {
+          count: given,
+          path: entry.config.path,
+        });
+      }
       for await (const path of watcher.files(this.#stop.signal)) {
         await this.#files.acquire();
         if (this.#stop.signal.aborted) {
@@ -258,8 +314,25 @@ export class Intake {
   }
 
   async #take(entry: Entry, watcher: FileWatcher, path: string): Promise<Taken["outcome"]> {
+    // Claimed before it is read: of services sharing the drop folder, one takes it.
+    const claimed = await claimFile(entry.config.path, path, this.#instance);
+    if (claimed === null) return "gone";
+    const outcome = await this.#takeClaimed(entry, watcher, path, claimed);
+    // Only reached when the file has left the claim folder: a failed move throws past it.
+    dropClaim(claimed);
+    return outcome;
+  }
+
+  async #takeClaimed(
+    entry: Entry,
+    watcher: FileWatcher,
+    path: string,
+    claimed: string,
+  ): Promise<Taken["outcome"]> {
     const { stats } = this.#options;
+    const root = entry.config.path;
     const size = watcher.sizeOf(path);
+    const giveBack = () => unclaimFile(root, claimed, this.#instance, this.#clock.now());
     // A small file leaves its conversion slot once converted; a large one keeps it until its
     // reports are queued, so at most `concurrency` large files' reports are held in memory.
     const isSmall = size !== undefined && size <= SMALL_FILE_BYTES;
@@ -273,19 +346,46 @@ export class Intake {
           onQueued: (facts) => queued = facts,
           converting: isSmall ? (convert) => this.#conversions.run(convert) : undefined,
         },
-        path,
-        { id: entry.config.converter, args: entry.config.converterArgs ?? {} },
-        { size },
+        claimed,
+        {
+          id: entry.config.converter,
+          args: entry.config.converterArgs ?? {},
+          strictEncoding: entry.config.strictEncoding,
+        },
+        { size, origin: path },
       );
-    const taken = isSmall ? await take() : await this.#conversions.run(take);
+    let taken: Taken;
+    try {
+      taken = isSmall ? await take() : await this.#conversions.run(take);
+    } catch (error) {
+      if (!isIoError(error)) {
+        // A bug or a limit of a converter (a stack overflow): retrying would fail the same way.
+        const reason = `Taking the file failed: ${(error as Error)?.message ?? String(error)}`;
+        await this.#fail(entry, claimed, { stage: "convert", reason }, path);
+        return "failed";
+      }
+      // An I/O failure (disk full): the file goes back to wait for the next scan.
+      await giveBack().catch(() => {});
+      throw error;
+    }
     switch (taken.outcome) {
       case "failed":
-        await this.#fail(entry, path, taken.facts);
+        if (await this.#isBeingWritten(entry, taken.facts, claimed, watcher.fingerprintOf(path))) {
+          // Still being written (the writer paused longer than stableMs): wait for it again.
+          log.info("{path} changed while it was read; it waits to be complete", { path });
+          await giveBack();
+          return "gone";
+        }
+        await this.#fail(entry, claimed, taken.facts, path);
         break;
       case "full":
         stats.queueFullAt = this.#clock.now();
         entry.stats.lastError = taken.message;
         log.warn("{message}; {path} stays in the drop folder", { message: taken.message, path });
+        await giveBack();
+        break;
+      case "stopped":
+        await giveBack();
         break;
       case "duplicate":
         stats.duplicates++;
@@ -294,33 +394,69 @@ export class Intake {
           path,
           first: taken.firstPath,
         });
-        await this.#postAction(entry, path, taken);
+        await this.#postAction(entry, claimed, taken, path);
         break;
       case "queued":
         this.#options.onQueued?.();
         stats.conversionsCompleted++;
         entry.stats.filesQueued++;
+        if (taken.warning !== undefined) {
+          // Queued all the same, but worth a look: the status shows it until the next problem.
+          entry.stats.lastError = taken.warning;
+          stats.error("conversion", taken.warning, { file: path });
+          log.warn("{warning}", { warning: taken.warning });
+        }
         stats.activity.queued(path, queued);
-        await this.#postAction(entry, path, taken);
+        await this.#postAction(entry, claimed, taken, path);
         break;
       case "busy":
         log.debug("{path} is held open by another process ({message}); tried again soon", {
           path,
           message: taken.message,
         });
+        await giveBack();
         break;
       case "resumed":
         // Taken before a restart (or kept in place): only the post action may be left to do.
-        await this.#postAction(entry, path, taken);
+        await this.#postAction(entry, claimed, taken, path);
         break;
+    }
+    if (entry.config.postAction === "keep" && taken.outcome !== "failed") {
+      if (await Deno.lstat(claimed).then(() => true, () => false)) await giveBack();
     }
     return taken.outcome;
   }
 
+  /**
+   * Whether a file that could not be read or parsed is still being written: it changed since the
+   * watcher called it stable, or it changes within one more `stableMs` (a writer that pauses a
+   * little longer than `stableMs` between chunks; a longer pause needs a longer `stableMs`).
+   */
+  async #isBeingWritten(
+    entry: Entry,
+    facts: ReasonFacts,
+    claimed: string,
+    seen: { size: number; mtime: number } | undefined,
+  ): Promise<boolean> {
+    if (await hasChangedSince(claimed, seen)) return true;
+    if (!["read", "sniff", "parse"].includes(facts.stage) || this.#stop.signal.aborted) {
+      return false;
+    }
+    await this.#clock.sleep(entry.config.stableMs, this.#stop.signal).catch(() => {});
+    return await hasChangedSince(claimed, seen);
+  }
+
+  /**
+   * Moves, archives, deletes or keeps a taken file.
+   *
+   * @param path Where the file is now (its claim).
+   * @param origin Where it was dropped, for the archive index.
+   */
   async #postAction(
     entry: Entry,
     path: string,
     taken: Extract<Taken, { reportIds: string[] }>,
+    origin: string,
   ): Promise<void> {
     const now = this.#clock.now();
     switch (entry.config.postAction) {
@@ -335,6 +471,7 @@ export class Intake {
           converterVersion: source?.converterVersion,
           argumentsHash: source?.argumentsHash,
           reports: units ?? taken.reportIds.map((id) => ({ id })),
+          takenFrom: origin,
         }, { now });
         break;
       }
@@ -346,15 +483,20 @@ export class Intake {
     }
   }
 
-  async #fail(entry: Entry, path: string, facts: ReasonFacts): Promise<void> {
+  async #fail(entry: Entry, path: string, facts: ReasonFacts, origin = path): Promise<void> {
     const stats = this.#options.stats;
     stats.conversionsFailed++;
     entry.stats.filesFailed++;
-    entry.stats.lastError = `${basename(path)}: ${facts.reason}`;
-    stats.error("conversion", facts.reason, { file: path });
-    log.warn("{path} goes to the error folder: {reason}", { path, reason: facts.reason });
-    const errorPath = await moveToError(path, entry.errorDir, facts, this.#clock.now());
-    stats.activity.errorFolder(path, facts.reason);
+    entry.stats.lastError = `${basename(origin)}: ${facts.reason}`;
+    stats.error("conversion", facts.reason, { file: origin });
+    log.warn("{path} goes to the error folder: {reason}", { path: origin, reason: facts.reason });
+    const errorPath = await moveToError(
+      path,
+      entry.errorDir,
+      { ...facts, file: origin },
+      this.#clock.now(),
+    );
+    stats.activity.errorFolder(origin, facts.reason);
     // A refused file is archived too (with its reason), unless its size was the reason.
     if (entry.config.postAction === "archive" && facts.stage !== "size" && facts.stage !== "link") {
       await archiveSource(this.#options.ledger, errorPath, entry.archiveDir, {
@@ -363,20 +505,53 @@ export class Intake {
         reason: facts.reason,
         stage: facts.stage,
         errorPath,
-        takenFrom: path,
+        takenFrom: origin,
       }, { now: this.#clock.now(), keepSource: true });
     }
   }
 
-  /** A path the watcher refused: a symlink in the drop folder goes to the error folder. */
+  /**
+   * A path the watcher refused: a symlink in the drop folder goes to the error folder; a FIFO,
+   * socket or device leaves the watched folders (see `_special_files.ts`).
+   */
   async #refuse(entry: Entry, path: string, reason: string): Promise<void> {
     const info = await Deno.lstat(path).catch(() => null);
-    if (!info?.isSymlink || !isInside(entry.config.path, path)) {
+    if (info === null) return;
+    const kind = specialKind(info);
+    if (kind !== null) return await this.#setAside(entry, path, kind);
+    if (!info.isSymlink || !isInside(entry.config.path, path)) {
       log.warn("Skipped {path}: {reason}", { path, reason });
       return;
     }
     await this.#fail(entry, path, { stage: "link", reason: `Symlink refused: ${reason}` })
       .catch((error) => log.error("Could not move {path}: {error}", { path, error }));
+  }
+
+  async #setAside(entry: Entry, path: string, kind: string): Promise<void> {
+    if (this.#settingAside.has(path)) return;
+    this.#settingAside.add(path);
+    try {
+      const isErrorDirWatched = entry.config.recursive &&
+        isInside(entry.config.path, entry.errorDir);
+      const now = this.#clock.now();
+      const target = await setAsideSpecialFile(path, entry.errorDir, {
+        kind,
+        isErrorDirWatched,
+        now,
+      });
+      const message = `${basename(path)}: not a regular file (${kind})`;
+      entry.stats.lastError = message;
+      this.#options.stats.error("intake", message, { file: path });
+      log.warn("{path} is a {kind}, never opened: {action}", {
+        path,
+        kind,
+        action: target === null ? "deleted" : `moved to ${target}`,
+      });
+    } catch (error) {
+      log.error("Could not set aside {path}: {error}", { path, error });
+    } finally {
+      this.#settingAside.delete(path);
+    }
   }
 
   #track(work: Promise<unknown>): void {

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { getLogger } from "@logtape/logtape";
 import { compilePattern, type PathMatcher } from "./_glob.ts";
 import {
@@ -30,6 +30,7 @@ import {
   isSameFingerprint,
   isSkippedName,
 } from "./_watch_paths.ts";
+import { findSpecialEntries, specialKind } from "./_special_files.ts";
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
 
@@ -44,6 +45,13 @@ export const ROOT_RETRY_MAX_MS = 60_000;
 
 /** How long a file another process holds open waits before it is tried again. */
 export const BUSY_WAIT_MS = 2_000;
+
+/**
+ * How often the folder's listing is checked for FIFOs, sockets and devices while file events are
+ * on: one in a watched folder stops Deno's events (see `_special_files.ts`), so it cannot wait for
+ * the next full rescan.
+ */
+export const SPECIAL_CHECK_MS = 1_000;
 
 /** The share of `stableMs` a file already unchanged for `stableMs` is watched before it is taken. */
 export const CONFIRM_SHARE = 0.2;
@@ -127,6 +135,7 @@ export class FileWatcher {
   readonly #inFlight = new Map<string, Fingerprint>();
   readonly #settled = new Map<string, Fingerprint>();
   readonly #reported = new Set<string>();
+  readonly #specialTold = new Map<string, number>();
   readonly #closed = new AbortController();
   #realRoot = "";
   #events: Deno.FsWatcher | undefined;
@@ -174,6 +183,7 @@ export class FileWatcher {
       if (!await this.#reachRoot(stop)) return;
       if (this.#useEvents) this.#startEvents();
       let nextScan = this.#clock.now();
+      let nextSpecialCheck = this.#useEvents ? this.#clock.now() : Infinity;
       while (!stop.aborted) {
         if (this.#isRootLost) {
           // The events of a removed folder are gone for good: watch it afresh once it is back.
@@ -182,6 +192,10 @@ export class FileWatcher {
           if (!await this.#reachRoot(stop)) return;
           if (this.#useEvents) this.#startEvents();
           nextScan = this.#clock.now();
+        }
+        if (this.#clock.now() >= nextSpecialCheck) {
+          nextSpecialCheck = this.#clock.now() + SPECIAL_CHECK_MS;
+          await this.#checkSpecial();
         }
         const isEventScanDue = this.#eventScanAt !== null && this.#clock.now() >= this.#eventScanAt;
         if (this.#isScanRequested || isEventScanDue || this.#clock.now() >= nextScan) {
@@ -199,7 +213,7 @@ export class FileWatcher {
           yield path;
         }
         const now = this.#clock.now();
-        let wakeAt = Math.min(nextScan, this.#eventScanAt ?? Infinity);
+        let wakeAt = Math.min(nextScan, this.#eventScanAt ?? Infinity, nextSpecialCheck);
         for (const seen of this.#observed.values()) {
           wakeAt = Math.min(wakeAt, seen.since + this.#stableMs);
         }
@@ -251,6 +265,16 @@ export class FileWatcher {
    */
   sizeOf(path: string): number | undefined {
     return this.#inFlight.get(path)?.size;
+  }
+
+  /**
+   * The size and modification time of a file being handled, as the stability check last saw them.
+   *
+   * @param path A path {@linkcode FileWatcher.files} yielded and that is not released yet.
+   * @returns The fingerprint, or `undefined` for other paths.
+   */
+  fingerprintOf(path: string): Fingerprint | undefined {
+    return this.#inFlight.get(path);
   }
 
   /** Stops watching; a running {@linkcode FileWatcher.files} loop ends. */
@@ -343,7 +367,8 @@ export class FileWatcher {
   async #inspect(path: string): Promise<Fingerprint | null> {
     const relativePath = relative(this.#root, path);
     if (!isInside(this.#root, path)) return null;
-    const parts = relativePath.split(/[\\/]/);
+    // A backslash is a separator on Windows only: elsewhere it is part of a file name.
+    const parts = relativePath.split(sep === "\\" ? /[\\/]/ : "/");
     if (!this.#recursive && parts.length > 1) return null;
     if (parts.some(isSkippedName) || !this.#pattern.matches(relativePath)) return null;
     if (this.#exclude.some((folder) => isInside(folder, path))) return null;
@@ -378,6 +403,26 @@ export class FileWatcher {
     }
   }
 
+  /** Reports FIFOs, sockets and devices; events missed meanwhile are found by a scan soon. */
+  async #checkSpecial(): Promise<void> {
+    const found = await findSpecialEntries(this.#root, {
+      recursive: this.#recursive,
+      exclude: this.#exclude,
+    });
+    for (const path of found) {
+      const kind = await Deno.lstat(path).then(specialKind, () => null);
+      if (kind === null) continue;
+      // Told again after a rescan period if it is still there (a move that failed, or a new one
+      // of the same name), not every second.
+      const now = this.#clock.now();
+      if (now - (this.#specialTold.get(path) ?? -Infinity) < this.#rescanMs) continue;
+      if (this.#specialTold.size >= 1000) this.#specialTold.clear();
+      this.#specialTold.set(path, now);
+      this.#onSkip(path, `not a regular file (${kind})`);
+      this.#isScanRequested = true;
+    }
+  }
+
   #startEvents(): void {
     let events: Deno.FsWatcher;
     try {
@@ -400,6 +445,10 @@ export class FileWatcher {
   }
 
   async #hint(eventPath: string): Promise<void> {
+    // Events below folders never taken from (the `Done` and `Error` folders, hidden ones such as
+    // the intake's claim folder) come with every file handled: they neither ask for a scan nor
+    // cost a look-up.
+    if (this.#isNeverTaken(eventPath)) return;
     if (this.#eventScanAt === null) {
       const delay = Math.max(EVENT_SCAN_DELAY_MS, 5 * this.#lastScanCostMs);
       this.#eventScanAt = this.#clock.now() + delay;
@@ -423,6 +472,15 @@ export class FileWatcher {
       if (info?.isDirectory) this.#isScanRequested = this.#hasNews = true;
     }
     if (this.#hasNews) this.#wake?.abort();
+  }
+
+  /** Whether a path lies where no file is ever taken: an excluded or a skipped-name folder. */
+  #isNeverTaken(path: string): boolean {
+    if (this.#exclude.some((folder) => folder === path || isInside(folder, path))) return true;
+    const root = isInside(this.#realRoot, path) ? this.#realRoot : this.#root;
+    if (!isInside(root, path)) return false;
+    const folders = relative(root, path).split(sep === "\\" ? /[\\/]/ : "/").slice(0, -1);
+    return folders.some(isSkippedName);
   }
 
   async #wait(ms: number, stop: AbortSignal): Promise<void> {

@@ -7,7 +7,8 @@
  * `processing/`; a crash between the two leaves the old envelope in `processing/` too, which the
  * next start returns to `pending/`, and the refused report is tried once more. `retry` rewrites
  * the envelope in `processing/` and renames it back into `pending/`, so no other claimer can
- * take it while it is in two places. Every rename is followed by an fsync of both folders.
+ * take it while it is in two places. Every rename is followed by an fsync of both folders. A
+ * settle that failed (a full disk) may be called again; it goes on from where it stopped.
  *
  * @module
  */
@@ -93,6 +94,8 @@ export class QueueClaim implements Claim {
   readonly #context: ClaimContext;
   #isSettling = false;
   #isSettled = false;
+  /** A settle was tried and failed: the next one checks how far it got. */
+  #hasFailedOnce = false;
 
   constructor(envelope: QueueEnvelope, context: ClaimContext) {
     this.envelope = envelope;
@@ -153,7 +156,18 @@ export class QueueClaim implements Claim {
       const processing = stateFolder(root, "processing");
       const current = join(processing, name);
       const target = join(stateFolder(root, to), name);
-      if (to === "done") {
+      // A settle tried again after a failure (disk full): the claimed file is this claim's alone,
+      // so when it is gone the move happened and only its fsyncs failed. It is never written
+      // again then: back in pending/ it may be another claimer's already.
+      const hasMoved = this.#hasFailedOnce &&
+        await Deno.lstat(current).then(() => false, (error) => {
+          if (error instanceof Deno.errors.NotFound) return true;
+          throw error;
+        });
+      if (hasMoved) {
+        await syncFolder(stateFolder(root, to));
+        await syncFolder(processing);
+      } else if (to === "done") {
         // Nothing in the envelope changes: a rename, no new file. The mtime says when.
         const time = new Date(mtime);
         Deno.utimeSync(current, time, time);
@@ -171,6 +185,9 @@ export class QueueClaim implements Claim {
       this.#isSettled = true;
       this.#context.onReleased(name);
       if (to === "pending") this.#context.onPending(name, mtime);
+    } catch (error) {
+      this.#hasFailedOnce = true;
+      throw error;
     } finally {
       // A failed write (disk full) leaves the envelope in processing/: the caller may settle again.
       this.#isSettling = false;

@@ -25,8 +25,11 @@ export interface HealthInputs {
   maxQueueSize: number;
   /** How long the longest-waiting pending report has been due, in ms. */
   oldestPendingAgeMs: number;
-  /** Failed share of the submissions of the last five minutes. */
-  errorRate: { rate: number; attempts: number };
+  /**
+   * Failed share of the submissions of the last five minutes (`windowMs`, five minutes when
+   * absent); `isLastOk` when the last one succeeded.
+   */
+  errorRate: { rate: number; attempts: number; windowMs?: number; isLastOk?: boolean };
   /** The breaker's state. */
   breaker: BreakerState;
   /** Free and total bytes of the data folder's volume, when known. */
@@ -89,9 +92,14 @@ export function evaluateHealth(inputs: HealthInputs): HealthReport {
     const minutes = Math.round(inputs.oldestPendingAgeMs / 60_000);
     degraded.push(`oldest pending report has waited ${minutes} min`);
   }
-  const { rate, attempts } = inputs.errorRate;
-  if (attempts >= HEALTH_LIMITS.minAttempts && rate > HEALTH_LIMITS.errorRate) {
-    degraded.push(`error rate ${Math.round(rate * 100)}% of ${attempts} uploads in 5 min`);
+  const { rate, attempts, windowMs = 5 * 60_000, isLastOk = false } = inputs.errorRate;
+  // An empty queue whose last upload succeeded waits on nothing: the outage is over.
+  const isDrained = inputs.pending === 0 && isLastOk;
+  if (attempts >= HEALTH_LIMITS.minAttempts && rate > HEALTH_LIMITS.errorRate && !isDrained) {
+    const window = `${Math.round(windowMs / 60_000)} min`;
+    degraded.push(
+      `upload error rate ${Math.round(rate * 100)}% of ${attempts} uploads over the last ${window}`,
+    );
   }
   if (inputs.errorFiles && inputs.errorFiles.lastHour > inputs.errorFiles.maxPerHour) {
     const { lastHour, maxPerHour } = inputs.errorFiles;

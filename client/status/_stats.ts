@@ -58,6 +58,24 @@ import { DURATION_BUCKETS, Histogram, LATENCY_BUCKETS } from "./_histogram.ts";
 const RECENT_ERRORS = 20;
 const OUTCOME_WINDOW_MS = 5 * 60_000;
 const OUTCOME_LIMIT = 2_000;
+/**
+ * Uploads in a row that succeed and end an outage: the outcomes before them leave the error rate.
+ * One success proves little while the server flaps; three in a row are unlikely at the 50% error
+ * rate that counts as high (1 in 8), and a station draining its queue sends them within seconds.
+ */
+export const RECOVERY_STREAK = 3;
+
+/** The share of failed uploads, what it covers, and how the last one went. */
+export interface ErrorRate {
+  /** Failed share of `attempts`; 0 without attempts. */
+  rate: number;
+  /** Submissions counted: those of the window, since the last recovery streak began. */
+  attempts: number;
+  /** The length of the window, in ms (five minutes). */
+  windowMs: number;
+  /** The last submission succeeded (false without any). */
+  isLastOk: boolean;
+}
 
 /** The counters of a running service. */
 export class ServiceStats {
@@ -110,6 +128,7 @@ export class ServiceStats {
 
   readonly #recent: RecentError[] = [];
   readonly #outcomes: { at: number; ok: boolean }[] = [];
+  #streak = 0;
   readonly #now: () => number;
 
   /**
@@ -170,6 +189,11 @@ export class ServiceStats {
     } else if (outcome === "401" || outcome === "403") this.authRefusedAt = now;
     else if (outcome === "network" || outcome === "timeout") this.lastServerDownAt = now;
     this.#outcomes.push({ at: now, ok });
+    this.#streak = ok ? this.#streak + 1 : 0;
+    if (this.#streak === RECOVERY_STREAK) {
+      // The outage is over: its failures no longer say anything about the server.
+      this.#outcomes.splice(0, this.#outcomes.length - RECOVERY_STREAK);
+    }
     while (
       this.#outcomes.length > OUTCOME_LIMIT ||
       (this.#outcomes.length > 0 && this.#outcomes[0].at < now - OUTCOME_WINDOW_MS)
@@ -177,11 +201,12 @@ export class ServiceStats {
   }
 
   /**
-   * The share of failed submissions over the last five minutes.
+   * The share of failed submissions over the last five minutes, forgetting those before the last
+   * {@linkcode RECOVERY_STREAK} successes in a row.
    *
-   * @returns `{ rate, attempts }`; the rate is 0 without attempts.
+   * @returns The rate, the attempts counted, the window and whether the last one succeeded.
    */
-  errorRate(): { rate: number; attempts: number } {
+  errorRate(): ErrorRate {
     const since = this.#now() - OUTCOME_WINDOW_MS;
     let attempts = 0;
     let failed = 0;
@@ -190,6 +215,11 @@ export class ServiceStats {
       attempts++;
       if (!outcome.ok) failed++;
     }
-    return { rate: attempts === 0 ? 0 : failed / attempts, attempts };
+    return {
+      rate: attempts === 0 ? 0 : failed / attempts,
+      attempts,
+      windowMs: OUTCOME_WINDOW_MS,
+      isLastOk: this.#outcomes.at(-1)?.ok ?? false,
+    };
   }
 }

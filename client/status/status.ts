@@ -16,6 +16,10 @@
  * `Authorization: Bearer <token>`; the health routes stay open for probes (they say nothing
  * secret). Answers are never cached.
  *
+ * Only requests whose `Host` names a loopback address (`localhost`, `127.0.0.1`, `[::1]`, any
+ * port) or the configured `status.hostname` are answered; any other gets 421 with the reason, so a
+ * web page that rebinds its own DNS name to 127.0.0.1 cannot read `/status` from a browser.
+ *
  * @module
  */
 
@@ -40,6 +44,37 @@ export interface StatusAppOptions {
   token?: string;
   /** The control routes' target and token (`_control.ts`); none without it. */
   control?: ControlTarget;
+  /**
+   * The configured `status.hostname`: a `Host` naming it is answered, as are the loopback names.
+   * A wildcard (`0.0.0.0`, `::`) adds nothing.
+   */
+  hostname?: string;
+}
+
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * The host part of a `Host` header, lower case, without the port (IPv6 keeps its brackets).
+ *
+ * @param header The `Host` header.
+ * @returns The host name.
+ */
+function hostOf(header: string): string {
+  const host = header.trim().toLowerCase();
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+function allowedHosts(hostname: string | undefined): Set<string> {
+  const hosts = new Set(LOOPBACK_HOSTS);
+  const configured = hostname?.trim().toLowerCase();
+  if (configured && configured !== "0.0.0.0" && configured !== "::" && configured !== "[::]") {
+    hosts.add(
+      configured.includes(":") && !configured.startsWith("[") ? `[${configured}]` : configured,
+    );
+  }
+  return hosts;
 }
 
 /** The status app: a fetch handler for `Deno.serve` (a hono app underneath). */
@@ -57,7 +92,7 @@ export interface StatusApp {
  * Creates the status app of a service.
  *
  * @param source The service (status snapshots and counters).
- * @param options The bearer token, if any.
+ * @param options The bearer token, if any, and the configured host name.
  * @returns The app; give its `fetch` to `Deno.serve`.
  *
  * @example Serve the status of a running service
@@ -101,6 +136,14 @@ export function createStatusApp(source: StatusSource, options: StatusAppOptions 
   app.use("*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-cache, no-store, must-revalidate");
+  });
+  const hosts = allowedHosts(options.hostname);
+  app.use("*", async (c, next) => {
+    // Deno.serve builds the URL from the Host header; a Request made in-process may lack one.
+    const host = hostOf(c.req.header("host") ?? new URL(c.req.url).host);
+    if (hosts.has(host)) return await next();
+    const names = [...hosts].join(", ");
+    return c.json({ error: `Host '${host}' is not served here; use ${names}` }, 421);
   });
   const guarded = (c: { req: { header(name: string): string | undefined } }): boolean => {
     if (options.token === undefined) return true;

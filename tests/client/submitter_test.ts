@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { retryDelayMs, type SettledEvent, Submitter } from "../../client/submitter.ts";
+import {
+  retryDelayMs,
+  SETTLE_RETRY_MS,
+  type SettledEvent,
+  Submitter,
+} from "../../client/submitter.ts";
 import { ReportQueue } from "../../client/queue/queue.ts";
 import { Ledger, reportDigest } from "../../client/ledger/ledger.ts";
 import { ServiceStats } from "../../client/status/_stats.ts";
@@ -62,7 +67,7 @@ async function setUp(
     await queue.indexed();
     ledger.close();
   };
-  return { queue, ledger, stats, clock, submitter, settled, close };
+  return { root, queue, ledger, stats, clock, submitter, settled, close };
 }
 
 Deno.test("an accepted report is recorded in the ledger and moved to done/", async () => {
@@ -257,4 +262,73 @@ Deno.test("retry delays: full jitter capped, Retry-After as given, breaker until
   assert.equal(retryDelayMs(asked, 0, RETRY, now, half), 120_000);
   const open = new CircuitOpenError("open", { retryAtMs: now + 7_000 });
   assert.equal(retryDelayMs(open, 5, RETRY, now, half), 7_000);
+});
+
+/** Makes `queue/<state>` a file, so that renames into it fail (ENOTDIR, even as root). */
+async function breakFolder(root: string, state: string): Promise<() => Promise<void>> {
+  const folder = join(root, state);
+  await Deno.remove(folder, { recursive: true });
+  await Deno.writeTextFile(folder, "not a folder");
+  return async () => {
+    await Deno.remove(folder);
+    await Deno.mkdir(folder);
+  };
+}
+
+Deno.test("an accepted report whose settle failed is settled once the disk takes it again", async () => {
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(temp.path, (report) => Promise.resolve(`srv-${report.id.slice(-1)}`));
+  const queueRoot = join(t.root, "queue");
+  try {
+    await t.queue.enqueue({ id: reportId(1) }, null);
+    const repair = await breakFolder(queueRoot, "done");
+    t.submitter.start();
+    await eventually(
+      "the settle failed",
+      () => t.stats.recentErrors.some((error) => /could not be settled/.test(error.message)),
+    );
+    assert.equal(await t.queue.stateOf(reportId(1)), "processing");
+    assert.ok(await t.ledger.getAccepted(reportId(1)));
+    await repair();
+    await t.clock.advance(SETTLE_RETRY_MS);
+    await eventually("settled after all", () => t.settled.length === 1);
+    assert.equal(await t.queue.stateOf(reportId(1)), "done");
+    assert.deepEqual(t.settled.map((event) => event.state), ["done"]);
+  } finally {
+    await t.close();
+    await Deno.remove(t.root, { recursive: true });
+  }
+});
+
+Deno.test("a retry whose move back to pending/ failed is tried again, not left in processing/", async () => {
+  const broken = Promise.withResolvers<void>();
+  // The first attempt fails once pending/ is broken, so its move back there fails.
+  await using temp = await tempDir("wats-submitter-");
+  const t = await setUp(
+    temp.path,
+    () => broken.promise.then(() => Promise.reject(new NetworkError("down"))),
+  );
+  const queueRoot = join(t.root, "queue");
+  try {
+    await t.queue.enqueue({ id: reportId(2) }, null);
+    t.submitter.start();
+    await eventually("claimed", async () => await t.queue.stateOf(reportId(2)) === "processing");
+    const repair = await breakFolder(queueRoot, "pending");
+    broken.resolve();
+    await eventually(
+      "the settle failed",
+      () => t.stats.recentErrors.some((error) => /could not be settled/.test(error.message)),
+    );
+    const claimed = join(queueRoot, "processing", `${reportId(2)}.json`);
+    assert.ok((await Deno.lstat(claimed)).isFile);
+    await repair();
+    await t.clock.advance(SETTLE_RETRY_MS);
+    await eventually(
+      "back in pending/",
+      async () => await t.queue.stateOf(reportId(2)) === "pending",
+    );
+  } finally {
+    await t.close();
+    await Deno.remove(t.root, { recursive: true });
+  }
 });

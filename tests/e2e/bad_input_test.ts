@@ -106,10 +106,12 @@ Deno.test("bad files go to the error folder with a reason; good ones are uploade
       assert.equal(stats.reports[report.id.toLowerCase()]?.applied, 1, `report ${report.id}`);
     }
     assert.equal(Object.keys(stats.reports).length, Object.keys(good).length + 1);
+    // The claim folder of the running service may stay, but it holds no file.
     assert.deepEqual(
-      (await namesIn(drop)).filter((name) => name !== "Done" && name !== "Error"),
+      (await namesIn(drop)).filter((name) => !["Done", "Error", ".wats-claims"].includes(name)),
       [],
     );
+    assert.deepEqual(await filesBelow(join(drop, ".wats-claims")), []);
 
     const live = await fetch(`${started.statusUrl}/health/live`);
     assert.equal(live.status, 200);
@@ -123,3 +125,14 @@ Deno.test("bad files go to the error folder with a reason; good ones are uploade
     await emulator.process.stop("SIGKILL");
   }
 });
+
+/** The files below a folder, at any depth; none when it does not exist. */
+async function filesBelow(folder: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const name of await namesIn(folder)) {
+    const path = join(folder, name);
+    if ((await Deno.lstat(path)).isDirectory) files.push(...await filesBelow(path));
+    else files.push(path);
+  }
+  return files;
+}

@@ -160,3 +160,37 @@ Deno.test("a KV file keeps reports across restarts", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a client that disconnects mid-body is not a server error, and the server stays up", async () => {
+  await using h = await startEmulator();
+  const before = await h.stats();
+  const { port } = new URL(h.emulator.url);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(port) });
+  const head = [
+    "POST /api/Report/WSJF HTTP/1.1",
+    `Host: 127.0.0.1:${port}`,
+    `Authorization: Basic ${h.emulator.token}`,
+    "Content-Type: application/json",
+    "Content-Length: 100000",
+    "",
+    '{"id": "',
+  ].join("\r\n");
+  await conn.write(new TextEncoder().encode(head));
+  conn.close();
+  // The emulator counts the request once it has given up on the body.
+  let outcomes: Record<string, number> = {};
+  for (let tries = 0; tries < 100 && Object.keys(outcomes).length === 0; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    outcomes = (await h.stats()).requests["POST /api/Report/WSJF"] ?? {};
+  }
+  assert.deepEqual(outcomes, { disconnected: 1 });
+  const after = await h.stats();
+  assert.equal(after.reportsRejected, before.reportsRejected);
+  assert.equal(after.reportsAccepted, before.reportsAccepted);
+  for (const [route, byOutcome] of Object.entries(after.requests)) {
+    for (const outcome of Object.keys(byOutcome)) {
+      assert.ok(!outcome.startsWith("5"), `${route} counted ${outcome}`);
+    }
+  }
+  assert.equal(await h.wats.app.version(), "24.1.0");
+});

@@ -5,7 +5,13 @@ import { loadConfig } from "../../../client/config/config.ts";
 import { InstanceLock } from "../../../client/lock.ts";
 import { writePluginFiles } from "../_service_kit.ts";
 
-async function checksFor(root: string, plugins: string[], watch: object[]) {
+async function checksFor(
+  root: string,
+  plugins: string[],
+  watch: { path: string; converter?: string }[],
+) {
+  // The drop folders exist: a missing one is a failure of its own.
+  for (const entry of watch) await Deno.mkdir(join(root, entry.path), { recursive: true });
   const file = join(root, "config.json");
   await Deno.writeTextFile(
     file,
@@ -83,6 +89,48 @@ Deno.test("wats doctor names the process that holds the data folder's lock", asy
     } finally {
       lock.release();
     }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("wats doctor fails a missing drop folder unless create is set, and makes none", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-doctor-" }));
+  try {
+    const file = join(root, "config.json");
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        server: { url: "http://127.0.0.1:9" },
+        dataDir: "data",
+        watch: [{ path: "missing" }, { path: "made-later", create: true }],
+      }),
+    );
+    const config = await loadConfig({ file, env: { WATS_TOKEN: "dG9rZW4=" }, hostname: "s7" });
+    const checks = await runChecks(config, file, () => Date.now());
+    const watch = checks.filter((check) => check.name === "watch");
+    assert.deepEqual(watch.map((check) => check.result), ["fail", "pass"]);
+    assert.equal(
+      watch[0].detail,
+      `watch[0].path: ${join(root, "missing")}: the drop folder does not exist`,
+    );
+    assert.match(watch[1].detail, /made at start \(create: true\)/);
+    assert.equal(await Deno.stat(join(root, "missing")).catch(() => null), null);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("wats doctor fails a drop folder that is the data folder, naming both", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-doctor-" }));
+  try {
+    const checks = await checksFor(root, [], [{ path: "data" }]);
+    const failed = checks.filter((check) => check.name === "watch" && check.result === "fail");
+    assert.equal(failed.length, 1, JSON.stringify(checks));
+    assert.match(
+      failed[0].detail,
+      /watch\[0\]\.path .*\/data is the data folder \(dataDir .*\/data\)/,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -151,6 +151,8 @@ Deno.test("wats doctor checks config, permissions, folders, token, server and cl
   await using emulator = await serveEmulator();
   await using temp = await tempDir("wats-cli-");
   const { file } = await configFile(temp.path, emulator);
+  // A drop folder that does not exist is a failure of its own.
+  await Deno.mkdir(join(temp.path, "drop"));
   const io = captured();
   // Warnings only: no service runs, and the tests may not ask the disk space (--allow-sys).
   assert.equal(await runCli(["doctor", "--config", file], io), 1);

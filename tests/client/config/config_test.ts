@@ -68,6 +68,7 @@ Deno.test("defaults fill every key the file leaves out", async () => {
     postAction: "archive",
     recursive: false,
     stableMs: 500,
+    strictEncoding: false,
   }]);
   assert.deepEqual(config.breaker, { failureThreshold: 5, cooldownMs: 30_000 });
   assert.deepEqual(config.limits, {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { evaluateHealth, type HealthInputs } from "../../../client/status/_health.ts";
+import { ServiceStats } from "../../../client/status/_stats.ts";
 
 const CALM: HealthInputs = {
   state: "running",
@@ -51,4 +52,49 @@ Deno.test("stopping, a refused token or an almost full disk make it failing", ()
   assert.match(token.reasons[1], /breaker/);
   const disk = { freeBytes: 10 * 2 ** 20, totalBytes: 100 * 2 ** 30 };
   assert.equal(evaluateHealth({ ...CALM, disk }).status, "failing");
+});
+
+Deno.test("the error rate names its window and clears once the last uploads succeed", () => {
+  let now = Date.parse("2026-03-01T08:00:00Z");
+  const stats = new ServiceStats(() => now, []);
+  const health = (pending: number) =>
+    evaluateHealth({ ...CALM, pending, errorRate: stats.errorRate() });
+  // An outage: 12 uploads fail over two minutes.
+  for (let index = 0; index < 12; index++) {
+    stats.submission("503", false);
+    now += 10_000;
+  }
+  const during = health(12);
+  assert.equal(during.status, "degraded");
+  assert.match(
+    during.reasons.join("\n"),
+    /upload error rate 100% of 12 uploads over the last 5 min/,
+  );
+  // The server is back: the last uploads drain the queue and succeed, a minute later.
+  now += 60_000;
+  stats.submission("200", true);
+  assert.equal(health(1).status, "degraded", "one success with reports still waiting");
+  stats.submission("200", true);
+  assert.deepEqual(health(0), { status: "ok", reasons: [] }, "empty queue, last upload ok");
+  // A queue that is not empty recovers once three uploads in a row succeed.
+  stats.submission("503", false);
+  stats.submission("200", true);
+  stats.submission("200", true);
+  assert.equal(health(5).status, "degraded", "two in a row are not yet a recovery");
+  stats.submission("200", true);
+  assert.deepEqual(health(5), { status: "ok", reasons: [] });
+  // A flapping server is not a recovery: two of three fail (after the three that succeeded).
+  for (let index = 0; index < 6; index++) {
+    stats.submission("503", false);
+    stats.submission("503", false);
+    stats.submission("200", true);
+    now += 1_000;
+  }
+  assert.match(
+    health(5).reasons.join("\n"),
+    /upload error rate 57% of 21 uploads over the last 5 min/,
+  );
+  // Without new uploads the outcomes age out of the five-minute window.
+  now += 5 * 60_000 + 1;
+  assert.deepEqual(health(5), { status: "ok", reasons: [] });
 });

@@ -75,7 +75,9 @@ Deno.test("the status page in chromium shows an outage as it happens and then th
     });
     for (let n = 1; n <= 3; n++) {
       await dropFile(space.drop, `unit-${n}.json`, wsjfReport(n).text);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Longer than stableMs: each file is queued before the next is taken, so the queue's
+      // order is the drop order (files taken together are queued in any order).
+      await new Promise((resolve) => setTimeout(resolve, 300));
     }
 
     await waitForText(page, /breaker open/);
