@@ -211,3 +211,26 @@ export type { StationDefaults } from "../converters/contract.ts";
  */
 export const ServiceConfigSchema: Schema<ServiceConfigValues> =
   serviceConfigSchema as unknown as Schema<ServiceConfigValues>;
+// The types the service, its status, stats and archive index name, for tools that read them.
+export type {
+  ArchivedReport,
+  ArchiveEntry,
+  ArchiveIndex,
+  ArchiveOutcome,
+} from "./archive/_index.ts";
+export { ARCHIVE_COUNTERS } from "./archive/_index.ts";
+export type { Fingerprint } from "./intake/_watch_paths.ts";
+export type {
+  Activity,
+  ActivityEvent,
+  ErrorFile,
+  PartYield,
+  ReportFacts,
+  SettledReport,
+  UploadProblem,
+} from "./status/_activity.ts";
+export type { Histogram } from "./status/_histogram.ts";
+export type { ResponseLog, ServerFailure } from "./status/_responses.ts";
+export type { HistoryPoint, SampleRing } from "./status/_ring.ts";
+export type { ErrorRate } from "./status/_stats.ts";
+export type { ActivityStatus, WaitingReport } from "./status/model.ts";

@@ -6,16 +6,6 @@
  * ledger records), and hashes a stream incrementally, so a 50 MiB file is never held in memory to
  * hash it.
  *
- * @example A digest of text and of the same bytes streamed
- * ```ts
- * import assert from "node:assert/strict";
- * import { hashHex, hashStreamHex } from "./hash.ts";
- *
- * const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
- * assert.equal(hashHex("abc"), abc);
- * assert.equal(await hashStreamHex(ReadableStream.from([new TextEncoder().encode("abc")])), abc);
- * ```
- *
  * @module
  */
 

@@ -2,14 +2,6 @@
  * Bytes as lowercase hexadecimal text: the one place digests, random tokens and checksums are
  * written out.
  *
- * @example Two bytes
- * ```ts
- * import assert from "node:assert/strict";
- * import { toHex } from "./hex.ts";
- *
- * assert.equal(toHex(new Uint8Array([0x0f, 0xa0])), "0fa0");
- * ```
- *
  * @module
  */
 

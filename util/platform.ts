@@ -15,17 +15,6 @@
  * handle of the volume (`FlushFileBuffers`) commits the journal up to that point; so on Windows
  * the renamed file itself is opened for writing and flushed (`"file"`).
  *
- * @example Compare two spellings of a Windows folder
- * ```ts
- * import assert from "node:assert/strict";
- * import { platformFor } from "./platform.ts";
- *
- * const windows = platformFor("windows");
- * assert.equal(windows.isSamePath("C:/Drop/", "c:\\DROP"), true);
- * assert.equal(windows.isNetworkPath("\\\\server\\share\\drop"), true);
- * assert.equal(platformFor("linux").isSamePath("/drop", "/Drop"), false);
- * ```
- *
  * @module
  */
 

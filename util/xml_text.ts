@@ -6,15 +6,6 @@
  * Attribute values escape quotes and whitespace too, so they read back unchanged from either
  * quoting style (a raw line break in an attribute would read back as a space).
  *
- * @example Escape and read back
- * ```ts
- * import assert from "node:assert/strict";
- * import { decodeXmlText, escapeXmlAttribute } from "./xml_text.ts";
- *
- * assert.equal(escapeXmlAttribute(`R'1 & "2"`), "R&apos;1 &amp; &quot;2&quot;");
- * assert.equal(decodeXmlText("A&amp;B&#47;&#x41;"), "A&B/A");
- * ```
- *
  * @module
  */
 

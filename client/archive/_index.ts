@@ -90,7 +90,7 @@ export type ArchiveCommitter = (
  * @example Record and find an archived source
  * ```ts
  * import { join } from "node:path";
- * import { Ledger } from "../ledger/ledger.ts";
+ * import { Ledger } from "@wats/toolkit/client";
  * const ledger = await Ledger.open(join(await Deno.makeTempDir(), "ledger.kv"));
  * const sha256 = "ab".repeat(32);
  * await ledger.archive.add({

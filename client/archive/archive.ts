@@ -76,13 +76,6 @@ export interface ArchiveOptions {
  *
  * @param args The converter arguments.
  * @returns 64 lowercase hex characters.
- *
- * @example Key order does not matter
- * ```ts
- * import assert from "node:assert/strict";
- * import { argumentsHash } from "./archive.ts";
- * assert.equal(argumentsHash({ a: 1, b: [2] }), argumentsHash({ b: [2], a: 1 }));
- * ```
  */
 export function argumentsHash(args: Readonly<Record<string, unknown>>): string {
   const sorted = (value: unknown): unknown => {

@@ -80,16 +80,6 @@ const SYSTEM_FOLDERS: Record<"posix" | "windows", SystemFolder[]> = {
  * @param path An absolute folder path.
  * @param os The OS whose rules apply; this process's by default.
  * @returns The reason, or `null` when the folder may be watched.
- *
- * @example Refuse the root and `/etc`, take a folder below `/srv`
- * ```ts
- * import assert from "node:assert/strict";
- * import { systemFolderReason } from "./_overlap.ts";
- *
- * assert.match(systemFolderReason("/", "linux") ?? "", /root/);
- * assert.match(systemFolderReason("/etc/wats", "linux") ?? "", /system folder \/etc/);
- * assert.equal(systemFolderReason("/srv/drop", "linux"), null);
- * ```
  */
 export function systemFolderReason(
   path: string,
@@ -160,25 +150,6 @@ async function fileSystemPath(path: string): Promise<string> {
  *
  * @param config The loaded configuration (watch entries and data folder).
  * @returns One line a problem, naming the keys and both folders.
- *
- * @example A drop folder that is the data folder is refused
- * ```ts
- * import assert from "node:assert/strict";
- * import { folderOverlapProblems } from "./_overlap.ts";
- *
- * const problems = await folderOverlapProblems({
- *   dataDir: "/srv/wats/data",
- *   watch: [{
- *     path: "/srv/wats/data",
- *     converter: "auto",
- *     pattern: "*",
- *     postAction: "move",
- *     recursive: false,
- *     stableMs: 500,
- *   }],
- * });
- * assert.match(problems[0], /watch\[0\]\.path \/srv\/wats\/data is the data folder/);
- * ```
  */
 export async function folderOverlapProblems(
   config: Pick<ServiceConfigValues, "dataDir" | "watch">,

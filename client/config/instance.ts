@@ -22,14 +22,6 @@ const INSTANCE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  *
  * @param name The name.
  * @returns `true` for `[A-Za-z0-9_-]{1,64}`.
- *
- * @example Check names
- * ```ts
- * import assert from "node:assert/strict";
- * import { isInstanceName } from "./instance.ts";
- * assert.equal(isInstanceName("line-2"), true);
- * assert.equal(isInstanceName("../etc"), false);
- * ```
  */
 export function isInstanceName(name: string): boolean {
   return INSTANCE_NAME.test(name);
@@ -42,14 +34,6 @@ export function isInstanceName(name: string): boolean {
  *
  * @param instance The instance name.
  * @returns The port.
- *
- * @example Ports of two instances
- * ```ts
- * import assert from "node:assert/strict";
- * import { instanceStatusPort } from "./instance.ts";
- * assert.equal(instanceStatusPort("default"), 8181);
- * assert.notEqual(instanceStatusPort("line1"), instanceStatusPort("line2"));
- * ```
  */
 export function instanceStatusPort(instance: string): number {
   if (instance === DEFAULT_INSTANCE) return DEFAULT_STATUS_PORT;
@@ -81,14 +65,6 @@ export interface InstanceRootOptions {
  * @param instance The instance name.
  * @param options The OS, whether for a user, and the environment.
  * @returns The folder.
- *
- * @example The system folder of an instance on Linux
- * ```ts
- * import assert from "node:assert/strict";
- * import { instanceDataDir } from "./instance.ts";
- * const dir = instanceDataDir("line2", { os: "linux", isUser: false, env: () => undefined });
- * assert.equal(dir, "/var/lib/wats/instances/line2");
- * ```
  */
 export function instanceDataDir(instance: string, options: InstanceRootOptions): string {
   const { env, isUser } = options;

@@ -36,16 +36,6 @@ interface SchemaNode {
  * Makes the JSON Schema (draft 2020-12) of the configuration file.
  *
  * @returns The schema, ready for `JSON.stringify`.
- *
- * @example Check a key's type and default
- * ```ts
- * import assert from "node:assert/strict";
- * import { configJsonSchema } from "./json_schema.ts";
- * const schema = configJsonSchema() as {
- *   properties: { limits: { properties: { uploadConcurrency: { default: number } } } };
- * };
- * assert.equal(schema.properties.limits.properties.uploadConcurrency.default, 5);
- * ```
  */
 export function configJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(ServiceConfigSchema, { io: "input" }) as SchemaNode;

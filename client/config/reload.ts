@@ -35,17 +35,6 @@ function same(a: unknown, b: unknown): boolean {
  * @param running The configuration in use.
  * @param next The new configuration, validated.
  * @returns What changed, for the parts that must be rebuilt or cannot change live.
- *
- * @example A new token needs a new HTTP client
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadConfig } from "./config.ts";
- * import { configChanges } from "./reload.ts";
- * const flags = { server: { url: "https://acme.wats.com" }, dataDir: "/tmp/wats" };
- * const before = await loadConfig({ env: { WATS_TOKEN: "one" }, flags });
- * const after = await loadConfig({ env: { WATS_TOKEN: "two" }, flags });
- * assert.equal(configChanges(before, after).isClientChanged, true);
- * ```
  */
 export function configChanges(running: ServiceConfig, next: ServiceConfig): ConfigChanges {
   const isClientChanged = !same(running.server, next.server) ||

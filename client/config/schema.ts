@@ -9,8 +9,16 @@
 
 import { z } from "zod";
 
+/** The post actions, in the order error messages list them. */
+export const POST_ACTIONS: readonly ["move", "archive", "delete", "keep"] = [
+  "move",
+  "archive",
+  "delete",
+  "keep",
+] as const;
+
 /** What happens to a source file once its reports are durably queued. */
-export type PostAction = "move" | "archive" | "delete" | "keep";
+export type PostAction = typeof POST_ACTIONS[number];
 
 /** One watched drop folder. */
 export interface WatchConfig {
@@ -240,9 +248,6 @@ export interface ServiceConfigValues {
   events: EventsConfig;
 }
 
-/** The post actions, in the order error messages list them. */
-export const POST_ACTIONS: readonly PostAction[] = ["move", "archive", "delete", "keep"];
-
 const MiB = 1024 * 1024;
 const positiveInt = (fallback: number) => z.number().int().positive().default(fallback);
 
@@ -288,7 +293,7 @@ const WatchSchema = z.object({
   path: z.string().min(1),
   converter: z.string().min(1).default("auto"),
   pattern: z.string().min(1).default("*"),
-  postAction: z.enum(["move", "archive", "delete", "keep"], {
+  postAction: z.enum(POST_ACTIONS, {
     error: `expected one of ${POST_ACTIONS.join(", ")}`,
   }).default("archive"),
   archiveDir: z.string().min(1).optional(),

@@ -134,21 +134,6 @@ export function watsProgram(): string[] {
  *
  * @param options The instance, the OS, its folders and the command.
  * @returns The files, folders and commands.
- *
- * @example The systemd unit of an instance
- * ```ts
- * import assert from "node:assert/strict";
- * import { planService } from "./install.ts";
- * const plan = planService({
- *   instance: "line2",
- *   os: "linux",
- *   dataDir: "/var/lib/wats/instances/line2",
- *   configFile: "/var/lib/wats/instances/line2/config.json",
- *   program: ["/usr/local/bin/wats"],
- * });
- * assert.equal(plan.files[0].path, "/etc/systemd/system/wats-client@line2.service");
- * assert.match(plan.files[0].content, /^ExecStart=\/usr\/local\/bin\/wats run --instance line2 /m);
- * ```
  */
 export function planService(options: ServicePlanOptions): ServicePlan {
   const env = options.env ?? processEnv;
@@ -218,23 +203,6 @@ class ActionError extends Error {
  * @param plan The plan of the instance ({@linkcode planService}).
  * @param options Dry run, staging root, the command runner and the output.
  * @returns The exit code (§1.6).
- *
- * @example Print what an install does
- * ```ts
- * import assert from "node:assert/strict";
- * import { planService, runServiceAction } from "./install.ts";
- * const plan = planService({
- *   instance: "default",
- *   os: "windows",
- *   dataDir: "C:\\ProgramData\\WATS\\instances\\default",
- *   configFile: "C:\\ProgramData\\WATS\\instances\\default\\config.json",
- *   program: ["C:\\Program Files\\WATS\\wats.exe"],
- * });
- * const lines: string[] = [];
- * const code = await runServiceAction("install", plan, { dryRun: true, print: (line) => lines.push(line) });
- * assert.equal(code, 0);
- * assert.ok(lines.some((line) => line.startsWith("sc.exe failure WATSClient reset= 86400")));
- * ```
  */
 export async function runServiceAction(
   action: ServiceAction,

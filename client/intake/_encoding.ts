@@ -71,14 +71,6 @@ function firstInvalid(bytes: Uint8Array): number {
  * @param bytes The file's bytes.
  * @returns The problem, starting with {@linkcode LATIN1_WARNING} and naming the first byte that
  *   is not UTF-8; `null` for a valid file or one that is not checked (see the module doc).
- *
- * @example A JSON file written in Latin-1
- * ```ts
- * import { encodingProblem } from "./_encoding.ts";
- * const bytes = new Uint8Array([0x7b, 0x22, 0x4d, 0xfc, 0x22, 0x7d]); // {"Mü"} in Latin-1
- * console.log(encodingProblem("run.json", bytes));
- * // read as Latin-1: not valid UTF-8 (byte 0xFC at offset 3)
- * ```
  */
 export function encodingProblem(name: string, bytes: Uint8Array): string | null {
   const head = bytes.subarray(0, HEAD_BYTES);

@@ -22,15 +22,6 @@ const CLOSE = new Set([0x5d, 0x7d]);
  * @param bytes The file's bytes (UTF-8 or any ASCII-compatible encoding).
  * @param limit The deepest nesting allowed.
  * @returns `true` when some value lies deeper than `limit`.
- *
- * @example Count the depth
- * ```ts
- * import assert from "node:assert/strict";
- * import { isNestedDeeperThan } from "./_nesting.ts";
- * const encoder = new TextEncoder();
- * assert.equal(isNestedDeeperThan(encoder.encode('{"a":[["[[["]]]}'), 3), false);
- * assert.equal(isNestedDeeperThan(encoder.encode("[".repeat(4)), 3), true);
- * ```
  */
 export function isNestedDeeperThan(bytes: Uint8Array, limit: number): boolean {
   let depth = 0;

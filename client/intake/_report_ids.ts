@@ -56,14 +56,6 @@ export async function guidsIn(
  * @param sha256 The file's SHA-256 in hex.
  * @param index The report's position among the file's reports.
  * @returns A GUID, the same for the same content and position.
- *
- * @example The same file gives the same id
- * ```ts
- * import assert from "node:assert/strict";
- * import { contentReportId } from "./_report_ids.ts";
- * assert.equal(contentReportId("ab".repeat(32), 0), contentReportId("ab".repeat(32), 0));
- * assert.notEqual(contentReportId("ab".repeat(32), 0), contentReportId("ab".repeat(32), 1));
- * ```
  */
 export function contentReportId(sha256: string, index: number): string {
   const hex = createHash("sha256").update(`wats-report:${sha256}:${index}`).digest("hex");

@@ -10,7 +10,9 @@ import { specialKind } from "./_special_files.ts";
 
 /** Size and modification time of a file: equal twice across the wait means it is stable. */
 export interface Fingerprint {
+  /** The size in bytes. */
   size: number;
+  /** The modification time, ms since the epoch. */
   mtime: number;
 }
 

@@ -65,18 +65,6 @@ function text(value: unknown): string | null {
  *
  * @param envelope The queue envelope (or its id, report and source).
  * @returns Serial number, part number, result and source file name.
- *
- * @example Name a queued report
- * ```ts
- * import assert from "node:assert/strict";
- * import { reportFacts } from "./_activity.ts";
- * const facts = reportFacts({
- *   id: "r1",
- *   report: { id: "r1", sn: "SN1", pn: "PCBA-100", result: "P" },
- *   source: { path: "/drop/a.json", sha256: "0".repeat(64), size: 9, converter: "wsjf" },
- * });
- * assert.deepEqual(facts, { id: "r1", sn: "SN1", pn: "PCBA-100", result: "Passed", file: "a.json" });
- * ```
  */
 export function reportFacts(
   envelope: Pick<QueueEnvelope, "id" | "report" | "source">,
@@ -111,17 +99,6 @@ export interface ActivityEvent {
  *
  * @param event The event.
  * @returns The line, without a newline.
- *
- * @example Render a line
- * ```ts
- * import assert from "node:assert/strict";
- * import { activityText } from "./_activity.ts";
- * const line = activityText({
- *   at: 0, level: "info", kind: "queued",
- *   template: "{file} → {count} report(s) queued", properties: { file: "a.json", count: 2 },
- * });
- * assert.equal(line, "a.json → 2 report(s) queued");
- * ```
  */
 export function activityText(event: ActivityEvent): string {
   return event.template.replace(/\{(\w+)\}/g, (whole, name: string) => {

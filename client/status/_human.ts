@@ -11,14 +11,6 @@
  *
  * @param ms Milliseconds (negative counts as 0).
  * @returns `154 ms`, `2.4 s`, `42 s`, `3 min 5 s`, `2 h 5 min` or `3 d 4 h`.
- *
- * @example Round a retry delay
- * ```ts
- * import assert from "node:assert/strict";
- * import { humanDuration } from "./_human.ts";
- * assert.equal(humanDuration(153.7), "154 ms");
- * assert.equal(humanDuration(185_000), "3 min 5 s");
- * ```
  */
 export function humanDuration(ms: number): string {
   const value = Number.isFinite(ms) ? Math.max(0, ms) : 0;
@@ -43,13 +35,6 @@ function pair(major: number, majorUnit: string, minor: number, minorUnit: string
  *
  * @param count The number.
  * @returns E.g. `1,907`.
- *
- * @example Format a backlog
- * ```ts
- * import assert from "node:assert/strict";
- * import { humanCount } from "./_human.ts";
- * assert.equal(humanCount(1907), "1,907");
- * ```
  */
 export function humanCount(count: number): string {
   return Math.round(count).toLocaleString("en-US");
@@ -60,13 +45,6 @@ export function humanCount(count: number): string {
  *
  * @param bytes The size.
  * @returns E.g. `512 B`, `3.2 MiB`, `41 GiB`.
- *
- * @example Format free disk space
- * ```ts
- * import assert from "node:assert/strict";
- * import { humanBytes } from "./_human.ts";
- * assert.equal(humanBytes(3.2 * 1024 * 1024), "3.2 MiB");
- * ```
  */
 export function humanBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -68,19 +68,6 @@ function endpointOf(url: URL): string {
  * @param log Where counts and the last failure go.
  * @param options `now`: the clock; `onUpload`: told the seconds of each report upload request.
  * @returns A `fetch` with the same behaviour.
- *
- * @example Count the answers of a server
- * ```ts
- * import assert from "node:assert/strict";
- * import { observedFetch, ResponseLog } from "./_responses.ts";
- * const log = new ResponseLog();
- * const fake: typeof fetch = () =>
- *   Promise.resolve(Response.json({ message: "Down for maintenance" }, { status: 503 }));
- * const observed = observedFetch(fake, log, { now: () => 0 });
- * await (await observed("http://wats.test/api/Report/WSJF", { method: "POST" })).body?.cancel();
- * assert.equal([...log.counts.values()][0].status, "503");
- * assert.equal(log.lastFailure?.message, "Down for maintenance");
- * ```
  */
 export function observedFetch(
   base: typeof fetch,
