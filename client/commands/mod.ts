@@ -60,7 +60,7 @@ Commands:
                       look into the source archive, get a source back
   reprocess           convert archived sources again; send the corrected reports
   doctor              check configuration, permissions, server and clock
-  events tail         print the events on the broker of events.mqtt as they come
+  events tail         print the events on the broker of events.mqtt or events.cfx
   demo                run the service on a local emulator with the sample files
   emulator            run a local WATS-compatible server
 

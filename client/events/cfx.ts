@@ -60,6 +60,39 @@ export async function cfxCredentials(
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 
+/**
+ * The rhea connection options of `events.cfx`: host, port, credentials and TLS (`amqps://`).
+ *
+ * @param config The `events.cfx` configuration.
+ * @param credentials User name and password (see {@linkcode cfxCredentials}).
+ * @returns The options, without container id or reconnection settings.
+ */
+export function cfxConnectionOptions(
+  config: CfxEventsConfig,
+  credentials: { username?: string; password?: string },
+): ConnectionOptions {
+  const url = new URL(config.url);
+  const isTls = url.protocol === "amqps:";
+  const tls = config.tls;
+  const common = {
+    host: url.hostname,
+    port: Number(url.port) || (isTls ? 5671 : 5672),
+    ...credentials,
+    idle_time_out: 30_000,
+  };
+  return isTls
+    ? {
+      ...common,
+      transport: "tls",
+      servername: url.hostname,
+      rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+      ...(tls?.caFile ? { ca: Deno.readTextFileSync(tls.caFile) } : {}),
+      ...(tls?.certFile ? { cert: Deno.readTextFileSync(tls.certFile) } : {}),
+      ...(tls?.keyFile ? { key: Deno.readTextFileSync(tls.keyFile) } : {}),
+    }
+    : common;
+}
+
 /** Options of {@linkcode CfxSink}. */
 export interface CfxSinkOptions {
   /** The `events.cfx` configuration. */
@@ -129,31 +162,14 @@ export class CfxSink implements EventSink {
   start(): void {
     if (this.#connection) return;
     const { config, credentials } = this.#options;
-    const url = new URL(config.url);
-    const isTls = url.protocol === "amqps:";
-    const tls = config.tls;
     const container = rhea.create_container({ id: `wats-${this.handle}` });
-    const common = {
-      host: url.hostname,
-      port: Number(url.port) || (isTls ? 5671 : 5672),
-      ...credentials,
+    const connectionOptions: ConnectionOptions = {
+      ...cfxConnectionOptions(config, credentials),
       container_id: `wats-${this.handle}`,
-      idle_time_out: 30_000,
       reconnect: true,
       initial_reconnect_delay: this.#options.reconnectMs ?? 2_000,
       max_reconnect_delay: 30_000,
     };
-    const connectionOptions: ConnectionOptions = isTls
-      ? {
-        ...common,
-        transport: "tls",
-        servername: url.hostname,
-        rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-        ...(tls?.caFile ? { ca: Deno.readTextFileSync(tls.caFile) } : {}),
-        ...(tls?.certFile ? { cert: Deno.readTextFileSync(tls.certFile) } : {}),
-        ...(tls?.keyFile ? { key: Deno.readTextFileSync(tls.keyFile) } : {}),
-      }
-      : common;
     const connection = container.connect(connectionOptions);
     const sender = connection.open_sender({ target: { address: this.address } });
     const announce = () => {
