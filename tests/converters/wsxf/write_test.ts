@@ -50,7 +50,13 @@ Deno.test("toWsxf writes a report the WSXF reader reads back equal", async () =>
     ),
   );
   const [back] = await collect(wsxfConverter, bytesInput("w.xml", xml));
-  deepStrictEqual(back, report);
+  // WSXF's PassFail element has no value attribute (only Name and Status): the one field of the
+  // report that does not survive the format.
+  const expected = structuredClone(report);
+  const led = expected.root!.steps!.find((step) => step.name === "LED")!;
+  equal(led.booleanMeas?.[0].value, true);
+  delete led.booleanMeas![0].value;
+  deepStrictEqual(back, expected);
 });
 
 Deno.test("toWsxf writes several reports into one document", async () => {
