@@ -39,6 +39,7 @@ import { DEFAULT_INSTANCE, instanceStatusPort } from "./instance.ts";
 import { ServiceConfigSchema, type ServiceConfigValues } from "./schema.ts";
 import { ConfigError } from "../errors.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
+import { readSecretFile } from "./_secret_file.ts";
 
 const REDACTED = "[redacted]";
 
@@ -294,52 +295,6 @@ async function readToken(
   if (path === undefined) return undefined;
   const where = `${originLabel(layers.originOf(["server", "tokenFile"]), file)}: server.tokenFile`;
   return await readSecretFile(path, where, { ...options, what: "token", envName: "WATS_TOKEN" });
-}
-
-/**
- * Reads a secret from a file that only the service account may read (refused when every user
- * may, on systems where mode bits say so).
- */
-async function readSecretFile(
-  path: string,
-  where: string,
-  options: {
-    warn: (message: string) => void;
-    platform: Platform;
-    what: string;
-    envName: string;
-  },
-): Promise<string> {
-  const { warn, platform } = options;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "not found" : (error as Error).message;
-    throw new ConfigError([`${where}: ${path}: ${reason}`], 22);
-  }
-  // Windows reports made-up mode bits (0o666, or 0o444 read-only): its ACLs decide who reads
-  // the file, and checking them is the installer's job, so the operator is told once.
-  if (!platform.hasModeBits) {
-    warn(
-      `${where}: ${path}: file permissions are not checked on Windows; make sure only the ` +
-        "service account can read it (icacls)",
-    );
-  }
-  const mode = platform.hasModeBits ? info.mode : null;
-  if (mode !== null && (mode & 0o004) !== 0) {
-    throw new ConfigError([
-      `${where}: ${path} is readable by every user; restrict it (chmod 600 ${path}) or use ${options.envName}`,
-    ], 22);
-  }
-  if (mode !== null && (mode & 0o040) !== 0) {
-    warn(
-      `${where}: ${path} is readable by its group; chmod 600 ${path} keeps the ${options.what} private`,
-    );
-  }
-  const secret = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "").trim();
-  if (!secret) throw new ConfigError([`${where}: ${path} is empty`], 22);
-  return secret;
 }
 
 /**

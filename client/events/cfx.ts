@@ -31,7 +31,8 @@ import {
   heartbeatMessage,
   unitsTestedMessage,
 } from "./cfx_message.ts";
-import { readSecretFile, redactUrl } from "./_text.ts";
+import { redactUrl } from "./_text.ts";
+import { readSecretFile } from "../config/_secret_file.ts";
 
 /** How long the broker may take to accept a batch of messages. */
 const ACK_TIMEOUT_MS = 15_000;
@@ -54,7 +55,10 @@ export async function cfxCredentials(
     decodeURIComponent(url.username);
   let password = env("WATS_CFX_PASSWORD")?.trim() || undefined;
   if (password === undefined && config.passwordFile !== undefined) {
-    password = await readSecretFile(config.passwordFile, "events.cfx.passwordFile");
+    password = await readSecretFile(config.passwordFile, "events.cfx.passwordFile", {
+      what: "CFX password",
+      envName: "WATS_CFX_PASSWORD",
+    });
   }
   password ??= decodeURIComponent(url.password) || undefined;
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };

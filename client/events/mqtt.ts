@@ -20,7 +20,8 @@ import type { MqttClient } from "mqtt";
 import type { MqttEventsConfig } from "../config/schema.ts";
 import type { StationEvent, StatusEventBody } from "./event.ts";
 import type { EventSink } from "./publisher.ts";
-import { readSecretFile, redactUrl } from "./_text.ts";
+import { redactUrl } from "./_text.ts";
+import { readSecretFile } from "../config/_secret_file.ts";
 
 /** How long the broker may take to acknowledge a batch of events. */
 const ACK_TIMEOUT_MS = 15_000;
@@ -66,7 +67,10 @@ export async function mqttCredentials(
   const username = env("WATS_MQTT_USERNAME")?.trim() || config.username;
   let password = env("WATS_MQTT_PASSWORD")?.trim() || undefined;
   if (password === undefined && config.passwordFile !== undefined) {
-    password = await readSecretFile(config.passwordFile, "events.mqtt.passwordFile");
+    password = await readSecretFile(config.passwordFile, "events.mqtt.passwordFile", {
+      what: "MQTT password",
+      envName: "WATS_MQTT_PASSWORD",
+    });
   }
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
