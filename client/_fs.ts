@@ -368,3 +368,19 @@ export async function removeIfPresent(
     }
   }
 }
+
+/**
+ * Whether a path exists (a link counts itself, not its target).
+ *
+ * @param path The path.
+ * @returns `false` only when nothing is there; other errors are thrown.
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}

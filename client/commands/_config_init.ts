@@ -8,7 +8,7 @@
  */
 
 import { dirname, resolve } from "node:path";
-import { writeFileDurable } from "../_fs.ts";
+import { exists, writeFileDurable } from "../_fs.ts";
 import { defaultStationName } from "../config/_sources.ts";
 import { loadConfig } from "../config/config.ts";
 import { CONFIG_SCHEMA_URL } from "../config/json_schema.ts";
@@ -40,16 +40,6 @@ function envOf(name: string): string | undefined {
     return Deno.env.get(name);
   } catch {
     return undefined;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
   }
 }
 

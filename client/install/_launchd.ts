@@ -6,12 +6,8 @@
  */
 
 import { join } from "node:path";
+import { escapeXmlText } from "../../util/xml_text.ts";
 import type { PlanInput, ServicePlan } from "./_plan.ts";
-
-/** Escapes the five XML special characters. */
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 /** The launchd label of an instance. */
 export function launchdLabel(instance: string): string {
@@ -21,7 +17,7 @@ export function launchdLabel(instance: string): string {
 /** The text of the property list. */
 export function renderPlist(input: PlanInput): string {
   const label = launchdLabel(input.instance);
-  const string = (value: string) => `<string>${escapeXml(value)}</string>`;
+  const string = (value: string) => `<string>${escapeXmlText(value)}</string>`;
   const logs = join(input.dataDir, "logs");
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -39,7 +35,7 @@ export function renderPlist(input: PlanInput): string {
       "  <key>EnvironmentVariables</key>",
       "  <dict>",
       ...Object.entries(input.environment).flatMap(([name, value]) => [
-        `    <key>${escapeXml(name)}</key>`,
+        `    <key>${escapeXmlText(name)}</key>`,
         `    ${string(value)}`,
       ]),
       "  </dict>",

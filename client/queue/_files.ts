@@ -5,7 +5,7 @@
  */
 
 import { extname, join } from "node:path";
-import { isTempName, moveDurable, writeFileDurable } from "../_fs.ts";
+import { exists, isTempName, moveDurable, writeFileDurable } from "../_fs.ts";
 import { parseEnvelope, type QueueEnvelope, type QueueItem, type QueueState } from "./envelope.ts";
 import { currentPlatform, type Platform } from "../../util/platform.ts";
 
@@ -132,16 +132,6 @@ export async function quarantineFile(
   await Deno.utime(source, new Date(now), new Date(now)).catch(() => {});
   await moveDurable(source, join(folder, name));
   return name;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** The modification time of a file in epoch ms, or `undefined` when it is gone. */
