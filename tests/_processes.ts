@@ -146,7 +146,9 @@ export async function spawnCliOnTerminal(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CliProcess> {
-  const command = ["deno", "run", "--quiet", ...await compileFlags(), CLI, ...args]
+  // `exec`: the shell that `script` starts (the user's $SHELL, or dash, which does not exec a lone
+  // command) gives way to deno, so a Ctrl-C on the terminal reaches only the command.
+  const command = "exec " + ["deno", "run", "--quiet", ...await compileFlags(), CLI, ...args]
     .map(quote).join(" ");
   let child: Deno.ChildProcess;
   try {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CONFIG_SCHEMA_URL } from "../../client/config/json_schema.ts";
 import { ServiceConfigSchema } from "../../client/config/schema.ts";
-import { CliProcess, compileFlags, REPO_ROOT, spawnCli } from "../_processes.ts";
+import { REPO_ROOT, spawnCli, spawnCliOnTerminal } from "../_processes.ts";
 import { namesIn } from "./_e2e.ts";
 
 async function wats(args: string[], env: Record<string, string> = {}) {
@@ -99,25 +99,12 @@ Deno.test("wats config init writes a file the JSON Schema and the zod schema acc
 Deno.test({
   name: "wats config init asks for what is missing when standard input is a terminal",
   async fn() {
-    // `script` (util-linux) gives the process a terminal; without it the test fails, naming it.
-    await Deno.stat("/usr/bin/script").catch(() => {
-      throw new Error("/usr/bin/script is missing: it comes with Debian's util-linux (bsdutils)");
-    });
     const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-config-tty-" }));
     try {
       const file = join(root, "config.json");
-      const command = ["deno", "run", "--quiet", ...await compileFlags(), "cli.ts"]
-        .concat(["config", "init", "--config", file, "--purpose", "FCT"])
-        .map((word) => `'${word}'`).join(" ");
-      const process = new CliProcess(
-        new Deno.Command("script", {
-          args: ["-qec", command, "/dev/null"],
-          cwd: REPO_ROOT,
-          env: { NO_COLOR: "1" },
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn(),
+      // On a pseudo-terminal from util-linux `script`; without it the test fails, naming it.
+      const process = await spawnCliOnTerminal(
+        ["config", "init", "--config", file, "--purpose", "FCT"],
       );
       const input = process.child.stdin.getWriter();
       const answers: [RegExp, string][] = [

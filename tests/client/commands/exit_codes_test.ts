@@ -17,9 +17,12 @@ function captured(): CliIo & { stderr: string } {
 
 async function configWith(root: string, status: object): Promise<string> {
   const file = join(root, "config.json");
+  // The token from a file, not WATS_TOKEN: test files run in parallel in one process.
+  const tokenFile = join(root, "token");
+  await Deno.writeTextFile(tokenFile, "dGVzdDp0ZXN0\n", { mode: 0o600 });
   await Deno.writeTextFile(
     file,
-    JSON.stringify({ server: { url: "http://127.0.0.1:9" }, dataDir: "data", status }),
+    JSON.stringify({ server: { url: "http://127.0.0.1:9", tokenFile }, dataDir: "data", status }),
   );
   return file;
 }
@@ -27,7 +30,6 @@ async function configWith(root: string, status: object): Promise<string> {
 Deno.test("wats run exits 30 naming the port in use, and 30 naming the lock's holder", async () => {
   const root = await Deno.makeTempDir({ prefix: "wats-exit-" });
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  Deno.env.set("WATS_TOKEN", "dGVzdDp0ZXN0");
   try {
     const port = (taken.addr as Deno.NetAddr).port;
     const busy = captured();
@@ -44,7 +46,6 @@ Deno.test("wats run exits 30 naming the port in use, and 30 naming the lock's ho
       lock.release();
     }
   } finally {
-    Deno.env.delete("WATS_TOKEN");
     taken.close();
     await Deno.remove(root, { recursive: true });
   }
