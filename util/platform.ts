@@ -4,7 +4,7 @@
  * Every OS check of the toolkit goes through a {@linkcode Platform}: which signals stop a
  * service, whether file mode bits mean anything, which file errors pass by themselves, how a
  * rename is made durable, how paths compare, which line ending people's text files get, and
- * whether a path is on a network share. {@linkcode platformFor} builds the value of any OS, so
+ * whether a path is on a network share, and how programs are named and found. {@linkcode platformFor} builds the value of any OS, so
  * tests run the Windows form on Linux; {@linkcode currentPlatform} is the one of this process.
  *
  * ## Durable renames
@@ -83,6 +83,15 @@ export interface Platform {
    * @returns `true` for a UNC path.
    */
   isNetworkPath(path: string): boolean;
+  /** What separates the folders of `PATH`: `;` on Windows, `:` elsewhere. */
+  readonly pathListSeparator: ";" | ":";
+  /**
+   * The file name of a program: on Windows `.exe` is added to a name without an extension.
+   *
+   * @param name A program name (`nssm`).
+   * @returns Its file name (`nssm.exe` on Windows).
+   */
+  executableName(name: string): string;
   /**
    * Gives text the line endings of {@linkcode Platform.lineEnding}.
    *
@@ -138,6 +147,8 @@ function windowsPlatform(): Platform {
     isSamePath: (a, b) => windowsPathKey(a) === windowsPathKey(b),
     mayHoldShortName: (path) => SHORT_NAME.test(path),
     isNetworkPath: (path) => windowsPathKey(path).startsWith("\\\\"),
+    pathListSeparator: ";",
+    executableName: (name) => win32.extname(name) === "" ? `${name}.exe` : name,
     textLines: (text) => text.replace(/\r?\n/g, "\r\n"),
   };
 }
@@ -160,6 +171,8 @@ function posixPlatform(os: typeof Deno.build.os): Platform {
     mayHoldShortName: () => false,
     // A mount point of a share looks like any folder; only a UNC spelling tells.
     isNetworkPath: (path) => path.startsWith("//") || path.startsWith("\\\\"),
+    pathListSeparator: ":",
+    executableName: (name) => name,
     textLines: (text) => text,
   };
 }

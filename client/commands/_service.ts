@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.ts";
 import { instanceDataDir } from "../config/instance.ts";
-import { planService, runServiceAction, type ServiceAction } from "../install/install.ts";
+import {
+  findServiceWrapper,
+  planService,
+  runServiceAction,
+  type ServiceAction,
+} from "../install/install.ts";
 import { EXIT_CODES } from "../exit_codes.ts";
 import { CommandError, COMMON_OPTIONS, instanceFrom } from "./_context.ts";
 import type { CliIo } from "./_io.ts";
@@ -21,9 +26,10 @@ export const SERVICE_HELP =
 
 Installs the instance (default "default") as an OS service and drives it: a systemd unit
 (wats-client[@NAME].service; --user for a per-user unit), a launchd daemon or agent
-(com.wats.client[.NAME]), or a Windows service (WATSClient[_NAME], made with sc.exe).
-install prints every file it writes and command it runs; --dry-run only prints. It writes no
-configuration: when the file is missing it says how to make one (wats config init).
+(com.wats.client[.NAME]), or a Windows service (WATSClient[_NAME], made with sc.exe and run by
+NSSM, nssm.exe, which speaks to the Service Control Manager for it). install prints every file it
+writes and command it runs; --dry-run only prints. It writes no configuration: when the file is
+missing it says how to make one (wats config init).
 
 Options:
   --instance NAME     the instance: [A-Za-z0-9_-]{1,64}
@@ -34,8 +40,9 @@ Options:
   --dry-run           print, write and run nothing
   --root DIR          write the files under DIR (a package's staging root); commands are printed
   --os OS             plan for linux, darwin or windows (with --dry-run or --root)
+  --wrapper FILE      Windows: nssm.exe (default: beside wats.exe, else on PATH)
 
-Exit codes: 10 already installed, 11 not installed, 12 install failed, 13 uninstall failed,
+Exit codes: 2 nssm.exe not found, 10 already installed, 11 not installed, 12 install failed, 13 uninstall failed,
 14 permission denied, 30 start failed, 31 stop failed, 32 not running.
 `;
 
@@ -68,6 +75,7 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
       "dry-run": { type: "boolean" },
       root: { type: "string" },
       os: { type: "string" },
+      wrapper: { type: "string" },
     },
   });
   const action = positionals[0] as ServiceAction | undefined;
@@ -97,6 +105,23 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
   const dataDir = values["data-dir"] ??
     instanceDataDir(instance, { os: os as typeof Deno.build.os, isUser, env: envOf });
   const configFile = values.config ?? join(dataDir, "config.json");
+  const isShowOnly = values["dry-run"] === true || values.root !== undefined;
+  let serviceWrapper: string | undefined;
+  if (os === "windows" && action === "install") {
+    serviceWrapper = await findServiceWrapper(values.wrapper, { env: envOf });
+    if (serviceWrapper === undefined) {
+      const missing = values.wrapper ?? "nssm.exe beside wats.exe or on PATH";
+      if (!isShowOnly) {
+        throw new CommandError(
+          `A Windows service needs NSSM to run wats: no ${missing}. Get nssm.exe (one file, ` +
+            "https://nssm.cc), put it beside wats.exe or name it with --wrapper FILE; " +
+            "docs/windows-service.md shows the service it makes",
+          EXIT_CODES.missingRequirements,
+        );
+      }
+      io.out(`No ${missing}; install needs it (--wrapper FILE)\n`);
+    }
+  }
   const plan = planService({
     instance,
     os: os as typeof Deno.build.os,
@@ -106,6 +131,7 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
     graceSeconds,
     writablePaths: action === "install" ? await writablePaths(configFile, dataDir) : [],
     env: envOf,
+    serviceWrapper,
   });
   const code = await runServiceAction(action, plan, {
     dryRun: values["dry-run"],

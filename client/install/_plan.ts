@@ -18,7 +18,7 @@ export interface ServicePlan {
   os: "linux" | "darwin" | "windows";
   /** The OS service's name: the systemd unit, the launchd label or the Windows service name. */
   name: string;
-  /** The files `install` writes (none on Windows: `sc.exe` keeps the service in the registry). */
+  /** The files `install` writes (none on Windows, where the service lives in the registry). */
   files: PlannedFile[];
   /** Folders `install` makes (the instance's data folder). */
   folders: string[];
@@ -62,6 +62,8 @@ export interface PlanInput {
   uid: number;
   /** The user's systemd configuration folder (`$XDG_CONFIG_HOME/systemd/user`). */
   userUnitDir: string;
+  /** The program that runs the command as a Windows service: NSSM (`nssm.exe`). */
+  serviceWrapper: string;
 }
 
 /**

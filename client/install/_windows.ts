@@ -1,12 +1,19 @@
 /**
- * The Windows service of an instance (`WATSClient`, `WATSClient_<name>`), created with `sc.exe`:
+ * The Windows service of an instance (`WATSClient`, `WATSClient_<name>`).
+ *
+ * A Windows service must speak the Service Control Manager's protocol, which a Deno program
+ * cannot; NSSM (the Non-Sucking Service Manager, one public-domain `nssm.exe`) speaks it and runs
+ * `wats run` as its application. The service is created with `sc.exe` with NSSM as its program,
  * delayed automatic start, and the recovery actions of the reference client (restart after 5 s,
- * 5 s, then 30 s; the failure count resets after a day), applied to non-zero exits too
- * (`failureflag`).
+ * 5 s, then 30 s; the failure count resets after a day, `failureflag` set). NSSM's settings, kept
+ * in the service's registry key, then name the command, stop it with Ctrl+C and wait the grace
+ * period, restart it 5 s after a failure but not after a clean exit or a configuration or
+ * permission error, and write its output to `logs\service.log` in the data folder.
  *
  * @module
  */
 
+import { win32 } from "node:path";
 import { windowsQuote } from "./_plan.ts";
 import type { PlanInput, ServicePlan } from "./_plan.ts";
 
@@ -15,36 +22,50 @@ export function windowsServiceName(instance: string): string {
   return instance === "default" ? "WATSClient" : `WATSClient_${instance}`;
 }
 
+/** Exit codes of `wats run` that a restart does not cure: stop the service instead. */
+const NO_RESTART_EXITS = [0, 14, 20, 21, 22] as const;
+
 /** The Windows plan of an instance. */
 export function windowsPlan(input: PlanInput): ServicePlan {
   const name = windowsServiceName(input.instance);
   const display = "WATS Client Service" +
     (input.instance === "default" ? "" : ` (${input.instance})`);
-  // sc.exe takes the whole command line of the service as one `binPath=` value.
-  const binPath = input.command.map(windowsQuote).join(" ");
+  const nssm = input.serviceWrapper;
+  const set = (...args: string[]) => [nssm, "set", name, ...args];
+  const [program, ...args] = input.command;
+  const log = win32.join(input.dataDir, "logs", "service.log");
+  const environment = Object.entries(input.environment).map(([key, value]) => `${key}=${value}`);
   return {
     os: "windows",
     name,
     files: [],
-    folders: [input.dataDir],
+    folders: [input.dataDir, win32.join(input.dataDir, "logs")],
     install: [
-      [
-        "sc.exe",
-        "create",
-        name,
-        "binPath=",
-        binPath,
-        "start=",
-        "delayed-auto",
-        "DisplayName=",
-        display,
-      ],
+      // sc.exe takes the whole command line of the service as one `binPath=` value.
+      ["sc.exe", "create", name, "binPath=", windowsQuote(nssm), "start=", "delayed-auto"]
+        .concat(["DisplayName=", display]),
       [
         "sc.exe",
         "description",
         name,
         "Watches drop folders, converts test results and uploads them to WATS",
       ],
+      set("Application", program),
+      // The rest of the command line, quoted the way the C runtime splits it again.
+      set("AppParameters", args.map(windowsQuote).join(" ")),
+      set("AppDirectory", input.dataDir),
+      ...environment.length === 0 ? [] : [set("AppEnvironmentExtra", ...environment)],
+      // Stop: Ctrl+C only (skip WM_CLOSE and WM_QUIT), then the grace period and 10 s more.
+      set("AppStopMethodSkip", "6"),
+      set("AppStopMethodConsole", String((input.graceSeconds + 10) * 1000)),
+      set("AppExit", "Default", "Restart"),
+      ...NO_RESTART_EXITS.map((code) => set("AppExit", String(code), "Exit")),
+      set("AppRestartDelay", "5000"),
+      set("AppStdout", log),
+      set("AppStderr", log),
+      set("AppRotateFiles", "1"),
+      set("AppRotateOnline", "1"),
+      set("AppRotateBytes", "10485760"),
       [
         "sc.exe",
         "failure",

@@ -1,7 +1,7 @@
 /**
  * Installs the station service as an OS service and drives it: a systemd unit on Linux (system,
  * or per user with `--user`), a launchd property list on macOS, a Windows service made with
- * `sc.exe`. One name per platform and instance: `wats-client[@<name>].service`,
+ * `sc.exe` that NSSM runs (see `_windows.ts`). One name per platform and instance: `wats-client[@<name>].service`,
  * `com.wats.client[.<name>]`, `WATSClient[_<name>]`.
  *
  * The service runs `wats run --instance <name> --config <file>`: the compiled binary when this
@@ -17,8 +17,9 @@
  * @module
  */
 
-import { currentPlatform } from "../../util/platform.ts";
-import { dirname, join } from "node:path";
+import { currentPlatform, type Platform } from "../../util/platform.ts";
+import { exists } from "../_fs.ts";
+import { dirname, join, posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT_CODES } from "../exit_codes.ts";
 import { commandLine, type PlanInput, type ServicePlan } from "./_plan.ts";
@@ -106,6 +107,8 @@ export interface ServicePlanOptions {
   program?: string[];
   /** Reads environment variables (`HOME`, `XDG_CONFIG_HOME`); the process's by default. */
   env?: (name: string) => string | undefined;
+  /** Windows: the NSSM program that runs `wats run` as a service; `nssm.exe` by default. */
+  serviceWrapper?: string;
 }
 
 function processEnv(name: string): string | undefined {
@@ -127,6 +130,42 @@ export function watsProgram(): string[] {
   const cli = new URL("../../cli.ts", import.meta.url);
   const script = cli.protocol === "file:" ? fileURLToPath(cli) : cli.href;
   return [Deno.execPath(), "run", ...RUN_FLAGS, script];
+}
+
+/** Where {@linkcode findServiceWrapper} looks. */
+export interface FindWrapperOptions {
+  /** The OS; this one by default. */
+  platform?: Platform;
+  /** Reads environment variables (`PATH`). */
+  env: (name: string) => string | undefined;
+  /** The program that runs `wats` ({@linkcode watsProgram}'s first part by default). */
+  program?: string;
+}
+
+/**
+ * The NSSM program of a Windows service: `given` when it exists, else `nssm.exe` beside the
+ * program that runs `wats` or in a folder of `PATH`. Planned on another OS (`--os windows`), the
+ * name alone, which Windows looks up on `PATH` when the service is installed there.
+ *
+ * @param given The program the user named (`--wrapper`), if any.
+ * @param options The OS, the environment and the program.
+ * @returns The program's path, or `undefined` when it is not there.
+ */
+export async function findServiceWrapper(
+  given: string | undefined,
+  options: FindWrapperOptions,
+): Promise<string | undefined> {
+  const platform = options.platform ?? currentPlatform;
+  if (!platform.isWindows) return given ?? "nssm.exe";
+  if (given !== undefined) return await exists(given) ? given : undefined;
+  const name = platform.executableName("nssm");
+  const program = options.program ?? watsProgram()[0];
+  const path = options.env("PATH") ?? options.env("Path") ?? "";
+  const folders = [dirname(program), ...path.split(platform.pathListSeparator)];
+  for (const folder of folders.filter((folder) => folder !== "")) {
+    if (await exists(join(folder, name))) return join(folder, name);
+  }
+  return undefined;
 }
 
 /**
@@ -165,12 +204,13 @@ export function planService(options: ServicePlanOptions): ServicePlan {
     ),
     // `deno run` caches modules; the service's own folder is writable under any sandbox.
     environment: program.length > 1 && program[1] === "run"
-      ? { DENO_DIR: join(options.dataDir, "deno") }
+      ? { DENO_DIR: (os === "windows" ? win32 : posix).join(options.dataDir, "deno") }
       : {},
     graceSeconds,
     home,
     uid,
     userUnitDir: join(env("XDG_CONFIG_HOME") ?? join(home, ".config"), "systemd", "user"),
+    serviceWrapper: options.serviceWrapper ?? "nssm.exe",
   };
   if (os === "windows") return windowsPlan(input);
   if (os === "darwin") return launchdPlan(input);

@@ -75,3 +75,12 @@ Deno.test("stop signals, mode bits, line endings and rename durability differ by
   assert.equal(windows.renameDurability, "file");
   assert.equal(linux.renameDurability, "folder");
 });
+
+Deno.test("program names and PATH separators differ by OS", () => {
+  assert.equal(windows.executableName("nssm"), "nssm.exe");
+  assert.equal(windows.executableName("nssm.exe"), "nssm.exe");
+  assert.equal(windows.executableName("setup.cmd"), "setup.cmd");
+  assert.equal(linux.executableName("nssm"), "nssm");
+  assert.equal(windows.pathListSeparator, ";");
+  assert.equal(linux.pathListSeparator, ":");
+});

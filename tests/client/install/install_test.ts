@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   type CommandResult,
+  findServiceWrapper,
   planService,
   RUN_FLAGS,
   runServiceAction,
@@ -9,6 +10,8 @@ import {
 } from "../../../client/install/install.ts";
 import { parseXml, type XmlElement } from "../../../converters/_xml.ts";
 import { compileFlags, spawnCli } from "../../_processes.ts";
+import { tempDir } from "../../_temp.ts";
+import { platformFor } from "../../../util/platform.ts";
 
 const LINUX = { dataDir: "/var/lib/wats/instances/default" };
 
@@ -185,7 +188,7 @@ Deno.test("the launchd plist is valid XML with the expected keys", () => {
   ]]);
 });
 
-Deno.test("the Windows service is made with the sc.exe command lines Microsoft documents", async () => {
+Deno.test("the Windows service is made with sc.exe and run by NSSM, as both document", async () => {
   const cases = [
     { instance: "default", name: "WATSClient", display: '"WATS Client Service"' },
     { instance: "line2", name: "WATSClient_line2", display: '"WATS Client Service (line2)"' },
@@ -197,7 +200,9 @@ Deno.test("the Windows service is made with the sc.exe command lines Microsoft d
       os: "windows",
       dataDir,
       configFile: `${dataDir}\\config.json`,
+      graceSeconds: 30,
       program: ["C:\\Program Files\\WATS\\wats.exe"],
+      serviceWrapper: "C:\\Program Files\\NSSM\\nssm.exe",
     });
     const lines: string[] = [];
     const code = await runServiceAction("install", plan, {
@@ -205,18 +210,99 @@ Deno.test("the Windows service is made with the sc.exe command lines Microsoft d
       print: (line) => lines.push(line),
     });
     assert.equal(code, 0);
-    // sc.exe wants "option= value": the space after "=" is part of its syntax.
+    const nssm = `run "C:\\Program Files\\NSSM\\nssm.exe" set ${name}`;
+    const log = `${dataDir}\\logs\\service.log`;
+    // sc.exe wants "option= value": the space after "=" is part of its syntax. binPath= holds the
+    // service's whole command line, so a path with a space is quoted inside it.
     assert.deepEqual(lines, [
       `mkdir ${dataDir}`,
-      `run sc.exe create ${name} binPath= "\\"C:\\Program Files\\WATS\\wats.exe\\" run ` +
-      `--instance ${instance} --config ${dataDir}\\config.json" start= delayed-auto ` +
-      `DisplayName= ${display}`,
+      `mkdir ${dataDir}\\logs`,
+      `run sc.exe create ${name} binPath= "\\"C:\\Program Files\\NSSM\\nssm.exe\\"" ` +
+      `start= delayed-auto DisplayName= ${display}`,
       `run sc.exe description ${name} ` +
       `"Watches drop folders, converts test results and uploads them to WATS"`,
+      `${nssm} Application "C:\\Program Files\\WATS\\wats.exe"`,
+      `${nssm} AppParameters "run --instance ${instance} --config ${dataDir}\\config.json ` +
+      `--grace 30"`,
+      `${nssm} AppDirectory ${dataDir}`,
+      `${nssm} AppStopMethodSkip 6`,
+      `${nssm} AppStopMethodConsole 40000`,
+      `${nssm} AppExit Default Restart`,
+      `${nssm} AppExit 0 Exit`,
+      `${nssm} AppExit 14 Exit`,
+      `${nssm} AppExit 20 Exit`,
+      `${nssm} AppExit 21 Exit`,
+      `${nssm} AppExit 22 Exit`,
+      `${nssm} AppRestartDelay 5000`,
+      `${nssm} AppStdout ${log}`,
+      `${nssm} AppStderr ${log}`,
+      `${nssm} AppRotateFiles 1`,
+      `${nssm} AppRotateOnline 1`,
+      `${nssm} AppRotateBytes 10485760`,
       `run sc.exe failure ${name} reset= 86400 actions= restart/5000/restart/5000/restart/30000`,
       `run sc.exe failureflag ${name} 1`,
     ]);
   }
+});
+
+Deno.test("a Windows service run by deno run gets its DENO_DIR through NSSM", () => {
+  const dataDir = "C:\\ProgramData\\WATS\\instances\\default";
+  const plan = planService({
+    instance: "default",
+    os: "windows",
+    dataDir,
+    configFile: `${dataDir}\\config.json`,
+    program: ["C:\\deno\\deno.exe", "run", "--allow-read", "C:\\wats\\cli.ts"],
+  });
+  assert.ok(plan.install.some((command) =>
+    command.join(" ") === "sc.exe create WATSClient " +
+        "binPath= nssm.exe start= delayed-auto DisplayName= WATS Client Service"
+  ));
+  const nssm = plan.install.filter((command) => command[0] === "nssm.exe");
+  assert.deepEqual(nssm.find((command) => command[3] === "Application"), [
+    "nssm.exe",
+    "set",
+    "WATSClient",
+    "Application",
+    "C:\\deno\\deno.exe",
+  ]);
+  assert.deepEqual(
+    nssm.find((command) => command[3] === "AppParameters")?.[4],
+    `run --allow-read C:\\wats\\cli.ts run --instance default --config ${dataDir}\\config.json`,
+  );
+  assert.deepEqual(nssm.find((command) => command[3] === "AppEnvironmentExtra"), [
+    "nssm.exe",
+    "set",
+    "WATSClient",
+    "AppEnvironmentExtra",
+    `DENO_DIR=${dataDir}\\deno`,
+  ]);
+});
+
+Deno.test("nssm.exe is found as given, beside the program, or on PATH; not found is undefined", async () => {
+  await using folder = await tempDir("wats-nssm-");
+  const windows = platformFor("windows");
+  const programDir = join(folder.path, "WATS");
+  const toolsDir = join(folder.path, "Tools");
+  await Deno.mkdir(programDir);
+  await Deno.mkdir(toolsDir);
+  const program = join(programDir, "wats.exe");
+  const env = (path: string) => (name: string) => name === "PATH" ? path : undefined;
+  const find = (given: string | undefined, path: string) =>
+    findServiceWrapper(given, { platform: windows, env: env(path), program });
+
+  assert.equal(await find(undefined, `${toolsDir};C:\\Windows`), undefined);
+  await Deno.writeTextFile(join(toolsDir, "nssm.exe"), "");
+  assert.equal(await find(undefined, `C:\\Windows;;${toolsDir}`), join(toolsDir, "nssm.exe"));
+  await Deno.writeTextFile(join(programDir, "nssm.exe"), "");
+  assert.equal(await find(undefined, toolsDir), join(programDir, "nssm.exe"));
+  assert.equal(await find(join(toolsDir, "nssm.exe"), ""), join(toolsDir, "nssm.exe"));
+  assert.equal(await find(join(folder.path, "missing.exe"), toolsDir), undefined);
+  // Planned on Linux or macOS for Windows (--os windows --dry-run): the name, found there later.
+  assert.equal(
+    await findServiceWrapper(undefined, { platform: platformFor("linux"), env: env(toolsDir) }),
+    "nssm.exe",
+  );
 });
 
 /** A command runner that records the commands and answers from a table. */
@@ -332,6 +418,13 @@ Deno.test("wats service install --dry-run prints the unit; --root stages it (pro
     assert.equal((await gone.status).code, 11);
     const badName = await spawnCli(["service", "install", "--dry-run", "--instance", "a/b"]);
     assert.equal((await badName.status).code, 2);
+
+    const windows = await spawnCli(
+      ["service", "install", "--dry-run", "--os", "windows", "--wrapper", "D:\\Tools\\nssm.exe"],
+    );
+    assert.equal((await windows.status).code, 0, windows.stderr);
+    assert.match(windows.stdout, /^run sc\.exe create WATSClient binPath= D:\\Tools\\nssm\.exe /m);
+    assert.match(windows.stdout, /^run D:\\Tools\\nssm\.exe set WATSClient AppParameters "run /m);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
