@@ -10,8 +10,9 @@
  *
  * Stop (SIGINT/SIGTERM in `wats run`): stop taking files and let conversions under way reach the
  * queue, stop claiming, give uploads in flight `graceMs` (20 s by default, within systemd's
- * `TimeoutStopSec=30`) and abort the rest (they stay in `processing/` and go out after the next
- * start), then close the status server and the ledger and release the lock. Plug-ins hold no
+ * `TimeoutStopSec=30`) and abort the rest; uploads still waiting to be sent (for a limiter slot,
+ * or between retries) are given up at once. Both stay in `processing/` and go out after the next
+ * start. Last, the status server and the ledger close and the lock is released. Plug-ins hold no
  * worker between files (each load, sniff and conversion has its own, ended when it is done), so
  * once the conversions under way are over no plug-in code runs.
  *
@@ -254,7 +255,8 @@ export class StationService {
     this.#submitter = new Submitter({
       queue: parts.queue,
       ledger: parts.ledger,
-      send: (report, signal) => this.#wats.report.submit(report, { signal }),
+      send: (report, signal, waitSignal) =>
+        this.#wats.report.submit(report, { signal, waitSignal }),
       breaker: {
         get stats() {
           return current.wats().transport.breaker?.stats ?? { state: "closed", retryAtMs: null };

@@ -73,8 +73,16 @@ export interface SubmitterOptions {
   queue: ReportQueue;
   /** Acceptance records. */
   ledger: Ledger;
-  /** Sends one report; answers the server's id for it. `wats.report.submit` in the service. */
-  send: (report: QueueReport, signal: AbortSignal) => Promise<string | null>;
+  /**
+   * Sends one report; returns the server's id for it. `wats.report.submit` in the service.
+   * `signal` aborts the upload once the stop's grace period is over; `waitSignal` aborts it at
+   * the stop while it still waits to be sent (for a limiter slot, or between retries).
+   */
+  send: (
+    report: QueueReport,
+    signal: AbortSignal,
+    waitSignal: AbortSignal,
+  ) => Promise<string | null>;
   /** The API client's breaker (`wats.transport.breaker`): nobody claims while it is open. */
   breaker?: BreakerView | null;
   /** Counters for status. */
@@ -368,10 +376,12 @@ export class Submitter {
     }
     let serverId: string | null;
     try {
-      serverId = await send(report, this.#abort.signal);
+      serverId = await send(report, this.#abort.signal, this.#halt.signal);
     } catch (error) {
-      // Aborted at shutdown: the envelope stays in processing/ for the next start.
+      // Aborted at shutdown, on the wire or still waiting to be sent: the envelope stays in
+      // processing/ for the next start.
       if (this.#abort.signal.aborted) return;
+      if (this.#halt.signal.aborted && error === this.#halt.signal.reason) return;
       await this.#settleFailure(claim, error);
       return;
     }

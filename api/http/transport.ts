@@ -98,6 +98,12 @@ export interface RequestSpec {
   operation: string;
   /** Cancels the request, including limiter waits and retry sleeps. */
   signal?: AbortSignal;
+  /**
+   * Cancels only the waits before an attempt (for a limiter slot, between retries), never an
+   * attempt under way: a service that stops drops the uploads that have not started and lets
+   * the others finish.
+   */
+  waitSignal?: AbortSignal;
   /** Per-attempt timeout in milliseconds; the transport's default when absent. */
   timeoutMs?: number;
 }
@@ -424,8 +430,11 @@ export class Transport {
     const details = { operation: spec.operation, method: spec.method, path: bare };
     const mayRepeat = spec.idempotent ?? SAFE_METHODS.has(spec.method);
     const maxAttempts = mayRepeat && this.retry ? this.retry.maxAttempts : 1;
+    const waitSignal = spec.signal && spec.waitSignal
+      ? AbortSignal.any([spec.signal, spec.waitSignal])
+      : spec.signal ?? spec.waitSignal;
     for (let attempt = 0;; attempt++) {
-      spec.signal?.throwIfAborted();
+      waitSignal?.throwIfAborted();
       const decision = this.breaker?.tryPass() ?? { allowed: true, probe: false };
       if (!decision.allowed) {
         const at = new Date(decision.retryAtMs).toISOString();
@@ -438,7 +447,7 @@ export class Transport {
       let error: WatsError;
       let retryAfterMs: number | null = null;
       try {
-        if (this.limiter) await this.limiter.acquire(spec.signal);
+        if (this.limiter) await this.limiter.acquire(waitSignal);
         const started = performance.now();
         const res = await this.#attempt(spec, pathAndQuery, details);
         log.debug("{method} {path} {status} in {ms} ms (attempt {attempt})", {
@@ -480,7 +489,7 @@ export class Transport {
         delay,
         error: error.message,
       });
-      await this.retry.sleep(delay, spec.signal);
+      await this.retry.sleep(delay, waitSignal);
     }
   }
 

@@ -94,6 +94,8 @@ export interface GetWsxfOptions {
 export interface SubmitOptions {
   /** Cancels the call, including retry waits. */
   signal?: AbortSignal;
+  /** Cancels only the waits before an attempt (a limiter slot, retry delays); see `RequestSpec`. */
+  waitSignal?: AbortSignal;
 }
 
 function requireId(id: string, operation: string): string {
@@ -212,6 +214,7 @@ export class ReportService<M extends ErrorMode = ErrorMode> {
       idempotencyKey: idempotencyKeyOf(valid.id, body),
       operation: "report.submit",
       signal: options.signal,
+      waitSignal: options.waitSignal,
     });
     return submittedId(res.data) ?? valid.id;
   }
@@ -231,6 +234,7 @@ export class ReportService<M extends ErrorMode = ErrorMode> {
       contentType: "application/xml",
       operation: "report.submitWsxf",
       signal: options.signal,
+      waitSignal: options.waitSignal,
     });
     return submittedId(res.data);
   }

@@ -5,11 +5,11 @@ import {
   SETTLE_RETRY_MS,
   type SettledEvent,
   Submitter,
+  type SubmitterOptions,
 } from "../../client/submitter.ts";
 import { ReportQueue } from "../../client/queue/queue.ts";
 import { Ledger, reportDigest } from "../../client/ledger/ledger.ts";
 import { ServiceStats } from "../../client/status/_stats.ts";
-import type { QueueReport } from "../../client/queue/envelope.ts";
 import { ManualClock } from "../../util/clock.ts";
 import { tempDir } from "../_temp.ts";
 import {
@@ -38,7 +38,7 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>)
 /** A submitter over a queue and a ledger in `root` (a {@linkcode tempDir} the test removes). */
 async function setUp(
   root: string,
-  send: (report: QueueReport, signal: AbortSignal) => Promise<string | null>,
+  send: SubmitterOptions["send"],
   options: {
     concurrency?: number;
     breaker?: { stats: { state: string; retryAtMs: number | null } };
@@ -247,6 +247,28 @@ Deno.test("stop lets uploads finish within the grace period, then aborts and lea
   await stopped;
   assert.equal(await t.queue.stateOf(reportId(1)), "processing");
   assert.equal(t.settled.length, 0);
+  await t.close();
+});
+
+Deno.test("stop does not wait for uploads that are still waiting to be sent", async () => {
+  await using temp = await tempDir("wats-submitter-");
+  // An upload held for a limiter slot: only the wait signal ends it.
+  const t = await setUp(
+    temp.path,
+    (_report, _signal, waitSignal) =>
+      new Promise((_resolve, reject) => {
+        waitSignal.addEventListener("abort", () => reject(waitSignal.reason), { once: true });
+      }),
+  );
+  await t.queue.enqueue({ id: reportId(1) }, null);
+  t.submitter.start();
+  await eventually("waiting to be sent", () => t.submitter.inFlight === 1);
+  // No clock advance: the stop ends before any of its 20 s grace has passed.
+  await t.submitter.stop(20_000);
+  assert.equal(t.submitter.inFlight, 0);
+  assert.equal(await t.queue.stateOf(reportId(1)), "processing");
+  assert.equal(t.settled.length, 0);
+  assert.deepEqual(t.stats.recentErrors, []);
   await t.close();
 });
 

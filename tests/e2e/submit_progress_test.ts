@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliProcess, spawnCli, startEmulator } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
-import { workspace } from "./_e2e.ts";
+import { namesIn, workspace } from "./_e2e.ts";
 
 Deno.test("wats submit reports progress, the limiter's hold and refusals by file", async () => {
   const emulator = await startEmulator();
@@ -66,11 +66,51 @@ Deno.test("wats submit reports progress, the limiter's hold and refusals by file
       }
       slow = await spawnCli(["submit", more, "--config", rated.configFile], env);
       await slow.waitFor(/^Uploading 3 report\(s\) at most 1 per 1 min \(timeout 5 min 30 s\)$/m);
-      // Killed: a submit stopped on a full limiter window waits for it before it ends.
       await slow.stop("SIGKILL");
     } finally {
       await slow?.stop("SIGKILL");
       await Deno.remove(rated.root, { recursive: true });
+    }
+
+    // --timeout 2 on the same rate: the limiter holds the reports back (its one slot a minute may
+    // go to the service's first look at the server). The command ends at its timeout with 33;
+    // its stop gives up the uploads still waiting for a slot at once, not after the 20 s grace,
+    // and they stay queued for the service.
+    const timed = await workspace(
+      await Deno.realPath(await Deno.makeTempDir({ prefix: "wats-e2e-" })),
+      emulator,
+      { limits: { requestsPerWindow: 1, windowMs: 60_000 } },
+    );
+    try {
+      const held = join(timed.root, "held");
+      await Deno.mkdir(held);
+      for (let n = 10; n <= 12; n++) {
+        await Deno.writeTextFile(join(held, `unit-${n}.json`), wsjfReport(n).text);
+      }
+      const quick = await spawnCli(
+        ["submit", held, "--timeout", "2", "--config", timed.configFile],
+        env,
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const status = await Promise.race([
+        quick.status,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`still running:\n${quick.stdout}`)), 15_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      assert.equal(status.code, 33, `${quick.stdout}\n${quick.stderr}`);
+      const summary =
+        /^3 file\(s\), 3 report\(s\): ([01]) accepted, 0 refused, ([23]) still queued$/m
+          .exec(quick.stdout);
+      assert.ok(summary, quick.stdout);
+      // Given up while waiting: in processing/, which the next start turns back into pending/.
+      const unsent = [
+        ...await namesIn(join(timed.dataDir, "queue", "pending")),
+        ...await namesIn(join(timed.dataDir, "queue", "processing")),
+      ];
+      assert.equal(unsent.length, Number(summary[2]), unsent.join(", "));
+    } finally {
+      await Deno.remove(timed.root, { recursive: true });
     }
   } finally {
     await emulator.process.stop("SIGTERM");

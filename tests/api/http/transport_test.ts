@@ -460,3 +460,32 @@ Deno.test("a cancelled request rejects with the signal's reason and sends nothin
     await server.close();
   }
 });
+
+Deno.test("waitSignal gives up a limiter wait, but never an attempt under way", async () => {
+  let release = () => {};
+  const onWire = new Promise<void>((resolve) => release = resolve);
+  const server = startServer(async () => {
+    await onWire;
+    return json("ok");
+  });
+  try {
+    const limiter = new RateLimiter({ maxRequests: 1, windowMs: 60_000 });
+    const t = transport(server.url, { limiter });
+    const stop = new AbortController();
+    const first = t.request({ method: "GET", path: "/a", operation: "o", waitSignal: stop.signal });
+    const second = t.request({
+      method: "GET",
+      path: "/b",
+      operation: "o",
+      waitSignal: stop.signal,
+    });
+    while (limiter.stats.waiting < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    stop.abort(new Error("stopping"));
+    await assert.rejects(second, { message: "stopping" });
+    release();
+    assert.equal((await first).data, "ok");
+    assert.deepEqual(server.seen.map((request) => request.url.pathname), ["/a"]);
+  } finally {
+    await server.close();
+  }
+});
