@@ -191,6 +191,10 @@ export class Subscriber implements AsyncDisposable {
   }
 }
 
+/** The script Debian's `/usr/sbin/rabbitmq-server` runs, without its switch of user. */
+const RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+const RABBITMQ_CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+
 /**
  * A running RabbitMQ node with the AMQP 1.0 plugin: its own node name, ports, Erlang cookie,
  * database, logs and `epmd` (on a free port, so nothing is shared with another node).
@@ -199,21 +203,17 @@ export class RabbitMq implements AsyncDisposable {
   /** Its AMQP URL, `amqp://127.0.0.1:<port>`. */
   readonly url: string;
   readonly #folder: string;
+  readonly #port: number;
   readonly #env: Record<string, string>;
   readonly #node: string;
-  readonly #child: Deno.ChildProcess;
+  #child: Deno.ChildProcess | null = null;
   #log = "";
 
-  private constructor(
-    folder: string,
-    port: number,
-    env: Record<string, string>,
-    child: Deno.ChildProcess,
-  ) {
+  private constructor(folder: string, port: number, env: Record<string, string>) {
     this.#folder = folder;
+    this.#port = port;
     this.#env = env;
     this.#node = env.RABBITMQ_NODENAME;
-    this.#child = child;
     this.url = `amqp://127.0.0.1:${port}`;
   }
 
@@ -221,9 +221,8 @@ export class RabbitMq implements AsyncDisposable {
   static async start(): Promise<RabbitMq> {
     // Debian's /usr/sbin/rabbitmq-server switches to the rabbitmq user when run as root, who
     // cannot read this temp folder; the script it calls runs as whoever starts it.
-    const server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     try {
-      Deno.statSync(server);
+      Deno.statSync(RABBITMQ_SERVER);
     } catch {
       throw new Error(
         "rabbitmq-server is not installed: apt-get install -y rabbitmq-server (.ci/run installs it)",
@@ -248,41 +247,56 @@ export class RabbitMq implements AsyncDisposable {
     };
     await Deno.writeTextFile(join(folder, "enabled_plugins"), "[rabbitmq_amqp1_0].\n");
     await Deno.writeTextFile(join(folder, "rabbitmq.conf"), "log.console.level = warning\n");
-    const child = new Deno.Command(server, {
-      cwd: folder,
-      env,
+    const broker = new RabbitMq(folder, port, env);
+    try {
+      await broker.resume();
+    } catch (error) {
+      await broker[Symbol.asyncDispose]();
+      throw error;
+    }
+    return broker;
+  }
+
+  /**
+   * Starts the node (again, after {@linkcode RabbitMq.pause}) with its folder: durable queues and
+   * the persistent messages in them are still there.
+   */
+  async resume(): Promise<void> {
+    const child = new Deno.Command(RABBITMQ_SERVER, {
+      cwd: this.#folder,
+      env: this.#env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const broker = new RabbitMq(folder, port, env, child);
+    this.#child = child;
     const decoder = new TextDecoder();
     for (const stream of [child.stdout, child.stderr]) {
       (async () => {
         for await (const chunk of stream) {
-          broker.#log = (broker.#log + decoder.decode(chunk)).slice(-8000);
+          this.#log = (this.#log + decoder.decode(chunk)).slice(-8000);
         }
       })();
     }
     try {
       // The AMQP listener opens once the node and its plug-ins have started.
       await Promise.race([
-        waitForPort(port, "rabbitmq-server", 60_000),
+        waitForPort(this.#port, "rabbitmq-server", 60_000),
         child.status.then((status) => {
           throw new Error(`rabbitmq-server exited with code ${status.code}`);
         }),
       ]);
     } catch (error) {
-      const log = broker.#log;
-      await broker[Symbol.asyncDispose]();
-      throw new Error(`${(error as Error).message}\nrabbitmq-server log:\n${log}`);
+      throw new Error(`${(error as Error).message}\nrabbitmq-server log:\n${this.#log}`);
     }
-    return broker;
   }
 
-  /** Stops the node and its epmd, then removes its folder. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    const stopped = await new Deno.Command("/usr/lib/rabbitmq/bin/rabbitmqctl", {
+  /** Stops the node (`rabbitmqctl stop`, a clean stop) and keeps its folder. */
+  async pause(): Promise<void> {
+    const child = this.#child;
+    if (!child) return;
+    this.#child = null;
+    const stopped = await new Deno.Command(RABBITMQ_CTL, {
       args: ["-n", this.#node, "stop"],
       env: this.#env,
       stdout: "null",
@@ -290,7 +304,7 @@ export class RabbitMq implements AsyncDisposable {
     }).output().then((output) => output.success, () => false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const exited = await Promise.race([
-      this.#child.status.then(() => true),
+      child.status.then(() => true),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), stopped ? 20_000 : 0);
       }),
@@ -298,12 +312,17 @@ export class RabbitMq implements AsyncDisposable {
     clearTimeout(timer);
     if (!exited) {
       try {
-        this.#child.kill("SIGKILL");
+        child.kill("SIGKILL");
       } catch {
         // Gone already.
       }
-      await this.#child.status;
+      await child.status;
     }
+  }
+
+  /** Stops the node and its epmd, then removes its folder. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.pause();
     // The epmd on this node's own port was started for it: stop it too.
     await new Deno.Command("epmd", {
       args: ["-kill"],
