@@ -335,6 +335,23 @@ export class RabbitMq implements AsyncDisposable {
   }
 }
 
+/**
+ * Opens an AMQP 1.0 connection to a test node as RabbitMQ's `guest`, without reconnecting.
+ *
+ * @param url The node's `amqp://127.0.0.1:<port>`.
+ * @returns The connection (opening).
+ */
+export function connectAsGuest(url: string): Connection {
+  const parsed = new URL(url);
+  return rhea.create_container({ id: `test-${crypto.randomUUID()}` }).connect({
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    username: "guest",
+    password: "guest",
+    reconnect: false,
+  });
+}
+
 /** An AMQP 1.0 receiver that keeps every message it gets from one address. */
 export class AmqpReceiver implements AsyncDisposable {
   /** Messages in arrival order, with the envelope parsed from the body. */
@@ -351,14 +368,7 @@ export class AmqpReceiver implements AsyncDisposable {
    * @returns Once the receiver link is open.
    */
   static async connect(url: string, address: string): Promise<AmqpReceiver> {
-    const parsed = new URL(url);
-    const connection = rhea.create_container({ id: `test-${crypto.randomUUID()}` }).connect({
-      host: parsed.hostname,
-      port: Number(parsed.port),
-      username: "guest",
-      password: "guest",
-      reconnect: false,
-    });
+    const connection = connectAsGuest(url);
     const receiver = new AmqpReceiver(connection);
     const link = connection.open_receiver({ source: { address } });
     link.on("message", (context) => {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
-import { namesIn, pause, seeded, tempDir, until, workspace } from "./_e2e.ts";
+import { dropRun, namesIn, pause, seeded, tempDir, until, workspace } from "./_e2e.ts";
 
 const FILES = 1_000;
 
@@ -37,9 +37,7 @@ Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no f
     const reports = Array.from({ length: FILES }, (_, n) => wsjfReport(n));
     const dropping = (async () => {
       for (const [n, report] of reports.entries()) {
-        const temp = join(space.drop, `.run-${n}.tmp`);
-        await Deno.writeTextFile(temp, report.text);
-        await Deno.rename(temp, join(space.drop, `run-${n}.json`));
+        await dropRun(space.drop, n, report.text);
         if (n % 100 === 99) await pause(30);
       }
     })();

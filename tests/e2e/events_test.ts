@@ -5,12 +5,10 @@
  * last will marks the killed station offline.
  */
 
-import assert from "node:assert/strict";
-import { join } from "node:path";
-import { type CliProcess, startEmulator, startService } from "../_processes.ts";
+import { type CliProcess, startEmulator } from "../_processes.ts";
 import { Mosquitto, Subscriber } from "../_brokers.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
-import { namesIn, until, workspace } from "./_e2e.ts";
+import { brokerOutage, until, workspace } from "./_e2e.ts";
 
 const FILES = 200;
 const REPORT_TOPIC = "e2e/Lab/E2E-1/report";
@@ -31,55 +29,25 @@ Deno.test("events: broker stopped and two SIGKILLs, every report's event still a
     await using subscriber = await Subscriber.connect(broker.url, "e2e/#", {
       clientId: "e2e-subscriber",
     });
-    const env = { WATS_TOKEN: emulator.token };
-    const reports = Array.from({ length: FILES }, (_, n) => wsjfReport(n));
-    const drop = async (from: number, to: number) => {
-      for (let n = from; n < to; n++) {
-        const temp = join(space.drop, `.run-${n}.tmp`);
-        await Deno.writeTextFile(temp, reports[n].text);
-        await Deno.rename(temp, join(space.drop, `run-${n}.json`));
-      }
-    };
-    const run = async () => {
-      const { process } = await startService(space.configFile, env);
-      processes.push(process);
-      return process;
-    };
     const received = () => new Set(subscriber.on(REPORT_TOPIC).map((m) => m.payload.messageId));
-
-    // Broker up: some events arrive, then the service is killed; its last will says offline.
-    const first = await run();
-    await drop(0, 80);
-    await until("the first events", () => Promise.resolve(received().size >= 20 || undefined));
-    await first.stop("SIGKILL");
-    await until("the last will", () => {
-      const last = subscriber.on(STATUS_TOPIC).at(-1);
-      const state = (last?.payload.status as { state?: string } | undefined)?.state;
-      return Promise.resolve(state === "offline" ? true : undefined);
+    await brokerOutage({
+      space,
+      env: { WATS_TOKEN: emulator.token },
+      processes,
+      reports: Array.from({ length: FILES }, (_, n) => wsjfReport(n)),
+      broker,
+      received,
+      firstDrop: 80,
+      firstSeen: 20,
+      doneWhileDown: 150,
+      // The killed station's last will says offline.
+      afterFirstKill: () =>
+        until("the last will", () => {
+          const last = subscriber.on(STATUS_TOPIC).at(-1);
+          const state = (last?.payload.status as { state?: string } | undefined)?.state;
+          return Promise.resolve(state === "offline" ? true : undefined);
+        }),
     });
-
-    // Broker down: reports are uploaded, their events wait; the service is killed again.
-    await broker.pause();
-    const second = await run();
-    await drop(80, FILES);
-    await until(
-      "uploads while the broker is down",
-      async () => (await namesIn(join(space.dataDir, "queue", "done"))).length >= 150 || undefined,
-    );
-    await second.stop("SIGKILL");
-
-    // Broker back, service back: every event arrives.
-    await broker.resume();
-    const last = await run();
-    await until(`${FILES} report events`, () => {
-      const size = received().size;
-      return Promise.resolve(size === FILES ? size : undefined);
-    }, 60_000).catch((error) => {
-      throw new Error(`${error.message}: ${received().size} arrived\n${last.stderr.slice(-3000)}`);
-    });
-    assert.deepEqual([...received()].toSorted(), reports.map((report) => report.id).toSorted());
-    const stopped = await last.stop("SIGTERM");
-    assert.equal(stopped.code, 0, last.stderr);
   } finally {
     for (const process of processes) await process.stop("SIGKILL");
     await Deno.remove(space.root, { recursive: true }).catch(() => {});
