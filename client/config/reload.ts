@@ -7,6 +7,12 @@
  * nothing more). Events are debounced: the callback runs {@linkcode RELOAD_DEBOUNCE_MS} after the
  * last event, so a save in several writes reloads once.
  *
+ * Events are hints, as for the drop folders: the runtime delivers every event under a watched
+ * folder to each watch of an enclosing folder through a short channel that drops what does not
+ * fit, so a busy drop folder below the configuration's folder can crowd out the save's event, and
+ * a file on a network share gets none. The file's size, modification time and inode are therefore
+ * also compared every {@linkcode CONFIG_POLL_MS}, and a change found that way reloads the same.
+ *
  * @module
  */
 
@@ -16,6 +22,9 @@ import { type Clock, systemClock } from "../../util/clock.ts";
 
 /** How long the configuration file must stay quiet before a reload. */
 export const RELOAD_DEBOUNCE_MS = 500;
+
+/** How often the configuration file is compared with what was last loaded, events or not. */
+export const CONFIG_POLL_MS = 2_000;
 
 /** What a reload changes, by part of the service. */
 export interface ConfigChanges {
@@ -63,6 +72,8 @@ export interface WatchConfigFileOptions {
   clock?: Clock;
   /** Quiet time before `onChange`; {@linkcode RELOAD_DEBOUNCE_MS} by default. */
   debounceMs?: number;
+  /** How often the file is compared; {@linkcode CONFIG_POLL_MS} by default. */
+  pollMs?: number;
 }
 
 /**
@@ -93,24 +104,55 @@ export async function watchConfigFile(
   const debounceMs = options.debounceMs ?? RELOAD_DEBOUNCE_MS;
   const path = resolve(file);
   const name = basename(path);
+  const pollMs = options.pollMs ?? CONFIG_POLL_MS;
+  let loaded = await fingerprintOf(path);
+  // Changes seen, and changes whose callback has read the file: the comparison starts a reload
+  // only when these are equal, so a change is not reloaded twice.
+  let seen = 0;
+  let settled = 0;
+  let quiet = null as AbortController | null;
+  let pending: Promise<void> = Promise.resolve();
+  const changed = () => {
+    const change = ++seen;
+    quiet?.abort();
+    const current = quiet = new AbortController();
+    // Each change restarts the wait; only the last one of a burst calls back.
+    clock.sleep(debounceMs, AbortSignal.any([current.signal, signal])).then(() => {
+      pending = pending.then(async () => {
+        loaded = await fingerprintOf(path);
+        settled = change;
+        await options.onChange();
+      }).catch(() => {});
+    }, () => {});
+  };
+  const polling = (async () => {
+    while (!signal.aborted) {
+      await clock.sleep(pollMs, signal).catch(() => {});
+      if (signal.aborted) return;
+      if (settled === seen && await fingerprintOf(path) !== loaded) changed();
+    }
+  })();
   const watcher = Deno.watchFs(dirname(path), { recursive: false });
   const close = () => watcher.close();
   signal.addEventListener("abort", close, { once: true });
-  let quiet: AbortController | null = null;
-  let pending: Promise<void> = Promise.resolve();
   try {
     for await (const event of watcher) {
-      if (!event.paths.some((changed) => basename(changed) === name)) continue;
-      quiet?.abort();
-      const current = quiet = new AbortController();
-      // Each event restarts the wait; only the last one of a burst calls back.
-      clock.sleep(debounceMs, AbortSignal.any([current.signal, signal])).then(() => {
-        pending = pending.then(() => options.onChange()).catch(() => {});
-      }, () => {});
+      if (event.paths.some((changedPath) => basename(changedPath) === name)) changed();
     }
   } finally {
     signal.removeEventListener("abort", close);
     quiet?.abort();
+    await polling;
     await pending;
+  }
+}
+
+/** What tells one version of the file from the next: size, modification time and inode. */
+async function fingerprintOf(path: string): Promise<string> {
+  try {
+    const info = await Deno.stat(path);
+    return `${info.size}:${info.mtime?.getTime() ?? ""}:${info.ino ?? ""}`;
+  } catch {
+    return "missing";
   }
 }

@@ -241,3 +241,35 @@ Deno.test("the configuration file watch calls back once per burst of saves", asy
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a save whose file event never comes is found by comparing the file", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wats-config-poll-" });
+  const stop = new AbortController();
+  try {
+    // The configuration is a hard link to a file in another folder, written there in place: the
+    // watched folder gets no event, as on a network share or when the event was crowded out.
+    await Deno.mkdir(join(root, "elsewhere"));
+    const real = join(root, "elsewhere", "config.json");
+    await Deno.writeTextFile(real, "{}");
+    const file = join(root, "config.json");
+    await Deno.link(real, file);
+    let calls = 0;
+    const watching = watchConfigFile(file, {
+      onChange: () => void calls++,
+      signal: stop.signal,
+      debounceMs: 50,
+      pollMs: 50,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.equal(calls, 0, "nothing changed yet");
+    await Deno.writeTextFile(real, '{"n": 1}');
+    await waitFor("the callback", () => calls > 0 || undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(calls, 1, "one change, one reload");
+    stop.abort();
+    await watching;
+  } finally {
+    stop.abort();
+    await Deno.remove(root, { recursive: true });
+  }
+});
