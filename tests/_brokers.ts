@@ -354,8 +354,8 @@ export function connectAsGuest(url: string): Connection {
 
 /** An AMQP 1.0 receiver that keeps every message it gets from one address. */
 export class AmqpReceiver implements AsyncDisposable {
-  /** Messages in arrival order, with the envelope parsed from the body. */
-  readonly messages: { message: Message; envelope: Record<string, unknown> }[] = [];
+  /** Messages in arrival order, with the envelope parsed from the body and when it arrived. */
+  readonly messages: { message: Message; envelope: Record<string, unknown>; at: number }[] = [];
   readonly #connection: Connection;
 
   private constructor(connection: Connection) {
@@ -375,7 +375,7 @@ export class AmqpReceiver implements AsyncDisposable {
       const message = context.message!;
       const body = message.body as { content?: Uint8Array } | string;
       const text = typeof body === "string" ? body : new TextDecoder().decode(body.content);
-      receiver.messages.push({ message, envelope: JSON.parse(text) });
+      receiver.messages.push({ message, envelope: JSON.parse(text), at: Date.now() });
     });
     await new Promise<void>((resolve, reject) => {
       link.once("receiver_open", () => resolve());
@@ -386,7 +386,7 @@ export class AmqpReceiver implements AsyncDisposable {
   }
 
   /** Messages with one `MessageName`. */
-  named(name: string): { message: Message; envelope: Record<string, unknown> }[] {
+  named(name: string): { message: Message; envelope: Record<string, unknown>; at: number }[] {
     return this.messages.filter((entry) => entry.envelope.MessageName === name);
   }
 

@@ -15,14 +15,14 @@
  *    spawning the service to its first accepted upload, how many it accepted in the next
  *    `--drain-seconds` (10), and its peak RSS.
  *
- * 3. With `--events`: the throughput run again with an MQTT sink on a local mosquitto (Debian's),
+ * 3. With `--events`: the throughput run again with an event sink, MQTT on a local mosquitto and
+ *    then IPC-CFX on a local RabbitMQ node (Debian's; `--sink mqtt` or `--sink cfx` for one),
  *    printing also the events a second reaching a subscriber and the time from a report's
- *    acceptance (the event's `at`) to its arrival at the subscriber, p50/p99.
+ *    acceptance (the event's `at`, CFX's `TimeStamp`) to its arrival there, p50/p99.
  *
- * Run: `deno run --allow-read --allow-write --allow-net=127.0.0.1 --allow-env --allow-run=deno
- * tests/bench/service_load.ts [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]
- * [--post-action archive|move|delete|keep]` (TMPDIR picks
- * the disk; the cost of creating a file there is printed with the figures).
+ * Run: `deno task bench:service [--reports 2000] [--rate 450] [--warmup 200] [--pending 100000]
+ * [--post-action archive|move|delete|keep] [--events [--sink mqtt|cfx]] [--skip-startup]`
+ * (TMPDIR picks the disk; the cost of creating a file there is printed with the figures).
  * (this is a script, not a `Deno.bench` file: `deno bench` does not pick it up).
  *
  * @module
@@ -38,7 +38,7 @@ import {
 } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
 import { tempDir } from "../_temp.ts";
-import { Mosquitto, Subscriber } from "../_brokers.ts";
+import { AmqpReceiver, Mosquitto, RabbitMq, Subscriber } from "../_brokers.ts";
 
 const encoder = new TextEncoder();
 
@@ -136,12 +136,21 @@ async function countDone(doneDir: string): Promise<number> {
   return count;
 }
 
+/** An event sink under test: its configuration and what its subscriber has received. */
+interface BenchSink {
+  name: "MQTT" | "CFX";
+  /** The `events` section of the configuration. */
+  events: Record<string, unknown>;
+  /** Each report event received: its id, its arrival and the report's acceptance (epoch ms). */
+  arrived(): { id: string; at: number; acceptedAt: number }[];
+}
+
 async function throughput(
   reports: number,
   rate: number,
   warmup: number,
   postAction: string,
-  brokerUrl?: string,
+  sink?: BenchSink,
 ): Promise<void> {
   await using temp = await tempDir("wats-bench-");
   const root = temp.path;
@@ -149,12 +158,10 @@ async function throughput(
   const drop = join(root, "drop");
   await Deno.mkdir(drop);
   const emulator = await startEmulator();
-  const events = brokerUrl ? { events: { mqtt: { url: brokerUrl, topicPrefix: "bench" } } } : {};
   const config = await writeConfig(root, emulator, {
     watch: [{ path: "drop", postAction }],
-    ...events,
+    ...sink ? { events: sink.events } : {},
   });
-  const subscriber = brokerUrl ? await Subscriber.connect(brokerUrl, "bench/+/report") : null;
   const service = await startService(config, {
     WATS_TOKEN: emulator.token,
     ...(Deno.env.get("ARENA") ? { MALLOC_ARENA_MAX: Deno.env.get("ARENA")! } : {}),
@@ -219,14 +226,12 @@ async function throughput(
   // once, the drop rate when it kept pace with them.
   const sustained = (reports - 1) / ((lastAccepted - firstAccepted) / 1000);
   let eventFigures = "";
-  if (subscriber) {
+  if (sink) {
     const wanted = reports;
-    const isMeasured = (id: unknown) => Number(`0x${String(id).slice(-12)}`) < WARMUP_IDS;
+    const isMeasured = (id: string) => Number(`0x${id.slice(-12)}`) < WARMUP_IDS;
     let arrived: { at: number; acceptedAt: number }[] = [];
     for (let tries = 0; tries < 600; tries++) {
-      arrived = subscriber.messages
-        .filter((message) => isMeasured(message.payload.messageId))
-        .map((message) => ({ at: message.at, acceptedAt: Date.parse(String(message.payload.at)) }));
+      arrived = sink.arrived().filter((event) => isMeasured(event.id));
       if (arrived.length >= wanted) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -235,15 +240,14 @@ async function throughput(
     );
     const times = arrived.map((event) => event.at);
     const eventSeconds = (Math.max(...times) - Math.min(...times)) / 1000;
-    eventFigures = `; MQTT events: ${arrived.length} of ${wanted} arrived, ` +
+    eventFigures = `; ${sink.name} events: ${arrived.length} of ${wanted} arrived, ` +
       `${((arrived.length - 1) / eventSeconds).toFixed(0)} events/s, acceptance->subscriber ` +
       `p50 ${percentile(eventLatencies, 0.5)} ms, p99 ${percentile(eventLatencies, 0.99)} ms`;
-    await subscriber[Symbol.asyncDispose]();
   }
   print(
-    `throughput${brokerUrl ? " with an MQTT sink" : ""}: ${reports} reports dropped ${
-      rate > 0 ? `at ${rate}/s` : "at once"
-    }: ` +
+    `throughput${
+      sink ? ` with ${sink.name === "MQTT" ? "an" : "a"} ${sink.name} sink` : ""
+    }: ${reports} reports dropped ${rate > 0 ? `at ${rate}/s` : "at once"}: ` +
       `${(reports / seconds).toFixed(0)} reports/s (${seconds.toFixed(2)} s first drop to last ` +
       `acceptance), ${sustained.toFixed(0)} reports/s first to last acceptance, ` +
       `drop->accepted p50 ${percentile(latencies, 0.5)} ms, ` +
@@ -324,6 +328,7 @@ if (import.meta.main) {
       "skip-startup": { type: "boolean" },
       "post-action": { type: "string", default: "archive" },
       events: { type: "boolean" },
+      sink: { type: "string" },
     },
   });
   const postAction = values["post-action"];
@@ -335,15 +340,51 @@ if (import.meta.main) {
       postAction,
     );
   }
-  if (values.events) {
+  const sinks = values.sink === undefined ? ["mqtt", "cfx"] : [values.sink];
+  if (values.events && sinks.includes("mqtt")) {
     // The same load again with an MQTT sink on a local mosquitto.
     await using broker = await Mosquitto.start();
+    await using subscriber = await Subscriber.connect(broker.url, "bench/+/report");
     await throughput(
       Number(values.reports),
       Number(values.rate),
       Number(values.warmup),
       postAction,
-      broker.url,
+      {
+        name: "MQTT",
+        events: { mqtt: { url: broker.url, topicPrefix: "bench" } },
+        arrived: () =>
+          subscriber.messages.map((message) => ({
+            id: String(message.payload.messageId),
+            at: message.at,
+            acceptedAt: Date.parse(String(message.payload.at)),
+          })),
+      },
+    );
+  }
+  if (values.events && sinks.includes("cfx")) {
+    // And with an IPC-CFX sink on a local RabbitMQ node, read from a durable queue.
+    await using rabbit = await RabbitMq.start();
+    await using folder = await tempDir("wats-bench-cfx-");
+    const passwordFile = join(folder.path, "cfx.password");
+    await Deno.writeTextFile(passwordFile, "guest\n", { mode: 0o600 });
+    const queue = "/queue/bench-cfx";
+    await using receiver = await AmqpReceiver.connect(rabbit.url, queue);
+    await throughput(
+      Number(values.reports),
+      Number(values.rate),
+      Number(values.warmup),
+      postAction,
+      {
+        name: "CFX",
+        events: { cfx: { url: `${rabbit.url}${queue}`, username: "guest", passwordFile } },
+        arrived: () =>
+          receiver.named("CFX.Production.TestAndInspection.UnitsTested").map((entry) => ({
+            id: String(entry.envelope.UniqueID),
+            at: entry.at,
+            acceptedAt: Date.parse(String(entry.envelope.TimeStamp)),
+          })),
+      },
     );
   }
   if (!values["skip-startup"]) {
