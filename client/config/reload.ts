@@ -132,12 +132,20 @@ export async function watchConfigFile(
       if (settled === seen && await fingerprintOf(path) !== loaded) changed();
     }
   })();
-  const watcher = Deno.watchFs(dirname(path), { recursive: false });
-  const close = () => watcher.close();
+  let watcher: Deno.FsWatcher | null = null;
+  try {
+    watcher = Deno.watchFs(dirname(path), { recursive: false });
+  } catch {
+    // A folder the OS cannot watch: the comparison carries on alone.
+  }
+  const close = () => watcher?.close();
   signal.addEventListener("abort", close, { once: true });
   try {
-    for await (const event of watcher) {
-      if (event.paths.some((changedPath) => basename(changedPath) === name)) changed();
+    if (watcher === null) await polling;
+    else {
+      for await (const event of watcher) {
+        if (event.paths.some((changedPath) => basename(changedPath) === name)) changed();
+      }
     }
   } finally {
     signal.removeEventListener("abort", close);
