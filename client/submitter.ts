@@ -170,7 +170,7 @@ function outcomeOf(error: unknown): string {
  *   ledger,
  *   stats: new ServiceStats(Date.now, []),
  *   concurrency: 4,
- *   send: (report, signal) => wats.report.submit(report, { signal }),
+ *   send: (report, signal, waitSignal) => wats.report.submit(report, { signal, waitSignal }),
  *   retry: { baseDelayMs: 300_000, maxDelayMs: 3_600_000 },
  * });
  * submitter.start();
