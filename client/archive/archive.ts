@@ -6,14 +6,15 @@
  *
  * `<root>/<yyyy>/<mm>/<dd>/<time>_<sha256>.<ext>.gz`, where the root is the data folder's
  * `archive/` or the watch entry's `archiveDir`, and `<time>` the archive time in compact ISO form
- * (`20260507T101500123Z`). The file is written durably (`writeFileDurable`: temp file, fsync,
- * rename, fsync folder) and recorded in the ledger's KV (`_index.ts`) before the original is
- * removed. The same content is stored once: a second copy (a duplicate, or a file taken again
- * after a crash) only removes the original.
+ * (`20260507T101500123Z`). The source is recorded in the ledger's KV (`_index.ts`), then the file
+ * is written durably (`writeFileDurable`: temp file, fsync, rename, fsync folder), then the
+ * original is removed. The same content is stored once: a second copy (a duplicate, or a file
+ * taken again after a crash) only removes the original.
  *
- * A crash between the write and the record leaves an unrecorded `.gz` beside the others; the
- * original is still in the drop folder and is archived again at the next start. Such a file is
- * never listed nor purged by the service; it costs its bytes until removed by hand.
+ * A crash between the record and the write leaves a record whose file is missing, and the
+ * original still in the drop folder. The next start takes it again, finds the record by its
+ * SHA-256, and writes the file under the recorded name before it removes the original; so no
+ * `.gz` is ever left unrecorded.
  *
  * ## Outcomes
  *
@@ -26,7 +27,7 @@
  */
 
 import { basename, dirname, extname, join } from "node:path";
-import { removeIfPresent, syncFolder, writeFileDurable } from "../_fs.ts";
+import { exists, removeIfPresent, syncFolder, writeFileDurable } from "../_fs.ts";
 import { hashHex } from "../../util/hash.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ArchivedReport, ArchiveEntry, ArchiveOutcome } from "./_index.ts";
@@ -125,21 +126,15 @@ export async function archiveSource(
   const sha256 = hashHex(bytes);
   const known = await ledger.archive.bySha256(sha256);
   if (known) {
+    // Recorded before, and its file written unless a crash came between the two.
+    if (!await exists(known.file)) await writeArchiveFile(known.file, await gzip(bytes));
     if (!options.keepSource) await removeSource(path);
     return known;
   }
-  const stored = await new Response(
-    new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip")),
-  ).bytes();
+  const stored = await gzip(bytes);
   const time = compactTime(options.now);
   const folder = join(root, ...new Date(options.now).toISOString().slice(0, 10).split("-"));
-  if (!madeFolders.has(folder)) {
-    await Deno.mkdir(folder, { recursive: true });
-    if (madeFolders.size > 100) madeFolders.clear();
-    madeFolders.add(folder);
-  }
   const file = join(folder, `${time}_${sha256}${safeExtension(path)}.gz`);
-  await writeFileDurable(file, stored);
   const entry: ArchiveEntry = {
     id: `${time}_${sha256}`,
     file,
@@ -161,11 +156,29 @@ export async function archiveSource(
   let recorded = entry;
   if (!await ledger.archive.add(entry)) {
     // The same content archived at the same moment by another take: keep theirs.
-    await removeIfPresent(file);
     recorded = await ledger.archive.bySha256(sha256) ?? entry;
+  }
+  if (recorded === entry || !await exists(recorded.file)) {
+    await writeArchiveFile(recorded.file, stored);
   }
   if (!options.keepSource) await removeSource(path);
   return recorded;
+}
+
+function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return new Response(
+    new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip")),
+  ).bytes();
+}
+
+async function writeArchiveFile(file: string, stored: Uint8Array<ArrayBuffer>): Promise<void> {
+  const folder = dirname(file);
+  if (!madeFolders.has(folder)) {
+    await Deno.mkdir(folder, { recursive: true });
+    if (madeFolders.size > 100) madeFolders.clear();
+    madeFolders.add(folder);
+  }
+  await writeFileDurable(file, stored);
 }
 
 async function removeSource(path: string): Promise<void> {

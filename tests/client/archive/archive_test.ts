@@ -94,6 +94,35 @@ Deno.test("archive gzips the source into a dated folder, records it, then remove
   }
 });
 
+Deno.test("a crash between the record and the file: taking the source again writes the file", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wats-archive-" });
+  const ledger = await Ledger.open(join(root, "ledger.kv"));
+  try {
+    const content = "Serial;Result\r\nSN2;Failed\r\n";
+    const now = Date.UTC(2026, 4, 7, 10, 15, 0, 123);
+    await Deno.writeTextFile(join(root, "run.csv"), content);
+    const entry = await archiveSource(ledger, join(root, "run.csv"), join(root, "archive"), {
+      outcome: "converted",
+    }, { now, keepSource: true });
+    // As if the process died after the record was committed and before the file was written.
+    await Deno.remove(entry.file);
+    // The next start takes the same source again, a day later.
+    const again = await archiveSource(ledger, join(root, "run.csv"), join(root, "archive"), {
+      outcome: "converted",
+    }, { now: now + DAY_MS });
+    assert.equal(again.id, entry.id);
+    assert.equal(new TextDecoder().decode(await readArchived(again)), content);
+    await assert.rejects(Deno.lstat(join(root, "run.csv")), Deno.errors.NotFound);
+    // One record, one file, and nothing under the second day.
+    assert.equal((await entriesOf(ledger)).length, 1);
+    assert.deepEqual(await namesIn(join(root, "archive", "2026", "05")), ["07"]);
+    assert.equal((await namesIn(join(root, "archive", "2026", "05", "07"))).length, 1);
+  } finally {
+    ledger.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("retention purges by age and by size, oldest first, and keeps unaccepted ones", async () => {
   const root = await Deno.makeTempDir({ prefix: "wats-archive-" });
   const ledger = await Ledger.open(join(root, "ledger.kv"));
