@@ -14,7 +14,9 @@
  * A crash between the record and the write leaves a record whose file is missing, and the
  * original still in the drop folder. The next start takes it again, finds the record by its
  * SHA-256, and writes the file under the recorded name before it removes the original; so no
- * `.gz` is ever left unrecorded.
+ * `.gz` is ever left unrecorded. The temp files of the durable writes go to `<root>/.tmp`; those
+ * a killed process left there are removed when a watch that archives into the root starts
+ * ({@linkcode removeStaleArchiveTemps}).
  *
  * ## Outcomes
  *
@@ -27,7 +29,14 @@
  */
 
 import { basename, dirname, extname, join } from "node:path";
-import { exists, removeIfPresent, syncFolder, writeFileDurable } from "../_fs.ts";
+import {
+  exists,
+  isOwnTempName,
+  isTempName,
+  removeIfPresent,
+  syncFolder,
+  writeFileDurable,
+} from "../_fs.ts";
 import { hashHex } from "../../util/hash.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { ArchivedReport, ArchiveEntry, ArchiveOutcome } from "./_index.ts";
@@ -101,6 +110,9 @@ function safeExtension(name: string): string {
   return /^[A-Za-z0-9]{1,16}$/.test(extension) ? `.${extension}` : "";
 }
 
+/** The folder below an archive root that holds the temp files of its writes. */
+const TEMP_FOLDER = ".tmp";
+
 /** Folders made (or found) already, so a busy archive does not mkdir for every file. */
 const madeFolders = new Set<string>();
 
@@ -127,7 +139,7 @@ export async function archiveSource(
   const known = await ledger.archive.bySha256(sha256);
   if (known) {
     // Recorded before, and its file written unless a crash came between the two.
-    if (!await exists(known.file)) await writeArchiveFile(known.file, await gzip(bytes));
+    if (!await exists(known.file)) await writeArchiveFile(root, known.file, await gzip(bytes));
     if (!options.keepSource) await removeSource(path);
     return known;
   }
@@ -159,7 +171,7 @@ export async function archiveSource(
     recorded = await ledger.archive.bySha256(sha256) ?? entry;
   }
   if (recorded === entry || !await exists(recorded.file)) {
-    await writeArchiveFile(recorded.file, stored);
+    await writeArchiveFile(root, recorded.file, stored);
   }
   if (!options.keepSource) await removeSource(path);
   return recorded;
@@ -171,14 +183,41 @@ function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> 
   ).bytes();
 }
 
-async function writeArchiveFile(file: string, stored: Uint8Array<ArrayBuffer>): Promise<void> {
-  const folder = dirname(file);
-  if (!madeFolders.has(folder)) {
+async function writeArchiveFile(
+  root: string,
+  file: string,
+  stored: Uint8Array<ArrayBuffer>,
+): Promise<void> {
+  const tempDir = join(root, TEMP_FOLDER);
+  for (const folder of [dirname(file), tempDir]) {
+    if (madeFolders.has(folder)) continue;
     await Deno.mkdir(folder, { recursive: true });
     if (madeFolders.size > 100) madeFolders.clear();
     madeFolders.add(folder);
   }
-  await writeFileDurable(file, stored);
+  await writeFileDurable(file, stored, { tempDir });
+}
+
+/**
+ * Removes the temp files that archive writes of a process which is gone left in `<root>/.tmp`
+ * (a process killed during a write); those of this process are left alone.
+ *
+ * @param root The archive root.
+ * @returns How many were removed; 0 when the folder is not there.
+ */
+export async function removeStaleArchiveTemps(root: string): Promise<number> {
+  const folder = join(root, TEMP_FOLDER);
+  let removed = 0;
+  try {
+    for await (const entry of Deno.readDir(folder)) {
+      if (!entry.isFile || !isTempName(entry.name) || isOwnTempName(entry.name)) continue;
+      await removeIfPresent(join(folder, entry.name));
+      removed++;
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
 }
 
 async function removeSource(path: string): Promise<void> {

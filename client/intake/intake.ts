@@ -21,7 +21,7 @@ import { Semaphore } from "../_semaphore.ts";
 import { type Taken, takeSource } from "./_take.ts";
 import { isInside } from "./_watch_paths.ts";
 import { deleteFile, moveInto, moveToError, type ReasonFacts } from "./_source_files.ts";
-import { archiveSource } from "../archive/archive.ts";
+import { archiveSource, removeStaleArchiveTemps } from "../archive/archive.ts";
 import type { ServiceStats, WatchStats } from "../status/_stats.ts";
 import type { ReportFacts } from "../status/_activity.ts";
 import type { ServiceConfig } from "../config/config.ts";
@@ -270,6 +270,13 @@ export class Intake {
           path: entry.config.path,
         });
       }
+      // Temp files of archive writes cut short by a kill.
+      await removeStaleArchiveTemps(entry.archiveDir).catch((error) =>
+        log.warn("Removing temp files from {path} failed: {error}", {
+          path: entry.archiveDir,
+          error,
+        })
+      );
       for await (const path of watcher.files(this.#stop.signal)) {
         await this.#files.acquire();
         if (this.#stop.signal.aborted) {

@@ -2,16 +2,31 @@
  * The crash test: 1,000 files are dropped while the service works and it is killed with SIGKILL
  * at random points, once while the emulator applies every report and drops the connection before
  * the answer (so reports are stored on the server but not settled on the station). After the
- * restarts the emulator holds every report exactly once, and no source file is lost.
+ * restarts the emulator holds every report exactly once, and no source file is lost: with the
+ * default post action, `archive`, each source is in the archive once, recorded and readable, and
+ * the archive holds no file without a record.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliProcess, emulatorStats, startEmulator, startService } from "../_processes.ts";
 import { wsjfReport } from "../client/_service_kit.ts";
+import { Ledger } from "../../client/ledger/ledger.ts";
+import { readArchived } from "../../client/archive/archive.ts";
 import { dropRun, namesIn, pause, seeded, tempDir, until, workspace } from "./_e2e.ts";
 
 const FILES = 1_000;
+
+/** Every file below `folder`, at any depth. */
+async function filesBelow(folder: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(folder)) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory) files.push(...await filesBelow(path));
+    else files.push(path);
+  }
+  return files;
+}
 
 Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no file lost", async () => {
   const seed = Number(Deno.env.get("WATS_CRASH_SEED") ?? Math.floor(Math.random() * 1e9));
@@ -32,6 +47,7 @@ Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no f
     });
     const space = await workspace(temp.path, emulator, {
       breaker: { failureThreshold: 50, cooldownMs: 300 },
+      watch: [{ path: "drop", stableMs: 100, postAction: "archive" }],
     });
     const env = { WATS_TOKEN: emulator.token };
     const reports = Array.from({ length: FILES }, (_, n) => wsjfReport(n));
@@ -113,9 +129,30 @@ Deno.test("SIGKILL at random points: 1,000 files, each report applied once, no f
     assert.ok(resent > 0, `no report was sent twice, so the crash windows were not hit ${context}`);
 
     const expected = reports.map((_, n) => `run-${n}.json`).sort();
-    assert.deepEqual(await namesIn(join(space.drop, "Done")), expected, `sources ${context}`);
+    const ledger = await Ledger.open(join(space.dataDir, "ledger.kv"));
+    try {
+      const entries = await Array.fromAsync(ledger.archive.list());
+      assert.deepEqual(
+        entries.map((entry) => entry.sourceName).sort(),
+        expected,
+        `archived ${context}`,
+      );
+      for (const entry of entries) {
+        const n = Number(/run-(\d+)\.json/.exec(entry.sourceName)![1]);
+        const text = new TextDecoder().decode(await readArchived(entry));
+        assert.equal(text, reports[n].text, `${entry.file} ${context}`);
+      }
+      const files = await filesBelow(join(space.dataDir, "archive"));
+      assert.deepEqual(
+        files.sort(),
+        entries.map((entry) => entry.file).sort(),
+        `archive files ${context}`,
+      );
+    } finally {
+      ledger.close();
+    }
     assert.deepEqual(
-      (await namesIn(space.drop)).filter((name) => name !== "Done"),
+      (await namesIn(space.drop)).filter((name) => !name.startsWith(".")),
       [],
       `left in the drop folder ${context}`,
     );

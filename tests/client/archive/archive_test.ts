@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { serveEmulator } from "../../../emulator/mod.ts";
 import { StationService } from "../../../client/service.ts";
 import { Ledger } from "../../../client/ledger/ledger.ts";
@@ -8,7 +8,9 @@ import {
   archiveSource,
   purgeArchive,
   readArchived,
+  removeStaleArchiveTemps,
 } from "../../../client/archive/archive.ts";
+import { tempPathFor } from "../../../client/_fs.ts";
 import { systemClock } from "../../../util/clock.ts";
 import { hashHex } from "../../../util/hash.ts";
 import {
@@ -117,6 +119,32 @@ Deno.test("a crash between the record and the file: taking the source again writ
     assert.equal((await entriesOf(ledger)).length, 1);
     assert.deepEqual(await namesIn(join(root, "archive", "2026", "05")), ["07"]);
     assert.equal((await namesIn(join(root, "archive", "2026", "05", "07"))).length, 1);
+  } finally {
+    ledger.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("archive writes go through <root>/.tmp, and a killed writer's temp files are removed", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wats-archive-" });
+  const ledger = await Ledger.open(join(root, "ledger.kv"));
+  try {
+    const archive = join(root, "archive");
+    await Deno.writeTextFile(join(root, "run.csv"), "Serial;Result\r\nSN3;Passed\r\n");
+    await archiveSource(ledger, join(root, "run.csv"), archive, { outcome: "converted" }, {
+      now: Date.UTC(2026, 4, 7),
+    });
+    assert.deepEqual(await namesIn(join(archive, ".tmp")), [], "a finished write leaves nothing");
+    // A temp file of this process (a write under way) and one of a process that is gone.
+    const own = basename(tempPathFor(join(archive, ".tmp", "x.csv.gz")));
+    const tag = own.slice(-12, -8);
+    const dead = own.slice(0, -12) + (tag === "0000" ? "1111" : "0000") + own.slice(-8);
+    for (const name of [own, dead, "notes.txt"]) {
+      await Deno.writeTextFile(join(archive, ".tmp", name), "partial");
+    }
+    assert.equal(await removeStaleArchiveTemps(archive), 1);
+    assert.deepEqual(await namesIn(join(archive, ".tmp")), [own, "notes.txt"].sort());
+    assert.equal(await removeStaleArchiveTemps(join(root, "no-archive")), 0);
   } finally {
     ledger.close();
     await Deno.remove(root, { recursive: true });
