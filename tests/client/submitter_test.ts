@@ -252,17 +252,21 @@ Deno.test("stop lets uploads finish within the grace period, then aborts and lea
 
 Deno.test("stop does not wait for uploads that are still waiting to be sent", async () => {
   await using temp = await tempDir("wats-submitter-");
-  // An upload held for a limiter slot: only the wait signal ends it.
+  // An upload held for a limiter slot: only the wait signal ends it, as RateLimiter.acquire does
+  // (at once when the stop came before the upload reached it).
+  let isWaiting = false;
   const t = await setUp(
     temp.path,
     (_report, _signal, waitSignal) =>
       new Promise((_resolve, reject) => {
+        isWaiting = true;
+        if (waitSignal.aborted) reject(waitSignal.reason);
         waitSignal.addEventListener("abort", () => reject(waitSignal.reason), { once: true });
       }),
   );
   await t.queue.enqueue({ id: reportId(1) }, null);
   t.submitter.start();
-  await eventually("waiting to be sent", () => t.submitter.inFlight === 1);
+  await eventually("waiting to be sent", () => isWaiting);
   // No clock advance: the stop ends before any of its 20 s grace has passed.
   await t.submitter.stop(20_000);
   assert.equal(t.submitter.inFlight, 0);
