@@ -11,6 +11,7 @@ import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
 import rhea from "rhea";
 import type { Connection, Message } from "rhea";
+import { closeAmqpConnection } from "../client/events/cfx.ts";
 
 /** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
 export function freePort(): number {
@@ -103,14 +104,7 @@ export class Mosquitto implements AsyncDisposable {
       stderr: "piped",
     }).spawn();
     this.#child = child;
-    const decoder = new TextDecoder();
-    for (const stream of [child.stdout, child.stderr]) {
-      (async () => {
-        for await (const chunk of stream) {
-          this.#log = (this.#log + decoder.decode(chunk)).slice(-8000);
-        }
-      })();
-    }
+    keepTail(child, (text) => this.#log = (this.#log + text).slice(-8000));
     try {
       await waitForPort(this.#port, "mosquitto");
     } catch (error) {
@@ -188,6 +182,16 @@ export class Subscriber implements AsyncDisposable {
   /** Disconnects. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.#client.endAsync(true).catch(() => {});
+  }
+}
+
+/** Hands a child's standard output and error, as text, to `onText` as they come. */
+function keepTail(child: Deno.ChildProcess, onText: (text: string) => void): void {
+  const decoder = new TextDecoder();
+  for (const stream of [child.stdout, child.stderr]) {
+    (async () => {
+      for await (const chunk of stream) onText(decoder.decode(chunk));
+    })();
   }
 }
 
@@ -270,14 +274,7 @@ export class RabbitMq implements AsyncDisposable {
       stderr: "piped",
     }).spawn();
     this.#child = child;
-    const decoder = new TextDecoder();
-    for (const stream of [child.stdout, child.stderr]) {
-      (async () => {
-        for await (const chunk of stream) {
-          this.#log = (this.#log + decoder.decode(chunk)).slice(-8000);
-        }
-      })();
-    }
+    keepTail(child, (text) => this.#log = (this.#log + text).slice(-8000));
     try {
       // The AMQP listener opens once the node and its plug-ins have started.
       await Promise.race([
@@ -392,13 +389,6 @@ export class AmqpReceiver implements AsyncDisposable {
 
   /** Disconnects. */
   async [Symbol.asyncDispose](): Promise<void> {
-    const closed = new Promise((resolve) => {
-      this.#connection.once("connection_close", resolve);
-      this.#connection.once("disconnected", resolve);
-    });
-    this.#connection.close();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 2_000))]);
-    clearTimeout(timer);
+    await closeAmqpConnection(this.#connection);
   }
 }

@@ -13,7 +13,7 @@ import mqtt from "mqtt";
 import rhea from "rhea";
 import type { Message } from "rhea";
 import { cfxAddressOf, type CfxEventsConfig } from "../config/schema.ts";
-import { cfxConnectionOptions, cfxCredentials } from "../events/cfx.ts";
+import { cfxConnectionOptions, cfxCredentials, closeAmqpConnection } from "../events/cfx.ts";
 import { mqttCredentials } from "../events/mqtt.ts";
 import { redactUrl } from "../events/_text.ts";
 import { CommandError, COMMON_OPTIONS, configFrom } from "./_context.ts";
@@ -264,15 +264,6 @@ async function tailCfx(
   } finally {
     stop.dispose();
     isClosing = true;
-    if (connection.is_open()) {
-      const closed = new Promise((resolve) => {
-        connection.once("connection_close", resolve);
-        connection.once("disconnected", resolve);
-      });
-      connection.close();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 2_000))]);
-      clearTimeout(timer);
-    } else connection.close();
+    await closeAmqpConnection(connection);
   }
 }

@@ -65,6 +65,32 @@ export async function cfxCredentials(
 }
 
 /**
+ * Closes an AMQP connection and waits for the broker's close, at most `timeoutMs`; a connection
+ * that is not open is closed without waiting.
+ *
+ * @param connection The connection.
+ * @param timeoutMs The longest wait; 2 s by default.
+ * @returns Once closed, or the wait is over.
+ */
+export async function closeAmqpConnection(
+  connection: Connection,
+  timeoutMs = 2_000,
+): Promise<void> {
+  if (!connection.is_open()) {
+    connection.close();
+    return;
+  }
+  const closed = new Promise((resolve) => {
+    connection.once("connection_close", resolve);
+    connection.once("disconnected", resolve);
+  });
+  connection.close();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, timeoutMs))]);
+  clearTimeout(timer);
+}
+
+/**
  * The rhea connection options of `events.cfx`: host, port, credentials and TLS (`amqps://`).
  *
  * @param config The `events.cfx` configuration.
@@ -246,18 +272,7 @@ export class CfxSink implements EventSink {
     if (!connection) return;
     this.#connection = null;
     this.#sender = null;
-    if (!connection.is_open()) {
-      connection.close();
-      return;
-    }
-    const closed = new Promise((resolve) => {
-      connection.once("connection_close", resolve);
-      connection.once("disconnected", resolve);
-    });
-    connection.close();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([closed, new Promise((resolve) => timer = setTimeout(resolve, 2_000))]);
-    clearTimeout(timer);
+    await closeAmqpConnection(connection);
   }
 
   /**

@@ -22,7 +22,7 @@ import { type Taken, takeSource } from "./_take.ts";
 import { isInside } from "./_watch_paths.ts";
 import { deleteFile, moveInto, moveToError, type ReasonFacts } from "./_source_files.ts";
 import { archiveSource, removeStaleArchiveTemps } from "../archive/archive.ts";
-import type { ServiceStats, WatchStats } from "../status/_stats.ts";
+import { newWatchStats, type ServiceStats, type WatchStats } from "../status/_stats.ts";
 import type { ReportFacts } from "../status/_activity.ts";
 import type { ServiceConfig } from "../config/config.ts";
 import type { WatchConfig } from "../config/schema.ts";
@@ -180,16 +180,7 @@ export class Intake {
     this.#entries = config.watch.map((watch, index) => {
       const reused = next[index];
       if (reused) return reused;
-      const stats = statsByPath.get(watch.path) ?? {
-        path: watch.path,
-        converter: watch.converter,
-        filesQueued: 0,
-        filesFailed: 0,
-        duplicates: 0,
-        lastFileAt: null,
-        lastError: null,
-        unavailable: null,
-      };
+      const stats = statsByPath.get(watch.path) ?? newWatchStats(watch.path, watch.converter);
       stats.converter = watch.converter;
       return this.#entryOf(watch, stats);
     });

@@ -59,6 +59,26 @@ const RECENT_ERRORS = 20;
 const OUTCOME_WINDOW_MS = 5 * 60_000;
 const OUTCOME_LIMIT = 2_000;
 /**
+ * The counters of a watch entry that has taken nothing yet.
+ *
+ * @param path The drop folder.
+ * @param converter The entry's converter.
+ * @returns Zero counts, no file, no error.
+ */
+export function newWatchStats(path: string, converter: string): WatchStats {
+  return {
+    path,
+    converter,
+    filesQueued: 0,
+    filesFailed: 0,
+    duplicates: 0,
+    lastFileAt: null,
+    lastError: null,
+    unavailable: null,
+  };
+}
+
+/**
  * Uploads in a row that succeed and end an outage: the outcomes before them leave the error rate.
  * One success proves little while the server flaps; three in a row are unlikely at the 50% error
  * rate that counts as high (1 in 8), and a station draining its queue sends them within seconds.
@@ -145,16 +165,7 @@ export class ServiceStats {
       () => this.responses.lastFailure,
       (seconds) => this.latencySeconds.observe(seconds),
     );
-    this.watches = watches.map(({ path, converter }) => ({
-      path,
-      converter,
-      filesQueued: 0,
-      filesFailed: 0,
-      duplicates: 0,
-      lastFileAt: null,
-      lastError: null,
-      unavailable: null,
-    }));
+    this.watches = watches.map(({ path, converter }) => newWatchStats(path, converter));
   }
 
   /** The most recent errors, newest first. */

@@ -127,7 +127,8 @@ async function putParent(ctx: EmulatorContext, child: Rec, parent: Rec | null): 
   await recordChange(ctx, child, { newParentSerialNumber: child.parentSerialNumber });
 }
 
-async function addChild(c: C, ctx: EmulatorContext): Promise<Response> {
+/** The parent unit and the child unit a box-build route names. */
+async function parentAndChild(c: C, ctx: EmulatorContext) {
   const parent = await loadUnit(
     ctx,
     requireParam(c, "serialNumber"),
@@ -138,6 +139,11 @@ async function addChild(c: C, ctx: EmulatorContext): Promise<Response> {
     requireParam(c, "childSerialNumber"),
     requireParam(c, "childPartNumber"),
   );
+  return { parent, child };
+}
+
+async function addChild(c: C, ctx: EmulatorContext): Promise<Response> {
+  const { parent, child } = await parentAndChild(c, ctx);
   if (await isAncestor(ctx, child, parent)) {
     throw new EmulatorHttpError(
       400,
@@ -176,16 +182,7 @@ async function addChild(c: C, ctx: EmulatorContext): Promise<Response> {
 }
 
 async function removeChild(c: C, ctx: EmulatorContext): Promise<Response> {
-  const parent = await loadUnit(
-    ctx,
-    requireParam(c, "serialNumber"),
-    requireParam(c, "partNumber"),
-  );
-  const child = await loadUnit(
-    ctx,
-    requireParam(c, "childSerialNumber"),
-    requireParam(c, "childPartNumber"),
-  );
+  const { parent, child } = await parentAndChild(c, ctx);
   if (
     lower(child.parentSerialNumber) !== lower(parent.serialNumber) ||
     lower(child.parentPartNumber ?? parent.partNumber) !== lower(parent.partNumber)

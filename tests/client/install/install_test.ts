@@ -318,18 +318,23 @@ function recordingRunner(answers: Record<string, CommandResult> = {}) {
   };
 }
 
+/** The per-user systemd plan of an instance whose home is `home`. */
+function userPlan(home: string, instance: string) {
+  return planService({
+    instance,
+    os: "linux",
+    isUser: true,
+    dataDir: join(home, "state"),
+    configFile: join(home, "state", "config.json"),
+    program: ["/usr/local/bin/wats"],
+    env: (name) => ({ HOME: home })[name],
+  });
+}
+
 Deno.test("install, status, start, stop and uninstall run the systemctl commands in order", async () => {
   const home = await Deno.makeTempDir({ prefix: "wats-home-" });
   try {
-    const plan = planService({
-      instance: "line2",
-      os: "linux",
-      isUser: true,
-      dataDir: join(home, "state"),
-      configFile: join(home, "state", "config.json"),
-      program: ["/usr/local/bin/wats"],
-      env: (name) => ({ HOME: home })[name],
-    });
+    const plan = userPlan(home, "line2");
     const unit = join(home, ".config", "systemd", "user", "wats-client@line2.service");
     assert.equal(plan.files[0].path, unit);
     const output: string[] = [];
@@ -368,15 +373,7 @@ Deno.test("install, status, start, stop and uninstall run the systemctl commands
 Deno.test("a failing systemctl makes install exit 12 with its message", async () => {
   const home = await Deno.makeTempDir({ prefix: "wats-home-" });
   try {
-    const plan = planService({
-      instance: "default",
-      os: "linux",
-      isUser: true,
-      dataDir: join(home, "state"),
-      configFile: join(home, "state", "config.json"),
-      program: ["/usr/local/bin/wats"],
-      env: (name) => ({ HOME: home })[name],
-    });
+    const plan = userPlan(home, "default");
     const runner = recordingRunner({
       "systemctl --user daemon-reload": { code: 1, output: "Failed to connect to bus" },
     });
